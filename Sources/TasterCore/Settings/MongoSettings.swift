@@ -1,0 +1,124 @@
+/// How to reach MongoDB and what to measure there.
+public struct MongoSettings: Sendable {
+    /// Where the connection came from.
+    public enum Connection: Sendable, Equatable {
+        /// `MONGODB_URI`, as given.
+        case uri(String)
+        /// The original demo's `MONGO_NODE`, `MONGO_PORT`, `MONGO_USER`, `MONGO_PASS`.
+        case parts(host: String, port: Int, user: String?, password: String?)
+    }
+
+    /// Nil when neither `MONGODB_URI` nor `MONGO_NODE` is set.
+    public var connection: Connection?
+    public var database: String
+    public var collections: [String]
+    /// Path of the optional checks file (`TASTER_CHECKS`).
+    public var checksFile: String?
+    /// How long to wait for MongoDB to accept connections (`TASTER_MONGO_WAIT`), inside the deadline.
+    public var wait: Duration
+
+    public static let defaultDatabase = "pxbbq"
+    public static let defaultCollections = ["orders", "registrations"]
+    public static let defaultWait: Duration = .seconds(120)
+
+    /// The connection string, with user and password percent-escaped for the `MONGO_*` spelling.
+    public var uri: String? {
+        switch connection {
+        case nil:
+            return nil
+        case .uri(let uri):
+            return uri
+        case .parts(let host, let port, let user, let password):
+            var userInfo = ""
+            if let user {
+                userInfo = PercentEncoding.escapeUserInfo(user)
+                if let password { userInfo += ":" + PercentEncoding.escapeUserInfo(password) }
+                userInfo += "@"
+            }
+            let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+            return "mongodb://\(userInfo)\(hostPart):\(port)/"
+        }
+    }
+
+    /// The connection string with its password and sensitive options masked.
+    public var redactedURI: String? { uri.map(URIRedaction.redact) }
+}
+
+extension MongoSettings {
+    static func read(_ reader: inout SettingsReader) -> MongoSettings {
+        let env = reader.environment
+        var connection: Connection?
+        if let uri = reader.secret(["MONGODB_URI"])?.value.trimmingSpaces() {
+            if !(uri.hasPrefix("mongodb://") || uri.hasPrefix("mongodb+srv://")) {
+                reader.fail("MONGODB_URI", "must start with mongodb:// or mongodb+srv:// (value not shown: it may hold a password)",
+                            example: "MONGODB_URI=mongodb://taster:PASSWORD@mongo.pxbbq.svc:27017/?authSource=admin")
+            } else if URIRedaction.host(of: uri)?.isEmpty ?? true {
+                reader.fail("MONGODB_URI", "has no host", example: "MONGODB_URI=mongodb://mongo.pxbbq.svc:27017/")
+            } else {
+                connection = .uri(uri)
+                if let password = URIRedaction.password(of: uri) {
+                    SecretRedactor.shared.register(password)
+                    SecretRedactor.shared.register(PercentEncoding.decode(password))
+                }
+            }
+        } else if let host = reader.string("MONGO_NODE") {
+            if host.contains("/") || host.contains("@") || host.contains(" ") || host.hasPrefix("mongodb") {
+                reader.fail("MONGO_NODE", "\"\(host)\" is not a host name (give the URI in MONGODB_URI instead)", example: "MONGO_NODE=mongo.pxbbq.svc")
+            }
+            var port = 27017
+            if let text = reader.string("MONGO_PORT") {
+                if let value = Int(text), (1...65535).contains(value) {
+                    port = value
+                } else {
+                    reader.fail("MONGO_PORT", "\"\(text)\" is not a TCP port (1-65535)", example: "MONGO_PORT=27017")
+                }
+            }
+            let user = env["MONGO_USER"]
+            let password = env["MONGO_PASS"]
+            if password != nil && user == nil {
+                reader.fail("MONGO_USER", "is missing while MONGO_PASS is set", example: "MONGO_USER=taster")
+            }
+            if user != nil && password == nil {
+                reader.fail("MONGO_PASS", "is missing while MONGO_USER is set", example: "MONGO_PASS=<the user's password>")
+            }
+            SecretRedactor.shared.register(password)
+            connection = .parts(host: host, port: port, user: user, password: password)
+        }
+
+        var database = defaultDatabase
+        if let name = reader.string("TASTER_DATABASE") {
+            if isValidDatabaseName(name) {
+                database = name
+            } else {
+                reader.fail("TASTER_DATABASE", "\"\(name)\" is not a valid MongoDB database name (no / \\ . \" $ space, under 64 bytes)",
+                            example: "TASTER_DATABASE=pxbbq")
+            }
+        }
+
+        var collections = defaultCollections
+        if let list = reader.string("TASTER_COLLECTIONS") {
+            let names = list.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
+            if names.contains(where: { !isValidCollectionName($0) }) {
+                reader.fail("TASTER_COLLECTIONS", "\"\(list)\" must be a comma-separated list of collection names (none empty, no $)",
+                            example: "TASTER_COLLECTIONS=orders,registrations")
+            } else if Set(names).count != names.count {
+                reader.fail("TASTER_COLLECTIONS", "\"\(list)\" names a collection twice", example: "TASTER_COLLECTIONS=orders,registrations")
+            } else {
+                collections = names
+            }
+        }
+
+        let checksFile = reader.readableFile("TASTER_CHECKS", example: "/etc/taster/checks.yaml")
+        let wait = reader.duration("TASTER_MONGO_WAIT", default: defaultWait, example: "2m")
+        return MongoSettings(connection: connection, database: database, collections: collections,
+                             checksFile: checksFile, wait: wait)
+    }
+
+    static func isValidDatabaseName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count < 64 && !name.contains(where: { "/\\. \"$\0".contains($0) })
+    }
+
+    static func isValidCollectionName(_ name: String) -> Bool {
+        !name.isEmpty && name.utf8.count < 256 && !name.contains("$") && !name.contains("\0") && !name.hasPrefix("system.")
+    }
+}

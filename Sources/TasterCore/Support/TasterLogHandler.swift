@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes log lines to standard error — readable text by default, one JSON object per line with
+/// `TASTER_LOG_FORMAT=json` — after scrubbing registered secrets. Standard output is kept for
+/// results (tables, JSON reports) so both can be piped separately.
+public struct TasterLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    public var logLevel: Logger.Level = .info
+    private let label: String
+    private let format: LogFormat
+    private let sink: LogSink
+
+    public init(label: String, format: LogFormat, level: Logger.Level = .info, sink: LogSink = .standardError) {
+        self.label = label
+        self.format = format
+        self.logLevel = level
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let line: String
+        switch format {
+        case .text: line = Self.textLine(event: event, metadata: merged)
+        case .json: line = Self.jsonLine(event: event, metadata: merged, label: label)
+        }
+        sink.write(SecretRedactor.shared.scrub(line) + "\n")
+    }
+
+    static func textLine(event: LogEvent, metadata: Logger.Metadata) -> String {
+        let level = event.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+        var line = "\(Timestamp.rfc3339()) \(level) \(event.message)"
+        for key in metadata.keys.sorted() {
+            line += " \(key)=\(metadata[key]!)"
+        }
+        return line
+    }
+
+    static func jsonLine(event: LogEvent, metadata: Logger.Metadata, label: String) -> String {
+        var object: [String: Any] = [
+            "time": Timestamp.rfc3339(),
+            "level": event.level.rawValue,
+            "logger": label,
+            "message": event.message.description,
+        ]
+        for (key, value) in metadata where object[key] == nil {
+            object[key] = jsonValue(value)
+        }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func jsonValue(_ value: Logger.MetadataValue) -> Any {
+        switch value {
+        case .string(let string): string
+        case .stringConvertible(let convertible): convertible.description
+        case .array(let array): array.map(jsonValue)
+        case .dictionary(let dictionary): dictionary.mapValues(jsonValue)
+        }
+    }
+}
+
+/// Where log lines go: standard error, or a buffer (tests).
+public final class LogSink: Sendable {
+    public static let standardError = LogSink(buffer: false)
+    private let lines = Mutex<[String]>([])
+    private let buffered: Bool
+
+    public init(buffer: Bool) { buffered = buffer }
+
+    func write(_ line: String) {
+        if buffered {
+            lines.withLock { $0.append(line) }
+        } else {
+            lines.withLock { _ in StandardStream.error.write(line) }
+        }
+    }
+
+    /// Lines written so far (buffered sinks only).
+    public var written: [String] { lines.withLock { $0 } }
+}
+
+extension TasterLogHandler {
+    /// Installs the handler for the whole process; call once, before the first `Logger` is made.
+    public static func bootstrap(format: LogFormat, level: Logger.Level = .info) {
+        LoggingSystem.bootstrap { label in
+            TasterLogHandler(label: label, format: format, level: level)
+        }
+    }
+}
