@@ -1,0 +1,52 @@
+import ArgumentParser
+import TasterCore
+
+extension Taster {
+    struct AwaitJob: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "await-job",
+            abstract: "Wait for a Kubernetes Job, stream its logs, and fail when it fails (a CI step).",
+            discussion: """
+            Watches the Job until it is Complete or Failed, streaming its pods' container logs as they run (prefixed with pod/container). Exits 0 when the Job succeeded, 1 when it failed, 3 on API errors or timeout.
+
+            By default a succeeded Job is deleted (so the next `kubectl apply` creates it again) and a failed one is kept for debugging.
+
+            \(TasterExitCode.helpText)
+            """
+        )
+
+        @Argument(help: "Name of the Job.")
+        var name: String
+
+        @Option(help: "Namespace of the Job (default TASTER_NAMESPACE, else the context's).")
+        var namespace: String?
+
+        @Option(help: "kubeconfig context to use instead of current-context (TASTER_KUBE_CONTEXT).")
+        var context: String?
+
+        @Option(help: ArgumentHelp("Give up after this long (exit 3).", valueName: "duration"))
+        var timeout: String = "30m"
+
+        @Flag(help: "Keep the Job even when it succeeded.")
+        var keep = false
+
+        @Flag(name: .customLong("delete-on-success"), help: "Delete the Job when it succeeded (the default).")
+        var deleteOnSuccess = false
+
+        @Option(name: .customLong("log-format"), help: ArgumentHelp("Log lines as text or json (TASTER_LOG_FORMAT).", valueName: "format"))
+        var logFormat: String?
+
+        func validate() throws {
+            if keep && deleteOnSuccess {
+                throw ValidationError("--keep and --delete-on-success contradict each other; give one")
+            }
+            if DurationParser.parse(timeout) == nil {
+                throw ValidationError("--timeout \"\(timeout)\" is not a duration (for example --timeout 30m)")
+            }
+        }
+
+        func run() async throws {
+            throw NotImplementedError(command: "await-job")
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import TasterCore
+
+extension Taster {
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check",
+            abstract: "Test connectivity and permissions to Kubernetes, MongoDB and S3.",
+            discussion: """
+            For each dependency prints OK or what is wrong and what to do: Kubernetes (may get and patch each workload's scale), MongoDB (authenticates, may read each collection), S3 (bucket reachable; put, get and delete of a probe object). Exits 3 if anything is wrong.
+
+            --show-settings prints every effective setting and where it came from, with passwords, secret keys, tokens and URI user info masked, and exits.
+
+            \(TasterExitCode.helpText)
+            """
+        )
+
+        @OptionGroup(title: "MongoDB") var mongo: MongoOptions
+        @OptionGroup(title: "Report store (S3)") var s3: S3Options
+        @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
+        @OptionGroup(title: "Run") var run: RunOptions
+
+        @Flag(name: .customLong("show-settings"), help: "Print the effective settings (secrets masked) and exit.")
+        var showSettings = false
+
+        func run() async throws {
+            let settings = try loadSettings { environment in
+                mongo.apply(to: &environment)
+                s3.apply(to: &environment)
+                kubernetes.apply(to: &environment)
+                run.apply(to: &environment)
+            }
+            if showSettings {
+                StandardStream.output.write(settings.table + "\n")
+                return
+            }
+            throw NotImplementedError(command: "check")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import TasterCore
+
+extension Taster {
+    struct Compare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "compare",
+            abstract: "Compare two reports (files or s3://bucket/key URIs) with the configured rules.",
+            discussion: """
+            Prints the table CHECK PRE POST DELTA RULE RESULT and exits 0 when every check passes its rule, 1 when data changed beyond a rule. Rules come from the checks file (TASTER_CHECKS); a check without a rule must be equal.
+
+            \(TasterExitCode.helpText)
+            """
+        )
+
+        @Argument(help: "The baseline report: a file or s3://bucket/key.")
+        var pre: String
+
+        @Argument(help: "The report to compare with it: a file or s3://bucket/key.")
+        var post: String
+
+        @OptionGroup(title: "MongoDB") var mongo: MongoOptions
+        @OptionGroup(title: "Report store (S3)") var s3: S3Options
+        @OptionGroup(title: "Run") var run: RunOptions
+
+        @Flag(name: .customLong("report-only"), help: "Report every difference but exit 0 (for tuning rules).")
+        var reportOnly = false
+
+        @Option(help: "Print the comparison as a table or json.")
+        var output: OutputFormat = .table
+
+        func run() async throws {
+            throw NotImplementedError(command: "compare")
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import TasterCore
+
+extension Taster {
+    struct PostTaste: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "post-taste",
+            abstract: "PostSync hook: snapshot again, compare with the baseline, upload the verdict, restore replicas.",
+            discussion: """
+            Steps:
+              1. find the baseline: --run-id, else <prefix>/latest-pre.json; exit 4
+                 when it is missing, unreadable, of an unknown schemaVersion,
+                 already used, or older than --max-baseline-age
+              2. wait until the workloads are ready (the sync may have rolled pods),
+                 then for MongoDB
+              3. snapshot, upload post.json, compare, upload verdict.json
+              4. restore the replicas recorded in the baseline, even when a step
+                 failed (unless --keep-running)
+              5. print the table; exit 0 on pass, 1 when data changed beyond a rule
+
+            \(TasterExitCode.helpText)
+            """
+        )
+
+        @OptionGroup(title: "MongoDB") var mongo: MongoOptions
+        @OptionGroup(title: "Report store (S3)") var s3: S3Options
+        @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
+        @OptionGroup(title: "Run") var run: RunOptions
+
+        @Option(name: .customLong("run-id"), help: "Compare with this run's baseline instead of latest-pre.json (TASTER_RUN_ID).")
+        var runID: String?
+
+        @Option(name: .customLong("max-baseline-age"), help: ArgumentHelp("Refuse a baseline older than this (default 24h).", valueName: "duration"))
+        var maxBaselineAge: String = "24h"
+
+        @Flag(name: .customLong("keep-running"), help: "Do not restore the replicas afterwards (for debugging).")
+        var keepRunning = false
+
+        @Flag(name: .customLong("report-only"), help: "Report every difference but exit 0 unless a dependency failed (for tuning rules).")
+        var reportOnly = false
+
+        @Option(help: "Print the comparison as a table or json.")
+        var output: OutputFormat = .table
+
+        func run() async throws {
+            throw NotImplementedError(command: "post-taste")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import TasterCore
+
+extension Taster {
+    struct PreTaste: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "pre-taste",
+            abstract: "PreSync hook: scale up, wait until ready, snapshot MongoDB and upload the baseline.",
+            discussion: """
+            Steps, each logged with its duration:
+              1. validate settings (exit 2 before anything is touched)
+              2. read the replicas of TASTER_WORKLOADS, scale them to their targets
+              3. wait until they are really ready (TASTER_READY_TIMEOUT),
+                 then for MongoDB (TASTER_MONGO_WAIT)
+              4. snapshot: exact counts of TASTER_COLLECTIONS and TASTER_CHECKS
+              5. upload <prefix>/runs/<run-id>/pre.json (create-only),
+                 then the pointer <prefix>/latest-pre.json
+            Any failure exits non-zero and leaves no latest-pre.json pointing at a partial run.
+
+            \(TasterExitCode.helpText)
+            """
+        )
+
+        @OptionGroup(title: "MongoDB") var mongo: MongoOptions
+        @OptionGroup(title: "Report store (S3)") var s3: S3Options
+        @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
+        @OptionGroup(title: "Run") var run: RunOptions
+
+        @Option(name: .customLong("run-id"), help: "Identifier of this run in report keys (TASTER_RUN_ID; default from the Argo CD sync, else the time).")
+        var runID: String?
+
+        @Option(help: "Print the summary as a table or json.")
+        var output: OutputFormat = .table
+
+        func run() async throws {
+            throw NotImplementedError(command: "pre-taste")
+        }
+    }
+}

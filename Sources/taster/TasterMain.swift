@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import TasterCore
+
+/// Parses the command line, runs the subcommand and turns every outcome into a documented exit
+/// code. Usage errors exit 2 (ArgumentParser's default would be 64), and every message passes
+/// through the secret redactor on its way out.
+@main
+enum TasterMain {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let command: ParsableCommand
+        do {
+            command = try Taster.parseAsRoot(arguments)
+        } catch {
+            let code = Taster.exitCode(for: error)
+            let message = Taster.fullMessage(for: error)
+            if code == .success {
+                StandardStream.output.write(message + "\n")
+                exit(0)
+            }
+            StandardStream.error.write(SecretRedactor.shared.scrub(message) + "\n")
+            exit(code == .validationFailure ? TasterExitCode.usage.rawValue : code.rawValue)
+        }
+        exit(await run(command))
+    }
+
+    static func run(_ command: ParsableCommand) async -> Int32 {
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                var command = command
+                try command.run()
+            }
+            return TasterExitCode.pass.rawValue
+        } catch let error as any TasterError {
+            report("error: \(error.description)")
+            return error.exitCode.rawValue
+        } catch {
+            // Help requests, validation errors and explicit exit codes from ArgumentParser.
+            let code = Taster.exitCode(for: error)
+            if code == .success {
+                StandardStream.output.write(Taster.fullMessage(for: error) + "\n")
+                return TasterExitCode.pass.rawValue
+            }
+            if code == .validationFailure {
+                report(Taster.fullMessage(for: error))
+                return TasterExitCode.usage.rawValue
+            }
+            if error is ExitCode { return code.rawValue }
+            // Anything else is a failure we did not anticipate: never let it read as 1 ("data changed").
+            report("error: unexpected failure: \(error)")
+            return TasterExitCode.dependency.rawValue
+        }
+    }
+
+    static func report(_ message: String) {
+        StandardStream.error.write(SecretRedactor.shared.scrub(message) + "\n")
+    }
+}
