@@ -1,0 +1,57 @@
+# taster: the two commands a newcomer needs are `make demo` and `make test`.
+# Every target installs what it needs (Debian packages, the Python venv with the test servers,
+# Swift packages), so both work on a fresh Debian machine.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev
+SWIFT_TEST_FLAGS ?=
+
+.PHONY: help apt venv build release test test-swift test-stack demo stack-up stack-down clean
+
+help:
+	@echo "make demo    set up, build, start the local stack, run taster end to end, stop the stack"
+	@echo "make test    set up, build, and run every test against the local stack"
+	@echo "make stack-up / stack-down   start or stop the local stack (testenv/.run/stack.env)"
+
+apt:
+	@scripts/ensure-apt.sh $(APT_PACKAGES)
+
+# The Python venv with the local stack's servers (SecantusDB, SeaweedFS, kubectl) and test clients.
+venv: $(VENV)/.installed
+$(VENV)/.installed: testenv/requirements.txt
+	@python3 -c 'import venv, ensurepip' 2>/dev/null || scripts/ensure-apt.sh python3-venv
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r testenv/requirements.txt
+	touch $@
+
+build: apt
+	swift build
+
+release: apt
+	swift build -c release
+
+# Unit tests, then tests against real servers: one stack for the whole run.
+test: apt venv
+	swift build --build-tests
+	scripts/with-stack.sh $(MAKE) --no-print-directory test-swift test-stack
+
+test-swift:
+	swift test --skip-build $(SWIFT_TEST_FLAGS)
+
+test-stack:
+	$(PYTHON) -m pytest -q testenv/tests
+
+demo: apt venv build
+	scripts/with-stack.sh scripts/demo.sh
+
+stack-up: venv
+	$(PYTHON) testenv/stack.py up
+
+stack-down:
+	$(PYTHON) testenv/stack.py down
+
+clean: stack-down
+	rm -rf .build testenv/.run
