@@ -96,3 +96,41 @@ def make_server(folder: Path, stem: str, ca_cert: Path, ca_key: Path,
     """A server certificate for 127.0.0.1 and localhost (plus extra_dns)."""
     return make_leaf(folder, stem, ca_cert, ca_key, common_name="127.0.0.1",
                      dns=["localhost", *extra_dns], ips=["127.0.0.1"])
+
+
+def main() -> None:
+    """Command line for tests in other languages:
+
+        tlsgen.py ca DIR                                   -> DIR/ca.crt, DIR/ca.key
+        tlsgen.py server DIR STEM CA_CERT CA_KEY [--dns N]  -> DIR/STEM.{crt,key,pem} for 127.0.0.1
+        tlsgen.py client DIR STEM CA_CERT CA_KEY --cn NAME [--org GROUP]
+    """
+    import argparse
+    parser = argparse.ArgumentParser(prog="tlsgen.py", description=main.__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    ca = sub.add_parser("ca")
+    ca.add_argument("dir", type=Path)
+    for name in ("server", "client"):
+        leaf = sub.add_parser(name)
+        leaf.add_argument("dir", type=Path)
+        leaf.add_argument("stem")
+        leaf.add_argument("ca_cert", type=Path)
+        leaf.add_argument("ca_key", type=Path)
+        leaf.add_argument("--dns", action="append", default=[])
+        leaf.add_argument("--cn", default="taster")
+        leaf.add_argument("--org")
+    args = parser.parse_args()
+    if args.command == "ca":
+        make_ca(args.dir)
+    elif args.command == "server":
+        args.dir.mkdir(parents=True, exist_ok=True)
+        make_server(args.dir, args.stem, args.ca_cert, args.ca_key, extra_dns=args.dns)
+    else:
+        args.dir.mkdir(parents=True, exist_ok=True)
+        make_leaf(args.dir, args.stem, args.ca_cert, args.ca_key, common_name=args.cn, client=True,
+                  organization=args.org)
+
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,12 @@ enum TestStack {
     static var mongoAdminURI: String { get throws { try value("TESTENV_MONGO_ADMIN_URI") } }
     static var database: String { get throws { try value("TASTER_DATABASE") } }
 
+    /// A program in the stack's venv (secantusd-py, weed, kubectl, python).
+    static func bin(_ name: String) throws -> String { try value("TESTENV_BIN") + "/" + name }
+
+    /// The stack's test CA (PEM) and its key, for issuing certificates in TLS tests.
+    static var caFile: String { get throws { try value("TESTENV_CA") } }
+
     /// A name no other test uses, for collections, keys and namespaces (tests run in parallel).
     static func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
