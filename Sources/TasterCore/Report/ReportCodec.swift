@@ -1,0 +1,84 @@
+import Foundation
+
+/// JSON for reports, verdicts and the baseline pointer: stable key order, readable, and strict
+/// about `schemaVersion` when reading (an unknown version is refused, never guessed at).
+public enum ReportCodec {
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Decodes a document whose `schemaVersion` must be `supported`.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, supported: Int, source: String) throws(ReportDecodingError) -> T {
+        let header: SchemaHeader
+        do {
+            header = try JSONDecoder().decode(SchemaHeader.self, from: data)
+        } catch {
+            throw ReportDecodingError(source: source, problem: .notJSON(describe(error)))
+        }
+        guard let version = header.schemaVersion else {
+            throw ReportDecodingError(source: source, problem: .missingSchemaVersion)
+        }
+        guard version == supported else {
+            throw ReportDecodingError(source: source, problem: .unknownSchemaVersion(version, supported: supported))
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw ReportDecodingError(source: source, problem: .invalid(describe(error)))
+        }
+    }
+
+    private struct SchemaHeader: Decodable {
+        var schemaVersion: Int?
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let context)?:
+            return context.debugDescription + path(context.codingPath)
+        case .keyNotFound(let key, let context)?:
+            return "missing field \"\(key.stringValue)\"" + path(context.codingPath)
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return context.debugDescription + path(context.codingPath)
+        default:
+            return String(describing: error)
+        }
+    }
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.isEmpty ? "" : " at " + codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+}
+
+/// A report, verdict or pointer could not be read. Exit 4 (no usable baseline) by default; the
+/// caller decides when it means something else.
+public struct ReportDecodingError: TasterError {
+    public enum Problem: Sendable, Equatable {
+        case notJSON(String)
+        case missingSchemaVersion
+        case unknownSchemaVersion(Int, supported: Int)
+        case invalid(String)
+    }
+
+    public let source: String
+    public let problem: Problem
+
+    public var exitCode: TasterExitCode { .noBaseline }
+
+    public var description: String {
+        switch problem {
+        case .notJSON(let detail):
+            "\(source) is not a taster report (not valid JSON: \(detail)); it may be truncated or was written by something else"
+        case .missingSchemaVersion:
+            "\(source) has no schemaVersion: it is not a taster report"
+        case .unknownSchemaVersion(let version, let supported):
+            "\(source) has schemaVersion \(version), but this taster (\(TasterVersion.current)) reads version \(supported); run the same taster version for pre-taste and post-taste, or take a new baseline"
+        case .invalid(let detail):
+            "\(source) is not a valid taster report: \(detail)"
+        }
+    }
+}

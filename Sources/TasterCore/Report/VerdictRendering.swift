@@ -1,0 +1,52 @@
+/// How a verdict reads for people: the comparison table and the one-line summary.
+extension Verdict {
+    /// `CHECK  PRE  POST  DELTA  RULE  RESULT`, numbers right-aligned.
+    public var table: String {
+        let rows = checks.map { check in
+            [check.name,
+             check.pre.map(\.description) ?? "—",
+             check.post.map(\.description) ?? "—",
+             check.delta ?? "",
+             check.rule.name + (check.severity == .warn ? " (warn)" : ""),
+             check.result.rawValue.uppercased() + (check.reason.map { ": \($0)" } ?? "")]
+        }
+        return TextTable(header: ["CHECK", "PRE", "POST", "DELTA", "RULE", "RESULT"], rows: rows,
+                         rightAligned: [1, 2, 3]).render()
+    }
+
+    /// The summary line: result, app, run, and what failed.
+    public static func summarize(result: Result, reportOnly: Bool, app: String, runID: String,
+                                 checks: [CheckComparison]) -> String {
+        let failed = checks.filter { $0.result == .fail }
+        let warned = checks.filter { $0.result == .warn }
+        var line = "taster: \(result.rawValue.uppercased())\(reportOnly ? " (report-only)" : "") \(app) run \(runID): "
+        if failed.isEmpty {
+            line += "\(checks.count) check\(checks.count == 1 ? "" : "s") passed"
+        } else {
+            line += "\(failed.count) of \(checks.count) checks failed: "
+            line += failed.prefix(3).map { check in
+                "\(check.name) \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.rule.name))"
+            }.joined(separator: "; ")
+            if failed.count > 3 { line += "; …" }
+        }
+        if !warned.isEmpty { line += ", \(warned.count) warning\(warned.count == 1 ? "" : "s")" }
+        return line
+    }
+
+    /// Builds the verdict of a comparison.
+    public static func make(pre: TasteReport, post: TasteReport, preKey: String?, postKey: String?,
+                            reportOnly: Bool, createdAt: String) -> Verdict {
+        make(preSnapshot: pre.snapshot, postSnapshot: post.snapshot, runID: post.runID, app: post.app,
+             namespace: post.namespace, preKey: preKey, postKey: postKey, reportOnly: reportOnly, createdAt: createdAt)
+    }
+
+    public static func make(preSnapshot: Snapshot, postSnapshot: Snapshot, runID: String, app: String, namespace: String?,
+                            preKey: String?, postKey: String?, reportOnly: Bool, createdAt: String) -> Verdict {
+        let checks = Comparator.compare(pre: preSnapshot, post: postSnapshot)
+        let result: Result = checks.contains { $0.result == .fail } ? .fail : .pass
+        return Verdict(runID: runID, app: app, namespace: namespace, createdAt: createdAt, result: result,
+                       reportOnly: reportOnly, preKey: preKey, postKey: postKey, preTakenAt: preSnapshot.takenAt,
+                       postTakenAt: postSnapshot.takenAt, checks: checks,
+                       summary: summarize(result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks))
+    }
+}
