@@ -27,8 +27,10 @@ enum TasterMain {
 
     static func run(_ command: ParsableCommand) async -> Int32 {
         do {
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
+            if let asyncCommand = command as? AsyncParsableCommand {
+                // SIGTERM/SIGINT cancel the command; cleanup runs, then exit 128+signal.
+                let box = CommandBox(asyncCommand)
+                try await Interruption.run { try await box.run() }
             } else {
                 var command = command
                 try command.run()
@@ -58,4 +60,12 @@ enum TasterMain {
     static func report(_ message: String) {
         StandardStream.error.write(SecretRedactor.shared.scrub(message) + "\n")
     }
+}
+
+/// Carries the parsed command into the task `Interruption.run` starts. The command is used by
+/// that one task only.
+private final class CommandBox: @unchecked Sendable {
+    private var command: AsyncParsableCommand
+    init(_ command: AsyncParsableCommand) { self.command = command }
+    func run() async throws { try await command.run() }
 }

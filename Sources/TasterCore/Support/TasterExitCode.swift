@@ -13,6 +13,10 @@ public enum TasterExitCode: Int32, Sendable, CaseIterable {
     case dependency = 3
     /// No usable baseline: missing, unreadable, wrong schema, already used or too old.
     case noBaseline = 4
+    /// Stopped by SIGINT (128+2); nothing was passed.
+    case interrupted = 130
+    /// Stopped by SIGTERM (128+15), e.g. a Job deadline or deletion; nothing was passed.
+    case terminated = 143
 
     /// One line per code, for `--help` and README.
     public var meaning: String {
@@ -22,11 +26,16 @@ public enum TasterExitCode: Int32, Sendable, CaseIterable {
         case .usage: "usage or configuration error"
         case .dependency: "a dependency failed (Kubernetes, MongoDB or S3 down, denied, timed out)"
         case .noBaseline: "no usable baseline"
+        case .interrupted: "stopped by SIGINT; nothing was passed"
+        case .terminated: "stopped by SIGTERM (Job deadline or deletion); nothing was passed"
         }
     }
 
     /// The text block `--help` shows.
     public static var helpText: String {
-        "Exit codes:\n" + allCases.map { "  \($0.rawValue)  \($0.meaning)" }.joined(separator: "\n")
+        "Exit codes:\n" + allCases.map {
+            let code = String($0.rawValue)
+            return "  " + code + String(repeating: " ", count: 5 - code.count) + $0.meaning
+        }.joined(separator: "\n")
     }
 }
