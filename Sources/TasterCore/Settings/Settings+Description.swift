@@ -56,6 +56,8 @@ extension Settings {
 
         add("app", app ?? "(the namespace)", "TASTER_APP")
         add("run-id", runID ?? "(from Argo CD or the time)", "TASTER_RUN_ID")
+        add("argocd.application", argoApplication ?? "(none)", "TASTER_ARGOCD_APP", defaultNote: "not set")
+        add("argocd.namespace", argoNamespace, "TASTER_ARGOCD_NAMESPACE")
         add("deadline", DurationParser.format(deadline), "TASTER_DEADLINE")
         add("log-format", logFormat.rawValue, "TASTER_LOG_FORMAT")
         for (ignored, winner) in shadowed {

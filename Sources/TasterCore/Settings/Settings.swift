@@ -13,6 +13,10 @@ public struct Settings: Sendable {
     /// `TASTER_RUN_ID`.
     public var runID: String?
     public var logFormat: LogFormat
+    /// `TASTER_ARGOCD_APP`: the Argo CD Application whose sync this run checks (run id from its
+    /// sync operation); `TASTER_ARGOCD_NAMESPACE` (default `argocd`) is where it lives.
+    public var argoApplication: String?
+    public var argoNamespace: String
     /// `TASTER_DEADLINE`: the whole run's budget.
     public var deadline: Duration
     /// Variables that were set but lost to a standard spelling, e.g. `S3_URL` beside `AWS_ENDPOINT_URL`.
@@ -48,6 +52,22 @@ public struct Settings: Sendable {
             }
         }
         let logFormat = reader.choice("TASTER_LOG_FORMAT", default: LogFormat.text)
+        var argoApplication: String?
+        if let text = reader.string("TASTER_ARGOCD_APP") {
+            if WorkloadTarget.isDNSSubdomain(text) {
+                argoApplication = text
+            } else {
+                reader.fail("TASTER_ARGOCD_APP", "\"\(text)\" is not an Application name", example: "TASTER_ARGOCD_APP=stage-pxbbq")
+            }
+        }
+        var argoNamespace = "argocd"
+        if let text = reader.string("TASTER_ARGOCD_NAMESPACE") {
+            if KubernetesSettings.isDNSLabel(text) {
+                argoNamespace = text
+            } else {
+                reader.fail("TASTER_ARGOCD_NAMESPACE", "\"\(text)\" is not a namespace name", example: "TASTER_ARGOCD_NAMESPACE=argocd")
+            }
+        }
         let deadline = reader.duration("TASTER_DEADLINE", default: defaultDeadline, example: "15m")
 
         if !reader.problems.isEmpty { throw ConfigurationError(reader.problems) }
@@ -64,7 +84,8 @@ public struct Settings: Sendable {
             sources[name] = environment.source(of: name)
         }
         return Settings(mongo: mongo, s3: s3, kubernetes: kubernetes, app: app, runID: runID,
-                        logFormat: logFormat, deadline: deadline, shadowed: shadowed, sources: sources)
+                        logFormat: logFormat, argoApplication: argoApplication, argoNamespace: argoNamespace,
+                        deadline: deadline, shadowed: shadowed, sources: sources)
     }
 
     /// MongoDB settings, or exit 2 naming the variable to set.
@@ -103,7 +124,7 @@ public struct Settings: Sendable {
         "TASTER_PREFIX", "AWS_CA_BUNDLE", "TASTER_S3_ADDRESSING",
         "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "KUBECONFIG", "TASTER_KUBE_CONTEXT",
         "TASTER_NAMESPACE", "TASTER_WORKLOADS", "TASTER_READY_TIMEOUT", "TASTER_DEADLINE",
-        "TASTER_APP", "TASTER_RUN_ID", "TASTER_LOG_FORMAT",
+        "TASTER_APP", "TASTER_RUN_ID", "TASTER_LOG_FORMAT", "TASTER_ARGOCD_APP", "TASTER_ARGOCD_NAMESPACE",
     ]
 
     static func isSafeIdentifier(_ text: String) -> Bool {
