@@ -17,6 +17,8 @@ public struct Settings: Sendable {
     /// sync operation); `TASTER_ARGOCD_NAMESPACE` (default `argocd`) is where it lives.
     public var argoApplication: String?
     public var argoNamespace: String
+    /// Where to send a notification about the verdict (`TASTER_NOTIFY_*`); nil when not set.
+    public var notification: NotificationSettings?
     /// `TASTER_DEADLINE`: the whole run's budget.
     public var deadline: Duration
     /// Variables that were set but lost to a standard spelling, e.g. `S3_URL` beside `AWS_ENDPOINT_URL`.
@@ -69,6 +71,7 @@ public struct Settings: Sendable {
             }
         }
         let deadline = reader.duration("TASTER_DEADLINE", default: defaultDeadline, example: "15m")
+        let notification = NotificationSettings.read(&reader)
 
         if !reader.problems.isEmpty { throw ConfigurationError(reader.problems) }
 
@@ -85,7 +88,7 @@ public struct Settings: Sendable {
         }
         return Settings(mongo: mongo, s3: s3, kubernetes: kubernetes, app: app, runID: runID,
                         logFormat: logFormat, argoApplication: argoApplication, argoNamespace: argoNamespace,
-                        deadline: deadline, shadowed: shadowed, sources: sources)
+                        notification: notification, deadline: deadline, shadowed: shadowed, sources: sources)
     }
 
     /// MongoDB settings, or exit 2 naming the variable to set.
@@ -125,6 +128,7 @@ public struct Settings: Sendable {
         "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "KUBECONFIG", "TASTER_KUBE_CONTEXT",
         "TASTER_NAMESPACE", "TASTER_WORKLOADS", "TASTER_READY_TIMEOUT", "TASTER_DEADLINE",
         "TASTER_APP", "TASTER_RUN_ID", "TASTER_LOG_FORMAT", "TASTER_ARGOCD_APP", "TASTER_ARGOCD_NAMESPACE",
+        "TASTER_NOTIFY_URL", "TASTER_NOTIFY_FORMAT", "TASTER_NOTIFY_ON",
     ]
 
     static func isSafeIdentifier(_ text: String) -> Bool {

@@ -46,4 +46,15 @@ public enum URIRedaction {
         let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
         return String(rest[..<end])
     }
+
+    /// `https://hooks.slack.com/services/****`: keeps scheme and host, masks the path and query,
+    /// which carry the token of a webhook URL.
+    public static func redactPath(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://") else { return SecretRedactor.mask }
+        let rest = url[schemeEnd.upperBound...]
+        let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        var host = String(rest[..<hostEnd])
+        if let at = host.lastIndex(of: "@") { host = String(host[host.index(after: at)...]) }
+        return url[..<schemeEnd.upperBound] + host + (hostEnd == rest.endIndex ? "" : "/" + SecretRedactor.mask)
+    }
 }

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The body of a verdict notification: what a chat channel or an alerting hook needs to know,
+/// and never a secret.
+public enum NotificationPayload {
+    /// The JSON body for `format`.
+    public static func body(for verdict: Verdict, format: NotificationSettings.Format, reportURIs: [String: String]) throws -> Data {
+        switch format {
+        case .json:
+            let payload = Generic(summary: verdict.summary, result: verdict.result.rawValue, app: verdict.app,
+                                  namespace: verdict.namespace, runId: verdict.runID,
+                                  failedChecks: verdict.failedChecks.map {
+                                      .init(name: $0.name, collection: $0.collection, pre: $0.pre?.description,
+                                            post: $0.post?.description, delta: $0.delta, rule: $0.rule.name, reason: $0.reason)
+                                  },
+                                  reports: reportURIs)
+            return try ReportCodec.encode(payload)
+        case .slack:
+            var text = (verdict.result == .pass ? ":white_check_mark: " : ":x: ") + verdict.summary
+            for check in verdict.failedChecks.prefix(10) {
+                text += "\n• \(check.name): \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.reason ?? check.rule.name))"
+            }
+            for (name, uri) in reportURIs.sorted(by: { $0.key < $1.key }) {
+                text += "\n\(name): \(uri)"
+            }
+            return try ReportCodec.encode(["text": text])
+        }
+    }
+
+    struct Generic: Encodable {
+        struct Failed: Encodable {
+            var name: String
+            var collection: String
+            var pre: String?
+            var post: String?
+            var delta: String?
+            var rule: String
+            var reason: String?
+        }
+
+        var summary: String
+        var result: String
+        var app: String
+        var namespace: String?
+        var runId: String
+        var failedChecks: [Failed]
+        var reports: [String: String]
+    }
+}
