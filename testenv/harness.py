@@ -1,0 +1,206 @@
+"""Runs the real `taster` binary against the local stack, for end-to-end tests and the
+reliability campaign: every run's stdout, stderr, termination message and the objects it
+uploaded can be scanned for every secret in its environment."""
+from __future__ import annotations
+
+import base64
+import dataclasses
+import os
+import signal
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def binary() -> Path:
+    """The taster binary under test: $TASTER_BINARY, else the debug build."""
+    path = Path(os.environ.get("TASTER_BINARY") or REPO / ".build" / "debug" / "taster")
+    if not path.exists():
+        raise RuntimeError(f"{path} does not exist: build it first (swift build)")
+    return path
+
+
+@dataclasses.dataclass
+class Run:
+    args: list[str]
+    env: dict[str, str]
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    termination_log: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr + self.termination_log
+
+    def __str__(self) -> str:  # what a failing assertion shows
+        return (f"taster {' '.join(self.args)} -> exit {self.returncode} in {self.seconds:.1f}s\n"
+                f"--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}\n--- termination log\n{self.termination_log}")
+
+
+def base_env(stack: dict[str, str], **overrides: str | None) -> dict[str, str]:
+    """The stack's connection settings plus overrides (None removes a variable). Nothing else from
+    the caller's environment leaks in except PATH and HOME."""
+    env = {k: v for k, v in stack.items() if k in (
+        "MONGODB_URI", "TASTER_DATABASE", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+        "AWS_REGION", "TASTER_BUCKET", "KUBECONFIG")}
+    env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+    env["HOME"] = os.environ.get("HOME", "/root")
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+def run(args: list[str], env: dict[str, str], *, timeout: float = 120, tmp: Path | None = None,
+        signal_after: float | None = None, signal_when: str | None = None, sig: int = signal.SIGTERM) -> Run:
+    """Runs taster with exactly `env`. With `signal_after` (seconds) or `signal_when` (a text in
+    stderr), sends `sig` then, and waits for the exit."""
+    env = dict(env)
+    termination = None
+    if tmp is not None:
+        termination = tmp / f"termination-{time.monotonic_ns()}.log"
+        termination.write_text("")
+        env["TASTER_TERMINATION_LOG"] = str(termination)
+    start = time.monotonic()
+    process = subprocess.Popen([str(binary()), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+    if signal_after is None and signal_when is None:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            stdout, stderr = process.communicate()
+            raise AssertionError(f"taster {' '.join(args)} did not finish within {timeout}s\n{stdout}\n{stderr}")
+    else:
+        stdout, stderr = _signal_during(process, timeout, signal_after, signal_when, sig)
+    seconds = time.monotonic() - start
+    return Run(list(args), env, process.returncode, stdout, stderr, seconds,
+               termination.read_text() if termination else "")
+
+
+def _signal_during(process, timeout, after, when, sig):
+    import selectors
+    import threading
+    out_chunks: list[str] = []
+    err_chunks: list[str] = []
+    seen = threading.Event()
+
+    def pump(stream, chunks, watch):
+        for line in stream:
+            chunks.append(line)
+            if watch and when and when in line:
+                seen.set()
+
+    threads = [threading.Thread(target=pump, args=(process.stdout, out_chunks, False), daemon=True),
+               threading.Thread(target=pump, args=(process.stderr, err_chunks, True), daemon=True)]
+    for thread in threads:
+        thread.start()
+    if after is not None:
+        time.sleep(after)
+    else:
+        if not seen.wait(timeout):
+            process.kill()
+            raise AssertionError(f"never saw {when!r} in stderr:\n{''.join(err_chunks)}")
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        raise AssertionError("taster did not stop after the signal:\n" + "".join(err_chunks))
+    for thread in threads:
+        thread.join(5)
+    return "".join(out_chunks), "".join(err_chunks)
+
+
+# -- secrets -----------------------------------------------------------------------------------
+
+SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY", "AWS_SESSION_TOKEN", "MONGO_PASS", "TASTER_NOTIFY_URL")
+
+
+def secrets_of(env: dict[str, str]) -> list[str]:
+    """Every secret value a run's environment holds: secret keys, tokens, the MongoDB password
+    (raw and percent-encoded), and the token and client key of the kubeconfig it points at."""
+    found: list[str] = []
+    for name in SECRET_VARIABLES:
+        if env.get(name):
+            found.append(env[name])
+    uri = env.get("MONGODB_URI", "")
+    if "@" in uri and "://" in uri:
+        userinfo = uri.split("://", 1)[1].rsplit("@", 1)[0]
+        if ":" in userinfo:
+            password = userinfo.split(":", 1)[1]
+            found += [password, urllib.parse.unquote(password)]
+    for path in filter(None, env.get("KUBECONFIG", "").split(":")):
+        found += kubeconfig_secrets(Path(path))
+    for name in ("TESTENV_KUBE_TOKEN",):
+        if env.get(name):
+            found.append(env[name])
+    return sorted({s for s in found if len(s) >= 4}, key=len, reverse=True)
+
+
+def kubeconfig_secrets(path: Path) -> list[str]:
+    import json
+    try:
+        text = path.read_text()
+    except OSError:
+        return []
+    try:
+        config = json.loads(text)
+    except ValueError:
+        import yaml  # PyYAML comes with the lint tools; kubeconfigs written by tests are JSON
+        config = yaml.safe_load(text)
+    secrets = []
+    for user in config.get("users", []):
+        data = user.get("user", {})
+        if data.get("token"):
+            secrets.append(data["token"])
+        if data.get("client-key-data"):
+            key = base64.b64decode(data["client-key-data"]).decode(errors="replace")
+            secrets.append(data["client-key-data"])
+            secrets += [line for line in key.splitlines() if len(line) > 20 and "-----" not in line]
+        if data.get("client-key"):
+            try:
+                key = Path(data["client-key"]).read_text()
+                secrets += [line for line in key.splitlines() if len(line) > 20 and "-----" not in line]
+            except OSError:
+                pass
+    return secrets
+
+
+def leaks(texts: dict[str, str | bytes], secrets: list[str]) -> list[str]:
+    """`where: secret…` for every secret found in any of the texts (empty means clean)."""
+    hits = []
+    for where, text in texts.items():
+        if isinstance(text, bytes):
+            text = text.decode("utf-8", errors="replace")
+        for secret in secrets:
+            if secret in text:
+                hits.append(f"{where}: {secret[:3]}…")
+    return hits
+
+
+# -- S3 ----------------------------------------------------------------------------------------
+
+def s3_client(stack: dict[str, str]):
+    import boto3
+    return boto3.client("s3", endpoint_url=stack["AWS_ENDPOINT_URL"], region_name=stack.get("AWS_REGION", "us-east-1"),
+                        aws_access_key_id=stack["AWS_ACCESS_KEY_ID"], aws_secret_access_key=stack["AWS_SECRET_ACCESS_KEY"])
+
+
+def objects_under(stack: dict[str, str], prefix: str) -> dict[str, bytes]:
+    """Every object under prefix, with its body."""
+    client = s3_client(stack)
+    bucket = stack["TASTER_BUCKET"]
+    found = {}
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            found[item["Key"]] = client.get_object(Bucket=bucket, Key=item["Key"])["Body"].read()
+    return found
