@@ -519,9 +519,19 @@ class ApiMixin:
     # -- access reviews ------------------------------------------------------------------------
 
     def review(self, resource, body: bytes) -> None:
-        obj, error = self.parse_body(body)
-        if error:
-            return self.bad_request(error)
+        from . import protobuf
+        if (self.headers.get("Content-Type") or "").startswith(protobuf.MEDIA):
+            try:
+                api_version, kind, raw = protobuf.unwrap(body)
+                obj = {"apiVersion": api_version, "kind": kind}
+                if kind == "SelfSubjectAccessReview":
+                    obj.update(protobuf.access_review(raw))
+            except protobuf.ProtobufError as error:
+                return self.bad_request(f"the body of the request could not be decoded: {error}")
+        else:
+            obj, error = self.parse_body(body)
+            if error:
+                return self.bad_request(error)
         problem = self.check_kind(resource, obj)
         if problem:
             return self.bad_request(problem)
