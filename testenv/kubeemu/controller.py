@@ -423,12 +423,15 @@ class Controller:
         keep, excess = new_pods[:replicas], new_pods[replicas:]
         for pod in keep:
             self.plans.setdefault(pod["metadata"]["uid"], {}).pop("deleteAt", None)
+        leaving = []  # excess pods still there until their deletion is due: they still count
         for pod in excess:
             plan = self.plans.setdefault(pod["metadata"]["uid"], {})
             if force_ready or (delay is not None and plan.setdefault("deleteAt", now + delay) <= now):
                 self.delete_pod(pod)
-            elif delay is not None:
-                wake.append(plan["deleteAt"])
+            else:
+                leaving.append(pod)
+                if delay is not None:
+                    wake.append(plan["deleteAt"])
         if force_ready:
             for pod in keep:
                 if not podlib.is_ready(pod):
@@ -454,8 +457,8 @@ class Controller:
             self.replicaset_status(ns, rs["metadata"]["name"])
 
         # Status, as the deployment controller reports it.
-        updated = len(keep)
-        ready = new_ready + sum(1 for p in old_pods if podlib.is_ready(p))
+        updated = len(keep) + len(leaving)
+        ready = new_ready + sum(1 for p in old_pods + leaving if podlib.is_ready(p))
         total = updated + len(old_pods)
         at = objects.rfc3339(now)
         previous = (dep.get("status") or {}).get("conditions")
