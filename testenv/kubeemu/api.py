@@ -56,6 +56,9 @@ class ApiMixin:
         self.send_status(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
 
     def parse_body(self, body: bytes):
+        if (self.headers.get("Content-Type") or "").startswith("application/vnd.kubernetes.protobuf"):
+            return None, ("kubeemu reads protobuf only for access reviews; send this object as JSON "
+                          "(kubectl create -f/apply -f do; kubectl create deployment/job and kubectl run send protobuf)")
         try:
             return json.loads(body or b"{}"), None
         except ValueError as error:
