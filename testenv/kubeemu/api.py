@@ -4,15 +4,13 @@ access reviews. Watches and pod logs are in streams.py."""
 from __future__ import annotations
 
 import base64
-import copy
 import json
-import time
 import uuid
 
 from . import objects, patch as patchlib, resources as res
 from .auth import Attributes
 from .selectors import SelectorError, fields_match, labels_match, parse_fields, parse_labels
-from .store import AlreadyExists, Conflict, Expired, NotFound
+from .store import AlreadyExists, Conflict, NotFound
 from .tables import TABLE_MEDIA, table, wants_table
 
 SCALABLE = {"deployments", "replicasets", "statefulsets"}

@@ -29,7 +29,6 @@ NAMESPACES = find("", "v1", "namespaces")
 
 WORKLOAD_KINDS = {"deployments": DEPLOYMENTS, "statefulsets": STATEFULSETS}
 ANNOTATION = "kubeemu.taster.dev/"
-UNSET = object()
 
 
 class Settings:
@@ -256,9 +255,8 @@ class Controller:
         return dict(self.jobs[(ns, name)])
 
     def forget_namespace(self, ns: str) -> None:
-        for table in (self.workloads,):
-            for key in [k for k in table if k[1] == ns]:
-                del table[key]
+        for key in [k for k in self.workloads if k[1] == ns]:
+            del self.workloads[key]
         for key in [k for k in self.jobs if k[0] == ns]:
             del self.jobs[key]
 
@@ -318,10 +316,6 @@ class Controller:
         self.plans.pop(meta.get("uid"), None)
         self.logs.forget(meta["namespace"], meta["name"])
 
-    def schedule(self, when: float | None, key: tuple, wake: list) -> None:
-        if when is not None:
-            wake.append(when)
-
     def advance_pods(self, resource: str, ns: str, name: str, current: list[dict], now: float, wake: list) -> list[dict]:
         """Moves this workload's current pods along their plans (ready, held); returns them updated."""
         settings = self.workload_settings(resource, ns, name)
@@ -361,7 +355,7 @@ class Controller:
 
     # -- deployments ---------------------------------------------------------------------------
 
-    def deployment(self, ns: str, name: str, force_ready: bool = False) -> float | None:
+    def deployment(self, ns: str, name: str, force_ready: bool = False) -> None:
         dep = self.store.find(DEPLOYMENTS, ns, name)
         if dep is None or dep["metadata"].get("deletionTimestamp"):
             return None
@@ -489,7 +483,6 @@ class Controller:
         self.write_status(DEPLOYMENTS, ns, name, dep, status)
         for when in wake:
             self.at(when, ("deployments", ns, name))
-        return min(wake) if wake else None
 
     def replicaset_status(self, ns: str, name: str) -> None:
         rs = self.store.find(REPLICASETS, ns, name)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kube import Api, apply, deployment, job, kubectl, statefulset, wait_for
+from kube import apply, deployment, job, kubectl, statefulset, wait_for
 
 NO_WATCHLIST = {"KUBE_FEATURE_WatchListClient": "false"}
 CLIENTS = pytest.mark.parametrize("client_env", [{}, NO_WATCHLIST], ids=["watchlist", "list-watch"])

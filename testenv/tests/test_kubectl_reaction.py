@@ -9,8 +9,6 @@ import subprocess
 import time
 from pathlib import Path
 
-import pytest
-
 from kube import apply, deployment, wait_for
 
 TRIES = 10

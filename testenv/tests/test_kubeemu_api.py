@@ -3,7 +3,6 @@ concurrency control, faults, authentication and the request log."""
 from __future__ import annotations
 
 import http.client
-import json
 import os
 import ssl
 import time
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kube import Api, deployment, job, statefulset, wait_for
+from kube import Api, deployment, statefulset, wait_for
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
 

@@ -2,7 +2,6 @@
 threads behind, and SIGTERM stops it promptly even with streams open."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
