@@ -228,10 +228,22 @@ def s3_ready(endpoint: str, access: str, secret: str, bucket: str, ca: Path | No
 
 # -- Kubernetes API emulator -------------------------------------------------------------------
 
-def start_kube(port: int, cert: Path, key: Path, token_file: Path, log_path: Path, extra: list[str] = ()) -> subprocess.Popen:
+KUBE_USER = f"system:serviceaccount:{DATABASE}:taster"
+
+
+def start_kube(port: int, cert: Path, key: Path, token_file: Path, log_path: Path, extra: list[str] = (), *,
+               admin_token_file: Path | None = None, client_ca: Path | None = None,
+               user: str = KUBE_USER) -> subprocess.Popen:
+    """The Kubernetes API emulator (kubeemu): tokens in token_file are `user`; the control API
+    answers to the token in admin_token_file; client certificates signed by client_ca authenticate."""
     env = dict(os.environ, PYTHONPATH=str(HERE))
-    return start_process([sys.executable, "-m", "kubeemu", "--port", str(port), "--cert", str(cert),
-                          "--key", str(key), "--token-file", str(token_file), *extra], log_path, env=env)
+    args = [sys.executable, "-m", "kubeemu", "--port", str(port), "--cert", str(cert), "--key", str(key),
+            "--token-file", str(token_file), "--default-user", user]
+    if admin_token_file:
+        args += ["--admin-token-file", str(admin_token_file)]
+    if client_ca:
+        args += ["--client-ca", str(client_ca)]
+    return start_process([*args, *extra], log_path, env=env)
 
 
 def kube_ready(url: str, token: str, ca: Path) -> bool:
@@ -324,8 +336,13 @@ def up(run: Path) -> dict:
         token_file = run / "kube" / "tokens"
         token_file.parent.mkdir(parents=True, exist_ok=True)
         token_file.write_text(token + "\n")
+        admin_token = random_secret(40)
+        admin_token_file = run / "kube" / "admin-token"
+        admin_token_file.write_text(admin_token + "\n")
+        admin_token_file.chmod(0o600)
         kube_log = run / "logs" / "kube.log"
-        process = start_kube(kube_port, kube_cert, kube_key, token_file, kube_log)
+        process = start_kube(kube_port, kube_cert, kube_key, token_file, kube_log,
+                             admin_token_file=admin_token_file, client_ca=ca_cert)
         remember("kube", process)
         kube_url = f"https://{HOST}:{kube_port}"
         wait_until(lambda: kube_ready(kube_url, token, ca_cert), 30, "the Kubernetes API emulator", process, kube_log)
@@ -359,6 +376,10 @@ def up(run: Path) -> dict:
         "TESTENV_KUBE_URL": kube_url,
         "TESTENV_KUBE_TOKEN": token,
         "TESTENV_KUBE_TOKEN_FILE": str(token_file),
+        "TESTENV_KUBE_USER": KUBE_USER,
+        "TESTENV_KUBE_ADMIN_TOKEN": admin_token,
+        # kubectl's discovery cache stays inside the run folder, not in ~/.kube.
+        "KUBECACHEDIR": str(run / "kubecache"),
         "TESTENV_CA": str(ca_cert),
         "TESTENV_CA_KEY": str(ca_key),
     }

@@ -36,3 +36,20 @@ def unique() -> str:
 @pytest.fixture(scope="session")
 def kubectl(stack) -> str:
     return str(Path(stack["TESTENV_BIN"]) / "kubectl")
+
+
+# -- the Kubernetes API emulator ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def emu(stack):
+    """The emulator's control API (testenv/kubeemu/README.md)."""
+    need("TESTENV_KUBE_ADMIN_TOKEN")
+    from kubeemu.control import Control
+    return Control.from_env(stack)
+
+
+@pytest.fixture
+def ns(emu, unique):
+    """A fresh namespace, emptied (with the control API's settings for it) afterwards."""
+    yield unique
+    emu.reset(unique)
