@@ -199,6 +199,47 @@ struct HTTPClientTests {
         #expect(throws: CancellationError.self) { try result.get() }
     }
 
+    @Test("against the Kubernetes API emulator: CA from memory, a bearer token read for each attempt, POST, GET, DELETE")
+    func kubernetesEmulator() async throws {
+        let caPEM = try Data(contentsOf: URL(fileURLWithPath: try TestStack.caFile))
+        let client = client(HTTPClientConfiguration(serviceName: "Kubernetes API",
+                                                    tlsVerificationAdvice: "check the kubeconfig's certificate-authority-data",
+                                                    tls: TLSConfiguration(certificateAuthority: .pem(caPEM))))
+        let base = try TestStack.kubeURL
+        let tokenFile = try TestStack.kubeTokenFile
+        let deadline = Deadline(budget: .seconds(30))
+        let policy = RetryPolicy(retryableStatuses: [409, 429, 500, 502, 503, 504], honoursRetryAfter: true)
+        let name = TestStack.uniqueName("http")
+        @Sendable func request(_ method: HTTPMethod, _ path: String, body: String? = nil) -> @Sendable (Int) throws -> HTTPRequest {
+            { _ in
+                // The token file rotates: read it for every attempt.
+                let token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+                var headers: HTTPHeaders = ["Authorization": "Bearer \(token)", "Accept": "application/json"]
+                if body != nil { headers["Content-Type"] = "application/json" }
+                return HTTPRequest(method: method, url: base + path, headers: headers, body: body.map { Data($0.utf8) })
+            }
+        }
+        let pod = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(name)","labels":{"app":"taster"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
+        let created = try await client.execute(retry: .never, deadline: deadline, request(.post, "/api/v1/namespaces/pxbbq/pods", body: pod))
+        #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
+        let fetched = try await client.execute(retry: policy, deadline: deadline, request(.get, "/api/v1/namespaces/pxbbq/pods/\(name)"))
+        #expect(fetched.status == 200)
+        let object = try JSONSerialization.jsonObject(with: fetched.body) as? [String: Any]
+        #expect((object?["metadata"] as? [String: Any])?["name"] as? String == name)
+        let deleted = try await client.execute(retry: policy, deadline: deadline, request(.delete, "/api/v1/namespaces/pxbbq/pods/\(name)"))
+        #expect(deleted.status == 200)
+        let gone = try await client.execute(retry: policy, deadline: deadline, request(.get, "/api/v1/namespaces/pxbbq/pods/\(name)"))
+        #expect(gone.status == 404)
+        #expect(sink.written.allSatisfy { !$0.contains("Bearer") }, "the Authorization header is never logged")
+
+        // Without the CA: the caller's advice, not S3's.
+        let untrusted = try await #require(throws: HTTPError.self) {
+            _ = try await self.client().send(HTTPRequest(method: .get, url: base + "/version"), deadline: deadline)
+        }
+        #expect(untrusted.kind == .certificateVerificationFailed)
+        #expect(untrusted.description.contains("Kubernetes API GET \(base)/version failed: certificate verify failed"))
+    }
+
     private func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
         let end = ContinuousClock.now.advanced(by: timeout)
         while !condition() {

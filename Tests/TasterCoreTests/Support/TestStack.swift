@@ -45,6 +45,10 @@ enum TestStack {
     static var s3ReadOnlyAccessKeyID: String { get throws { try value("TESTENV_S3_READ_ACCESS_KEY_ID") } }
     static var s3ReadOnlySecretAccessKey: String { get throws { try value("TESTENV_S3_READ_SECRET_ACCESS_KEY") } }
 
+    /// The Kubernetes API emulator (HTTPS, signed by `caFile`) and its bearer token.
+    static var kubeURL: String { get throws { try value("TESTENV_KUBE_URL") } }
+    static var kubeTokenFile: String { get throws { try value("TESTENV_KUBE_TOKEN_FILE") } }
+
     /// A name no other test uses, for collections, keys and namespaces (tests run in parallel).
     static func uniqueName(_ prefix: String) -> String {
         "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
