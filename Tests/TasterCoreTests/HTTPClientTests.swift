@@ -240,6 +240,43 @@ struct HTTPClientTests {
         #expect(untrusted.description.contains("Kubernetes API GET \(base)/version failed: certificate verify failed"))
     }
 
+    @Test("a client certificate and key (kubeconfig client-certificate-data) are loaded from memory or files; a key that does not match is a TLS settings error")
+    func clientCertificate() async throws {
+        let folder = try TemporaryDirectory("client-cert")
+        for stem in ["taster", "other"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try TestStack.python)
+            process.arguments = [try TestStack.testenvDirectory + "/tlsgen.py", "client", folder.url.path, stem,
+                                 try TestStack.caFile, try TestStack.caKeyFile, "--cn", stem]
+            try process.run()
+            process.waitUntilExit()
+            try #require(process.terminationStatus == 0)
+        }
+        let caPEM = try Data(contentsOf: URL(fileURLWithPath: try TestStack.caFile))
+        let certificate = try Data(contentsOf: folder.path("taster.crt"))
+        let key = try Data(contentsOf: folder.path("taster.key"))
+        let url = try TestStack.kubeURL + "/version"
+        let token = try String(contentsOfFile: try TestStack.kubeTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let request = HTTPRequest(method: .get, url: url, headers: ["Authorization": "Bearer \(token)"])
+        // The emulator does not ask for a client certificate; OpenSSL still loads and checks the pair.
+        for tls in [TLSConfiguration(certificateAuthority: .pem(caPEM), clientCertificate: .pem(certificate), clientKey: .pem(key)),
+                    TLSConfiguration(certificateAuthority: .file(try TestStack.caFile), clientCertificate: .file(folder.path("taster.crt").path),
+                                     clientKey: .file(folder.path("taster.key").path))] {
+            let response = try await client(HTTPClientConfiguration(serviceName: "Kubernetes API", tls: tls))
+                .send(request, deadline: Deadline(budget: .seconds(10)))
+            #expect(response.status == 200)
+        }
+        let mismatched = TLSConfiguration(certificateAuthority: .pem(caPEM), clientCertificate: .pem(certificate),
+                                          clientKey: .pem(try Data(contentsOf: folder.path("other.key"))))
+        let error = try await #require(throws: HTTPError.self) {
+            _ = try await client(HTTPClientConfiguration(serviceName: "Kubernetes API", tls: mismatched))
+                .execute(request, retry: RetryPolicy(), deadline: Deadline(budget: .seconds(10)))
+        }
+        #expect(error.kind == .tlsConfigurationFailed)
+        #expect(error.attempts == 1, "not retried")
+        #expect(error.description.contains("client certificate and key"))
+    }
+
     private func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
         let end = ContinuousClock.now.advanced(by: timeout)
         while !condition() {

@@ -22,7 +22,7 @@ extension HTTPError {
         case CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM, CURLE_SSL_CIPHER, CURLE_SSL_ENGINE_NOTFOUND,
              CURLE_SSL_ENGINE_SETFAILED, CURLE_SSL_CRL_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH:
             kind = .tlsConfigurationFailed
-            advice = "check the CA bundle and client certificate and key given to taster: they must be readable PEM files"
+            advice = "check the CA bundle and client certificate and key given to taster: each must be readable PEM, and the key must belong to the certificate"
         case CURLE_SSL_CONNECT_ERROR:
             kind = .tlsFailed
             advice = "check that the \(configuration.serviceName) endpoint speaks TLS on this port (or use http://) and that its certificate and protocol are acceptable"
