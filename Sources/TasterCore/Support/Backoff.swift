@@ -24,10 +24,11 @@ public struct Backoff: Sendable {
 
     /// Sleeps for `attempt`'s delay, or less when the deadline is closer, honouring cancellation.
     /// Returns false (without sleeping) when the deadline has no time left.
-    public func sleep(attempt: Int, deadline: Deadline, minimum: Duration = .zero) async throws -> Bool {
+    public func sleep(attempt: Int, deadline: Deadline, minimum: Duration = .zero,
+                      random: (ClosedRange<Double>) -> Double = { Double.random(in: $0) }) async throws -> Bool {
         let remaining = deadline.remaining
         guard remaining > .zero else { return false }
-        let wanted = max(delay(attempt: attempt), minimum)
+        let wanted = max(delay(attempt: attempt, random: random), minimum)
         try await Task.sleep(for: min(wanted, remaining))
         return true
     }

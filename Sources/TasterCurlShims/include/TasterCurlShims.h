@@ -14,6 +14,7 @@ CURLcode taster_curl_easy_setopt_blob(CURL *handle, CURLoption option, struct cu
 CURLcode taster_curl_easy_setopt_write_callback(CURL *handle, CURLoption option, curl_write_callback value);
 CURLcode taster_curl_easy_setopt_read_callback(CURL *handle, CURLoption option, curl_read_callback value);
 CURLcode taster_curl_easy_setopt_xferinfo_callback(CURL *handle, CURLoption option, curl_xferinfo_callback value);
+CURLcode taster_curl_easy_setopt_seek_callback(CURL *handle, CURLoption option, curl_seek_callback value);
 
 CURLcode taster_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode taster_curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);

@@ -1,0 +1,28 @@
+import Foundation
+
+/// One HTTP request: what `HTTPClient` sends, once per attempt.
+public struct HTTPRequest: Sendable {
+    public var method: HTTPMethod
+    /// An absolute `http` or `https` URL, already percent-encoded as it must go on the wire
+    /// (libcurl sends the path as is: `CURLOPT_PATH_AS_IS`).
+    public var url: String
+    public var headers: HTTPHeaders
+    /// The request body, sent with a `Content-Length`; nil sends none.
+    public var body: Data?
+    /// The longest this one attempt may take, start to end; nil uses the client's
+    /// `requestTimeout`. Always cut to what is left of the run's deadline.
+    public var timeout: Duration?
+    /// The most response-body bytes to accept; nil uses the client's `maxResponseBytes`.
+    /// A larger response is refused without being read into memory.
+    public var maxResponseBytes: Int?
+
+    public init(method: HTTPMethod, url: String, headers: HTTPHeaders = [:], body: Data? = nil,
+                timeout: Duration? = nil, maxResponseBytes: Int? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.maxResponseBytes = maxResponseBytes
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import TasterCore
+
+/// The HTTP client's small parts: URL redaction, Retry-After, line splitting, headers, TLS settings.
+@Suite("HTTP client parts")
+struct HTTPSupportTests {
+    @Test("URLs in messages: signatures, credentials, tokens and user info masked; the rest kept")
+    func redaction() {
+        #expect(HTTPURLRedaction.redact("https://h/b/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKID%2F2026&X-Amz-Signature=abc&X-Amz-Security-Token=t&prefix=a%2F")
+            == "https://h/b/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=****&X-Amz-Signature=****&X-Amz-Security-Token=****&prefix=a%2F")
+        #expect(HTTPURLRedaction.redact("https://user:pw@h:6443/api?watch=1&access_token=xyz#frag") == "https://****@h:6443/api?watch=1&access_token=****")
+        #expect(HTTPURLRedaction.redact("http://127.0.0.1:8333/bucket/a%20b.json") == "http://127.0.0.1:8333/bucket/a%20b.json")
+    }
+
+    @Test("Retry-After: seconds or an HTTP date; nonsense is ignored")
+    func retryAfter() {
+        let now = Date(timeIntervalSince1970: 1_779_357_600)  // Thu, 21 May 2026 10:00:00 GMT
+        #expect(RetryPolicy.parseRetryAfter("3", now: now) == .seconds(3))
+        #expect(RetryPolicy.parseRetryAfter("Thu, 21 May 2026 10:00:05 GMT", now: now) == .seconds(5))
+        #expect(RetryPolicy.parseRetryAfter("Thu, 21 May 2026 09:00:00 GMT", now: now) == .zero)
+        #expect(RetryPolicy.parseRetryAfter("soon", now: now) == nil)
+        #expect(RetryPolicy.parseRetryAfter("-1", now: now) == nil)
+        let ignoring = RetryPolicy()
+        #expect(ignoring.requestedDelay(HTTPResponse(status: 503, headers: ["Retry-After": "3"], body: Data())) == nil)
+    }
+
+    @Test("lines: split on \\n, \\r\\n trimmed, empty lines skipped, a partial line held until it completes")
+    func lineSplitter() {
+        var splitter = LineSplitter(maxLineBytes: 32)
+        func push(_ text: String) -> [String]? {
+            Array(text.utf8).withUnsafeBytes { splitter.push($0) }?.map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(push("a\r\nb\n\n{\"x") == ["a", "b"])
+        #expect(push("\":1}") == [])
+        #expect(push("\nlast") == ["{\"x\":1}"])
+        #expect(splitter.finish().map { String(decoding: $0, as: UTF8.self) } == "last")
+        #expect(push(String(repeating: "z", count: 40)) == nil)
+    }
+
+    @Test("headers: case-insensitive, repeatable, replaceable")
+    func headers() {
+        var headers: HTTPHeaders = ["Content-Type": "application/json"]
+        headers.add(name: "Warning", value: "1")
+        headers.add(name: "warning", value: "2")
+        #expect(headers["content-type"] == "application/json")
+        #expect(headers.values("WARNING") == ["1", "2"])
+        headers["Warning"] = "3"
+        #expect(headers.values("warning") == ["3"])
+        headers["Content-Type"] = nil
+        #expect(!headers.contains("content-type"))
+    }
+
+    @Test("TLS settings print without key material; verification is on unless turned off explicitly")
+    func tlsDescription() {
+        var tls = TLSConfiguration(certificateAuthority: .pem(Data("ca".utf8)), clientCertificate: .file("/etc/c.crt"),
+                                   clientKey: .pem(Data("-----BEGIN PRIVATE KEY-----secret".utf8)))
+        #expect(tls.verifiesPeer)
+        #expect(!tls.description.contains("secret"))
+        #expect(tls.description.contains("/etc/c.crt"))
+        tls.disableVerification()
+        #expect(!tls.verifiesPeer)
+    }
+
+    @Test("errors: what each kind says, and which are worth another attempt")
+    func errorKinds() {
+        func error(_ kind: HTTPError.Kind) -> HTTPError {
+            HTTPError(kind: kind, service: "S3", method: "GET", url: "https://h/b/k", curlMessage: "curl says", curlCode: 7,
+                      advice: "do this")
+        }
+        #expect(error(.connectionFailed).isTransient)
+        #expect(error(.timedOut(.seconds(1))).isTransient)
+        #expect(error(.transferFailed).isTransient)
+        #expect(!error(.certificateVerificationFailed).isTransient)
+        #expect(!error(.responseTooLarge(limit: 10, declaredSize: 20)).isTransient)
+        #expect(error(.connectionFailed).description == "S3 GET https://h/b/k failed: could not connect (curl: curl says); do this")
+        #expect(error(.responseTooLarge(limit: 10, declaredSize: 20)).description.contains("the response is 20 bytes, more than the limit of 10 bytes"))
+    }
+}

@@ -1,0 +1,17 @@
+import Foundation
+
+/// Test data in `Tests/Fixtures`, found from this file's path (no SwiftPM resources needed).
+enum Fixture {
+    static func url(_ name: String) -> URL {
+        URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent()  // Support
+            .deletingLastPathComponent()  // TasterCoreTests
+            .deletingLastPathComponent()  // Tests
+            .appendingPathComponent("Fixtures")
+            .appendingPathComponent(name)
+    }
+
+    static func data(_ name: String) throws -> Data {
+        try Data(contentsOf: url(name))
+    }
+}
