@@ -220,19 +220,21 @@ struct S3ClientTests {
     func reportLayout() async throws {
         let settings = try S3TestClient.settings()
         let client = try S3TestClient.make(settings)
+        let layout = ReportLayout(prefix: prefix)
         for run in ["r1", "r2"] {
-            let location = ReportLocation(prefix: prefix, runID: run)
-            try await client.put(key: location.key(.pre), data: Data("{\"run\":\"\(run)\"}".utf8), createOnly: true)
-            try await client.put(key: location.latestPreKey, data: try LatestPrePointer(location: location).encoded(), createOnly: false)
+            let key = layout.key(.pre, run: run)
+            try await client.put(key: key, data: Data("{\"run\":\"\(run)\"}".utf8), createOnly: true)
+            let pointer = BaselinePointer(runID: run, key: key, takenAt: Timestamp.rfc3339(), finishedAt: Timestamp.rfc3339())
+            try await client.put(key: layout.latestPreKey, data: try ReportCodec.encode(pointer), createOnly: false)
         }
-        let latest = ReportLocation(prefix: prefix, runID: "r2")
-        let pointerURI = S3URI(bucket: client.bucket, key: latest.latestPreKey)
-        let pointer = try LatestPrePointer.decode(try await client.get(pointerURI, maxBytes: 4096), from: pointerURI)
+        let pointerURI = S3URI(bucket: client.bucket, key: layout.latestPreKey)
+        let pointer = try ReportCodec.decode(BaselinePointer.self, from: try await client.get(pointerURI, maxBytes: 4096),
+                                             supported: 1, source: pointerURI.description)
         #expect(pointer.runID == "r2")
         #expect(pointer.key == "\(prefix)/runs/r2/pre.json")
         let baseline = try S3URI.parse("s3://\(client.bucket)/\(pointer.key)").get()
         #expect(try await client.get(baseline, maxBytes: 4096) == Data(#"{"run":"r2"}"#.utf8))
-        #expect(try await client.list(prefix: latest.runsPrefix).map(\.key)
+        #expect(try await client.list(prefix: layout.runsPrefix).map(\.key)
             == ["\(prefix)/runs/r1/pre.json", "\(prefix)/runs/r2/pre.json"])
     }
 }
