@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import TasterCore
 
 extension Taster {
@@ -29,8 +30,22 @@ extension Taster {
         @Option(help: "Print the comparison as a table or json.")
         var output: OutputFormat = .table
 
+        @Option(help: ArgumentHelp("Also write the verdict as a self-contained HTML page to this file.", valueName: "file"))
+        var html: String?
+
         func run() async throws {
-            throw NotImplementedError(command: "compare")
+            let settings = try loadSettings { environment in
+                mongo.apply(to: &environment)
+                s3.apply(to: &environment)
+                run.apply(to: &environment)
+            }
+            let tool = CompareTool(settings: settings, deadline: Deadline(budget: settings.deadline), logger: Logger(label: "taster"))
+            let outcome = try await tool.run(pre: pre, post: post, reportOnly: reportOnly)
+            try printVerdict(outcome.verdict, output: output)
+            if let html {
+                try writeFile(html, VerdictPage(verdict: outcome.verdict, preURI: pre, postURI: post).render())
+            }
+            if outcome.verdict.result == .fail && !reportOnly { throw ExitCode(TasterExitCode.integrityFailure.rawValue) }
         }
     }
 }

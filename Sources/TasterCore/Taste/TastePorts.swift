@@ -25,14 +25,14 @@ public protocol DatabaseSnapshotting: Sendable {
 
 /// Where reports are kept: an S3-compatible bucket.
 public protocol ReportStore: Sendable {
-    /// Writes an object; with `createOnly` an existing object is never overwritten
-    /// (`ReportAlreadyExistsError`).
+    /// Writes an object; with `createOnly` an existing object is never overwritten (the store
+    /// refuses with an error that says so).
     func put(_ key: String, data: Data, contentType: String, createOnly: Bool) async throws
     /// Reads an object of at most `maxBytes`; nil when it does not exist.
     func get(_ key: String, maxBytes: Int) async throws -> Data?
     func exists(_ key: String) async throws -> Bool
-    /// Every key under `prefix`.
-    func list(prefix: String) async throws -> [String]
+    /// Every object under `prefix`, with its size and time.
+    func list(prefix: String) async throws -> [S3ObjectInfo]
     /// `s3://bucket/key`, for messages and reports.
     func uri(for key: String) -> String
 }
@@ -54,12 +54,4 @@ public struct SyncOperation: Sendable, Equatable {
         self.revisions = revisions
         self.startedAt = startedAt
     }
-}
-
-/// A create-only write found the object already there.
-public struct ReportAlreadyExistsError: TasterError {
-    public let uri: String
-    public init(uri: String) { self.uri = uri }
-    public var exitCode: TasterExitCode { .dependency }
-    public var description: String { "\(uri) already exists — refusing to overwrite a report" }
 }

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+
+/// `taster compare PRE POST`: compares two reports, each a file or an `s3://bucket/key` URI,
+/// with the rules recorded in the post report (or a checks file's, when one is given).
+public struct CompareTool: Sendable {
+    public let settings: Settings
+    public let deadline: Deadline
+    public let logger: Logger
+
+    public init(settings: Settings, deadline: Deadline, logger: Logger) {
+        self.settings = settings
+        self.deadline = deadline
+        self.logger = logger
+    }
+
+    public struct Outcome: Sendable {
+        public let verdict: Verdict
+        public let pre: TasteReport
+        public let post: TasteReport
+    }
+
+    public func run(pre: String, post: String, reportOnly: Bool) async throws -> Outcome {
+        let preReport = try await load(pre)
+        let postReport = try await load(post)
+        guard preReport.phase == .pre else {
+            throw NoBaselineError(message: "\(pre) is a \(preReport.phase.rawValue) report; give the baseline (pre.json) first")
+        }
+        let verdict = Verdict.make(pre: preReport, post: postReport, preKey: pre, postKey: post, reportOnly: reportOnly,
+                                   createdAt: Timestamp.rfc3339())
+        return Outcome(verdict: verdict, pre: preReport, post: postReport)
+    }
+
+    /// Reads one report from a file or an `s3://` URI, refusing anything larger than a report can be.
+    func load(_ location: String) async throws -> TasteReport {
+        let data: Data
+        if S3URI.isS3URI(location) {
+            let uri = try S3URI.parse(location).get()
+            var s3 = settings.s3
+            if s3.bucket == nil { s3.bucket = uri.bucket }
+            let client = try S3Client(settings: s3, deadline: deadline, logger: logger)
+            data = try await client.get(uri, maxBytes: BaselineResolver.maxReportBytes)
+        } else {
+            data = try Self.readFile(location, maxBytes: BaselineResolver.maxReportBytes)
+        }
+        return try ReportCodec.decode(TasteReport.self, from: data, supported: TasteReport.currentSchemaVersion, source: location)
+    }
+
+    static func readFile(_ path: String, maxBytes: Int) throws -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ReportFileError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist")
+        }
+        defer { try? handle.close() }
+        let data = try handle.read(upToCount: maxBytes + 1) ?? Data()
+        guard data.count <= maxBytes else {
+            throw ReportFileError(path: path, problem: "is larger than \(maxBytes >> 20) MiB, which no taster report is")
+        }
+        return data
+    }
+}
+
+/// A report file given on the command line cannot be read. Exit 2.
+public struct ReportFileError: TasterError {
+    public let path: String
+    public let problem: String
+    public var exitCode: TasterExitCode { .usage }
+    public var description: String { "the report \(path) \(problem)" }
+}
