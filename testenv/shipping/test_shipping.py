@@ -28,7 +28,7 @@ KUBECTL = os.environ.get("KUBECTL") or str(ROOT / ".venv" / "bin" / "kubectl")
 OVERLAYS = sorted(p for p in (ROOT / "kustomize" / "overlays").iterdir() if (p / "kustomization.yaml").exists())
 # Kustomizations applied by hand next to an overlay (credentials/, argocd/).
 EXTRAS = sorted(p.parent for p in (ROOT / "kustomize" / "overlays").glob("*/*/kustomization.yaml"))
-ALL = [ROOT / "hooks", ROOT / "kustomize" / "base", *OVERLAYS, *EXTRAS]
+ALL = [ROOT / "hooks", ROOT / "kustomize" / "base", ROOT / "kustomize" / "ci", *OVERLAYS, *EXTRAS]
 HOOK_JOBS = {"PreSync": "pre-taste", "PostSync": "post-taste", "SyncFail": "restore"}
 
 
@@ -102,7 +102,7 @@ def test_checkov_passes_on_the_dockerfile():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("folder", [*OVERLAYS, *EXTRAS], ids=name)
+@pytest.mark.parametrize("folder", [ROOT / "kustomize" / "ci", *OVERLAYS, *EXTRAS], ids=name)
 def test_checkov_passes_on_the_rendered_overlay(rendered, folder):
     result = checkov("--framework", "kubernetes", "-f", str(rendered[name(folder)]))
     assert result.returncode == 0, result.stdout + result.stderr
