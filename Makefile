@@ -10,13 +10,14 @@ LINT_VENV := .venv-lint
 APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: help apt venv venv-lint build release test test-swift test-stack test-shipping demo stack-up stack-down clean
+.PHONY: help apt venv venv-lint build release test test-swift test-stack test-shipping image-check image-clean demo stack-up stack-down clean
 
 help:
 	@echo "make demo    set up, build, start the local stack, run taster end to end, stop the stack"
 	@echo "make test    set up, build, and run every test against the local stack"
 	@echo "make stack-up / stack-down   start or stop the local stack (testenv/.run/stack.env)"
 	@echo "make test-shipping   render, validate and lint the Dockerfile, hooks/ and kustomize/ (part of make test)"
+	@echo "make image-check     build the image with podman from a debootstrapped base and run it (no Docker needed)"
 
 apt:
 	@scripts/ensure-apt.sh $(APT_PACKAGES)
@@ -61,6 +62,13 @@ test-stack:
 # kustomize/, and the invariants of the rendered hooks. The Role-vs-code test is a Swift test.
 test-shipping: venv venv-lint
 	KUBECTL=$(VENV)/bin/kubectl $(LINT_VENV)/bin/python -m pytest -q -p no:cacheprovider testenv/shipping
+
+# The Dockerfile's runtime stage built with podman and run against the local stack.
+image-check: apt venv
+	scripts/image-check.sh
+
+image-clean:
+	rm -rf .image
 
 demo: apt venv build
 	scripts/with-stack.sh scripts/demo.sh
