@@ -15,7 +15,7 @@ FROM swift:6.3.1-bookworm AS build
 # break the build within weeks. Pin the base images by digest for reproducible builds.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && apt-get install -y --no-install-recommends pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Package.resolved (if present) pins the Swift packages; resolving first caches them in a layer.
@@ -30,8 +30,15 @@ RUN swift build -c release --static-swift-stdlib \
 FROM ${BINARY_FROM} AS binary
 
 FROM ${BASE_IMAGE}
+# Only the runtime libraries the binary links (ldd), and CA certificates for HTTPS to S3 and the
+# Kubernetes API. Unpinned for the reason given in the build stage.
+# hadolint ignore=DL3008
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libmongoc-1.0-0 libbson-1.0-0 libcurl4 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+# After the packages, so that their layer is reused across versions. The repository URL and
+# licence are stated by whoever publishes the image.
 ARG VERSION=0.1.0
-# The repository URL and licence are stated by whoever publishes the image.
 ARG SOURCE_URL=""
 ARG LICENSES=NOASSERTION
 LABEL org.opencontainers.image.title="taster" \
@@ -39,12 +46,6 @@ LABEL org.opencontainers.image.title="taster" \
       org.opencontainers.image.version="${VERSION}" \
       org.opencontainers.image.source="${SOURCE_URL}" \
       org.opencontainers.image.licenses="${LICENSES}"
-# Only the runtime libraries the binary links (ldd), and CA certificates for HTTPS to S3 and the
-# Kubernetes API. Unpinned for the reason given in the build stage.
-# hadolint ignore=DL3008
-RUN apt-get update \
- && apt-get install -y --no-install-recommends libmongoc-1.0-0 libbson-1.0-0 libcurl4 ca-certificates \
- && rm -rf /var/lib/apt/lists/*
 COPY --from=binary /usr/local/bin/taster /usr/local/bin/taster
 # Numeric, so Kubernetes can verify runAsNonRoot; the hooks run as the same user.
 USER 65532:65532
