@@ -36,8 +36,8 @@ hook_user() {
 
 configure_podman() {
   mkdir -p "$state/storage" "$state/run"
-  # runc: crun fails in this kind of nested container. The ulimits: podman's defaults (the
-  # host's hard limits) are above what this sandbox lets a process set.
+  # runc: crun is known to fail in this kind of nested container. The ulimits: podman's defaults
+  # (the host's hard limits) are above what this sandbox lets a process set.
   cat >"$state/containers.conf" <<'EOF'
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
@@ -224,6 +224,9 @@ run_image() {
 main() {
   local started=$SECONDS user binary version
   user=$(hook_user)
+
+  # podman with runc, debootstrap, uidmap (for rootless podman), binutils (strip).
+  scripts/ensure-apt.sh podman runc debootstrap uidmap binutils
 
   step "release binary (swift build -c release --static-swift-stdlib)"
   swift build -c release --static-swift-stdlib
