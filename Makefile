@@ -6,15 +6,18 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 VENV := .venv
 PYTHON := $(VENV)/bin/python
+LINT_VENV := .venv-lint
 APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: help apt venv build release test test-swift test-stack demo stack-up stack-down clean
+.PHONY: help apt venv venv-lint build release test test-swift test-stack test-shipping image-check image-clean demo stack-up stack-down clean
 
 help:
 	@echo "make demo    set up, build, start the local stack, run taster end to end, stop the stack"
 	@echo "make test    set up, build, and run every test against the local stack"
 	@echo "make stack-up / stack-down   start or stop the local stack (testenv/.run/stack.env)"
+	@echo "make test-shipping   render, validate and lint the Dockerfile, hooks/ and kustomize/ (part of make test)"
+	@echo "make image-check     build the image with podman from a debootstrapped base and run it (no Docker needed)"
 
 apt:
 	@scripts/ensure-apt.sh $(APT_PACKAGES)
@@ -27,14 +30,25 @@ $(VENV)/.installed: testenv/requirements.txt
 	$(VENV)/bin/pip install --disable-pip-version-check -q -r testenv/requirements.txt
 	touch $@
 
+# Linters and validators for the Dockerfile and manifests, in a venv of their own (their pins
+# conflict with the stack's: see testenv/requirements-lint.txt).
+venv-lint: $(LINT_VENV)/.installed
+$(LINT_VENV)/.installed: testenv/requirements-lint.txt
+	@python3 -c 'import venv, ensurepip' 2>/dev/null || scripts/ensure-apt.sh python3-venv
+	python3 -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/pip install --disable-pip-version-check -q -r testenv/requirements-lint.txt
+	touch $@
+
 build: apt
 	swift build
 
 release: apt
 	swift build -c release
 
-# Unit tests, then tests against real servers: one stack for the whole run.
-test: apt venv
+# What users apply first (fast, no build), then unit tests and tests against real servers: one
+# stack for the whole run.
+test: apt venv venv-lint
+	$(MAKE) --no-print-directory test-shipping
 	swift build --build-tests
 	scripts/with-stack.sh $(MAKE) --no-print-directory test-swift test-stack
 
@@ -43,6 +57,18 @@ test-swift:
 
 test-stack:
 	$(PYTHON) -m pytest -q testenv/tests
+
+# kubectl kustomize, kubernetes-validate, hadolint and checkov on the Dockerfile, hooks/ and
+# kustomize/, and the invariants of the rendered hooks. The Role-vs-code test is a Swift test.
+test-shipping: venv venv-lint
+	KUBECTL=$(VENV)/bin/kubectl $(LINT_VENV)/bin/python -m pytest -q -p no:cacheprovider testenv/shipping
+
+# The Dockerfile's runtime stage built with podman and run against the local stack.
+image-check: apt venv
+	scripts/image-check.sh
+
+image-clean:
+	rm -rf .image
 
 demo: apt venv build
 	scripts/with-stack.sh scripts/demo.sh

@@ -54,7 +54,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TasterCoreTests",
-            dependencies: ["TasterCore", "TasterCMongoC"]
+            dependencies: [
+                "TasterCore",
+                "TasterCMongoC",
+                // RBACDriftTests reads the Roles in kustomize/.
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

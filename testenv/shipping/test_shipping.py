@@ -1,0 +1,220 @@
+"""What users apply, checked as CI sees it (`make test-shipping`, part of `make test`).
+
+Every kustomization renders with kubectl; the output is valid Kubernetes (`kubernetes-validate
+--strict`); hadolint and checkov pass on the Dockerfile and checkov on the rendered overlays, each
+skip justified where it is made; and the rendered hooks keep what a hook needs on the first
+`kubectl apply`: a deadline above TASTER_DEADLINE, the Role restricted to the workloads taster
+scales, settings and credentials where the Jobs look for them.
+
+The Role's rules against the API calls the code makes are checked by the Swift test
+RBACDriftTests, next to the code that declares them.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = Path(sys.executable).parent  # the lint venv: hadolint, checkov, kubernetes-validate
+KUBECTL = os.environ.get("KUBECTL") or str(ROOT / ".venv" / "bin" / "kubectl")
+
+OVERLAYS = sorted(p for p in (ROOT / "kustomize" / "overlays").iterdir() if (p / "kustomization.yaml").exists())
+# Kustomizations applied by hand next to an overlay (credentials/, argocd/).
+EXTRAS = sorted(p.parent for p in (ROOT / "kustomize" / "overlays").glob("*/*/kustomization.yaml"))
+ALL = [ROOT / "hooks", ROOT / "kustomize" / "base", ROOT / "kustomize" / "ci", *OVERLAYS, *EXTRAS]
+HOOK_JOBS = {"PreSync": "pre-taste", "PostSync": "post-taste", "SyncFail": "restore"}
+
+
+def name(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def run(*command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory) -> dict[str, Path]:
+    """Every kustomization rendered to a file. credentials/ is rendered from a copy with the
+    committed .env.example as its env file: the real one is ignored by git and absent in CI."""
+    out = tmp_path_factory.mktemp("rendered")
+    files = {}
+    for folder in ALL:
+        source = folder
+        if (folder / ".env.example").exists():
+            source = out / "sources" / name(folder)
+            shutil.copytree(folder, source)
+            shutil.copy(folder / ".env.example", source / "taster.env")
+        result = run(KUBECTL, "kustomize", str(source))
+        assert result.returncode == 0, f"kubectl kustomize {name(folder)} failed:\n{result.stderr}"
+        target = out / (name(folder).replace("/", "_") + ".yaml")
+        target.write_text(result.stdout)
+        files[name(folder)] = target
+    return files
+
+
+def documents(path: Path) -> list[dict]:
+    return [d for d in yaml.safe_load_all(path.read_text()) if d]
+
+
+def overlay_objects(rendered, overlay: Path) -> dict[tuple[str, str], dict]:
+    return {(d["kind"], d["metadata"]["name"]): d for d in documents(rendered[name(overlay)])}
+
+
+def seconds(duration: str) -> float:
+    """A duration as taster reads it: 90s, 2m, 1h30m, 500ms."""
+    units = {"ms": 0.001, "s": 1, "m": 60, "h": 3600}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|s|m|h)", duration)
+    assert parts and "".join(n + u for n, u in parts) == duration, f"not a duration: {duration!r}"
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def test_every_kustomization_renders(rendered):
+    assert OVERLAYS, "no overlay under kustomize/overlays"
+    for folder in ALL:
+        assert documents(rendered[name(folder)]), f"{name(folder)} renders nothing"
+
+
+@pytest.mark.parametrize("folder", ALL, ids=name)
+def test_rendered_output_is_valid_kubernetes(rendered, folder):
+    result = run(str(TOOLS / "kubernetes-validate"), "--strict", "--quiet", str(rendered[name(folder)]))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hadolint_passes_on_the_dockerfile():
+    result = run(str(TOOLS / "hadolint"), "Dockerfile")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def checkov(*arguments: str) -> subprocess.CompletedProcess:
+    return run(str(TOOLS / "checkov"), "--skip-download", "--quiet", "--compact", *arguments)
+
+
+def test_checkov_passes_on_the_dockerfile():
+    result = checkov("--framework", "dockerfile", "-f", "Dockerfile")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("folder", [ROOT / "kustomize" / "ci", *OVERLAYS, *EXTRAS], ids=name)
+def test_checkov_passes_on_the_rendered_overlay(rendered, folder):
+    result = checkov("--framework", "kubernetes", "-f", str(rendered[name(folder)]))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS, ids=name)
+def test_each_hook_job_is_what_argo_cd_needs(rendered, overlay):
+    objects = overlay_objects(rendered, overlay)
+    jobs = {d["metadata"]["annotations"]["argocd.argoproj.io/hook"]: d
+            for (kind, _), d in objects.items() if kind == "Job"}
+    assert set(jobs) == set(HOOK_JOBS), f"hook Jobs: {sorted(jobs)}"
+    settings = objects[("ConfigMap", "taster-settings")]["data"]
+    deadline = seconds(settings.get("TASTER_DEADLINE", "15m"))
+    for hook, job in jobs.items():
+        where = f"{name(overlay)}: Job {job['metadata']['name']}"
+        annotations = job["metadata"]["annotations"]
+        assert annotations["argocd.argoproj.io/hook-delete-policy"] == "BeforeHookCreation,HookSucceeded", where
+        spec = job["spec"]
+        assert "ttlSecondsAfterFinished" not in spec, where
+        assert spec["backoffLimit"] == 0, where
+        # Above taster's own deadline (it stops, restores and reports first), but not far above.
+        assert deadline < spec["activeDeadlineSeconds"] <= deadline + 300, \
+            f"{where}: activeDeadlineSeconds {spec['activeDeadlineSeconds']} vs TASTER_DEADLINE {deadline:.0f}s"
+        pod = spec["template"]["spec"]
+        assert pod["restartPolicy"] == "Never", where
+        assert pod["serviceAccountName"] in {n for k, n in objects if k == "ServiceAccount"}, where
+        [container] = pod["containers"]
+        assert container["args"] == [HOOK_JOBS[hook]], where
+        assert container["terminationMessagePolicy"] == "FallbackToLogsOnError", where
+        assert ":" in container["image"] or "@" in container["image"], f"{where}: image without a tag"
+        context = container["securityContext"]
+        assert context["readOnlyRootFilesystem"] is True and context["allowPrivilegeEscalation"] is False, where
+        assert context["capabilities"]["drop"] == ["ALL"] and context["runAsNonRoot"] is True, where
+        assert isinstance(context["runAsUser"], int) and context["runAsUser"] > 0, where
+        assert context["seccompProfile"]["type"] == "RuntimeDefault", where
+        for kind in ("requests", "limits"):
+            assert {"cpu", "memory"} <= set(container["resources"][kind]), f"{where}: {kind}"
+        # Settings and credentials through envFrom, the checks file where TASTER_CHECKS points.
+        sources = {(next(iter(s)), s[next(iter(s))]["name"]) for s in container["envFrom"]}
+        assert ("configMapRef", "taster-settings") in sources, where
+        assert ("secretRef", "taster-credentials") in sources, where
+        env = {e["name"]: e for e in container.get("env", [])}
+        assert env["POD_NAME"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.name", where
+        assert env["POD_NAMESPACE"]["valueFrom"]["fieldRef"]["fieldPath"] == "metadata.namespace", where
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
+        checks_path = Path(settings["TASTER_CHECKS"])
+        mount = mounts[str(checks_path.parent)]
+        config_map = volumes[mount["name"]]["configMap"]["name"]
+        assert checks_path.name in objects[("ConfigMap", config_map)]["data"], \
+            f"{where}: {checks_path} is not a key of ConfigMap {config_map}"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS, ids=name)
+def test_what_the_jobs_need_exists_before_them(rendered, overlay):
+    """On the first sync Argo CD runs PreSync hooks before it applies anything else: what the
+    Jobs use must itself be a PreSync hook of an earlier wave."""
+    for (kind, object_name), document in overlay_objects(rendered, overlay).items():
+        if kind == "Job":
+            continue
+        annotations = document["metadata"].get("annotations", {})
+        where = f"{name(overlay)}: {kind} {object_name}"
+        assert annotations.get("argocd.argoproj.io/hook") == "PreSync", where
+        assert int(annotations.get("argocd.argoproj.io/sync-wave", "0")) < 0, where
+        assert annotations.get("argocd.argoproj.io/hook-delete-policy") == "BeforeHookCreation", where
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS, ids=name)
+def test_role_is_restricted_to_the_workloads_taster_scales(rendered, overlay):
+    objects = overlay_objects(rendered, overlay)
+    workloads: dict[str, set[str]] = {}
+    for entry in objects[("ConfigMap", "taster-settings")]["data"]["TASTER_WORKLOADS"].split(","):
+        kind, workload = entry.split("=")[0].strip().split("/")
+        workloads.setdefault(kind.lower().rstrip("s") + "s", set()).add(workload)
+    [role] = [d for (kind, _), d in objects.items() if kind == "Role"]
+    named: dict[str, set[str]] = {}
+    for rule in role["rules"]:
+        for resource in rule["resources"]:
+            if rule.get("apiGroups") == ["apps"]:
+                assert rule.get("resourceNames"), f"{name(overlay)}: {resource} is not restricted by name"
+                named.setdefault(resource.split("/")[0], set()).update(rule["resourceNames"])
+    assert named == workloads, f"{name(overlay)}: Role names {named}, TASTER_WORKLOADS {workloads}"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS, ids=name)
+def test_network_policy_selects_the_hook_pods(rendered, overlay):
+    objects = overlay_objects(rendered, overlay)
+    [policy] = [d for (kind, _), d in objects.items() if kind == "NetworkPolicy"]
+    selector = policy["spec"]["podSelector"]["matchLabels"]
+    for (kind, job), document in objects.items():
+        if kind == "Job":
+            labels = document["spec"]["template"]["metadata"]["labels"]
+            assert selector.items() <= labels.items(), f"{name(overlay)}: NetworkPolicy misses Job {job}"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS, ids=name)
+def test_credentials_render_the_secret_the_jobs_read(rendered, overlay):
+    folder = overlay / "credentials"
+    [secret] = documents(rendered[name(folder)])
+    assert secret["kind"] == "Secret" and secret["metadata"]["name"] == "taster-credentials"
+    namespace = {d["metadata"].get("namespace") for d in overlay_objects(rendered, overlay).values()}
+    assert namespace == {secret["metadata"]["namespace"]}
+    # Only placeholders are committed; the real file is ignored by git.
+    example = (folder / ".env.example").read_text()
+    assert "CHANGE-ME" in example
+    ignored = run("git", "check-ignore", "-q", name(folder / "taster.env"))
+    assert ignored.returncode == 0, f"{name(folder / 'taster.env')} is not ignored by git"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS, ids=name)
+def test_no_credentials_in_the_settings(rendered, overlay):
+    settings = overlay_objects(rendered, overlay)[("ConfigMap", "taster-settings")]["data"]
+    secret_variables = {"MONGODB_URI", "MONGO_USER", "MONGO_PASS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                        "AWS_SESSION_TOKEN", "S3_ACCESSKEY", "S3_SECRETKEY"}
+    assert not secret_variables & set(settings), f"{name(overlay)}: credentials belong in taster-credentials"
