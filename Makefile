@@ -7,7 +7,7 @@ SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 LINT_VENV := .venv-lint
-APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev
+APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev libyaml-dev
 SWIFT_TEST_FLAGS ?=
 
 .PHONY: help apt venv venv-lint build release test test-swift test-stack test-shipping image-check image-clean demo stack-up stack-down clean

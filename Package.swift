@@ -28,6 +28,12 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        // libyaml: checks files and kubeconfigs (a Foundation-free YAML reader keeps the image small).
+        .systemLibrary(
+            name: "TasterCYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
         // Typed, non-variadic wrappers for curl_easy_setopt / curl_easy_getinfo.
         .target(
             name: "TasterCurlShims",
@@ -39,6 +45,7 @@ let package = Package(
                 "TasterCMongoC",
                 "TasterCCurl",
                 "TasterCurlShims",
+                "TasterCYAML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),

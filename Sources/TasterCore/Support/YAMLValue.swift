@@ -1,8 +1,6 @@
-import Yams
-
-/// YAML (and JSON, which is YAML) to plain Swift values, for kubeconfigs and checks files.
+/// YAML (and JSON, which is YAML) to plain Swift values, for kubeconfigs.
 enum YAMLValue {
-    static func load(_ text: String) throws -> Any? {
-        try Yams.load(yaml: text)
+    static func load(_ text: String) throws(YAMLError) -> Any? {
+        try YAMLParser.compose(text).map(YAMLCoreSchema.plainValue)
     }
 }
