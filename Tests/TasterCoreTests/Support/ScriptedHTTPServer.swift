@@ -44,7 +44,12 @@ final class ScriptedHTTPServer: @unchecked Sendable {
     /// When clients hung up on a `.streamThenIdle` reply.
     var hangUps: [ContinuousClock.Instant] { state.withLock { $0.hangUps } }
 
+    private let stopped = Atomic<Bool>(false)
+
+    /// Closes the listener once. A second `close` would hit whatever descriptor reused the number
+    /// meanwhile — in this process, often a curl connection of a test running in parallel.
     func stop() {
+        guard stopped.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
