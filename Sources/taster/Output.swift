@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TasterCore
 
 /// Prints a verdict for people (table and summary line) or machines (the verdict JSON).
@@ -17,6 +17,6 @@ func writeFile(_ path: String, _ text: String) throws {
     do {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
     } catch {
-        throw ValidationError("cannot write \(path): \(error.localizedDescription)")
+        throw ValidationError("cannot write \(path): \(error)")
     }
 }

@@ -1,5 +1,8 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 import TasterCore
 
 /// Parses the command line, runs the subcommand and turns every outcome into a documented exit

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Synchronization
 
 /// Idle easy handles kept for their open connections (keep-alive reuse across requests).
 ///
@@ -6,7 +7,7 @@ import Foundation
 /// either in `idle` (owned by the pool, under the lock) or checked out by exactly one transfer,
 /// which checks it back in when it ends. No handle is ever used by two transfers at once.
 final class CurlHandlePool: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Mutex<Void>(())
     private var idle: [CurlEasyHandle] = []
     /// More idle handles than this are freed (their connections closed).
     private let capacity: Int
@@ -17,12 +18,12 @@ final class CurlHandlePool: @unchecked Sendable {
 
     /// An idle handle, or a new one; nil only when libcurl cannot make one.
     func checkOut() -> CurlEasyHandle? {
-        let reused: CurlEasyHandle? = lock.withLock { idle.popLast() }
+        let reused: CurlEasyHandle? = lock.withLock { _ in idle.popLast() }
         return reused ?? CurlEasyHandle()
     }
 
     func checkIn(_ handle: CurlEasyHandle) {
-        lock.withLock {
+        lock.withLock { _ in
             if idle.count < capacity { idle.append(handle) }
         }
     }

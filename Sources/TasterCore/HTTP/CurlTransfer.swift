@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TasterCCurl
 
 /// One request on one easy handle: configures the handle, runs the transfer on the calling

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension HTTPClient {
     /// Sends `request` once and returns as soon as the response headers arrive, with the body

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// taster's HTTP client over libcurl, shared by the S3 and Kubernetes clients: one place for

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A streamed 2xx response, delivered line by line as the server sends it (a Kubernetes watch:
 /// one JSON object per line). Each element is one line without its line ending; empty lines are

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One HTTP request: what `HTTPClient` sends, once per attempt.
 public struct HTTPRequest: Sendable {

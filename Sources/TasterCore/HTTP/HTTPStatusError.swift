@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A streamed request (a Kubernetes watch) answered with a status other than 2xx. Carries the
 /// response body (at most 64 KiB) so the caller can read the server's own error document.

@@ -7,7 +7,7 @@ public enum HTTPURLRedaction {
     public static func redact(_ url: String) -> String {
         var rest = Substring(url)
         var out = ""
-        if let schemeEnd = rest.range(of: "://") {
+        if let schemeEnd = rest.firstRange(of: "://") {
             out += rest[..<schemeEnd.upperBound]
             rest = rest[schemeEnd.upperBound...]
             let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Cuts a byte stream into lines (`\n`, an optional `\r` before it removed), holding back an
 /// unfinished line until the rest arrives. A line longer than `maxLineBytes` is refused rather

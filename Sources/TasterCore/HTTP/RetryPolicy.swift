@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// When and how often `HTTPClient.execute` sends a request again: which statuses and which
 /// transport failures count as transient, whether `Retry-After` is honoured, how many attempts
@@ -58,11 +58,7 @@ public struct RetryPolicy: Sendable {
     public static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
         let text = value.trimmingSpaces()
         if let seconds = Int(text), seconds >= 0 { return .seconds(seconds) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: text) else { return nil }
+        guard let date = HTTPDate.parse(text) else { return nil }
         let seconds = date.timeIntervalSince(now)
         return .milliseconds(Int64(max(0, seconds) * 1000))
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How `HTTPClient` verifies servers and, for a kubeconfig user with a client certificate,
 /// identifies itself. Verification is on unless a caller turns it off explicitly.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// Runs a kubeconfig `exec` credential plugin (as kubectl does for EKS, GKE, AKS, OIDC logins)
@@ -40,73 +40,74 @@ public final class ExecCredentialProvider: Sendable {
     }
 
     static func runPlugin(_ config: KubeConfig.ExecConfig, server: String, timeout: Duration) throws -> Credential {
-        let process = Process()
-        if config.command.contains("/") {
-            process.executableURL = URL(fileURLWithPath: config.command)
-        } else {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        }
-        process.arguments = config.command.contains("/") ? config.args : [config.command] + config.args
         var environment = ProcessInfo.processInfo.environment
         for (name, value) in config.env { environment[name] = value }
-        var spec: [String: Any] = ["interactive": false]
-        if config.provideClusterInfo { spec["cluster"] = ["server": server] }
-        let info: [String: Any] = ["apiVersion": config.apiVersion, "kind": "ExecCredential", "spec": spec]
-        environment["KUBERNETES_EXEC_INFO"] = String(decoding: (try? JSONSerialization.data(withJSONObject: info)) ?? Data(), as: UTF8.self)
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
+        let info = ExecInfo(apiVersion: config.apiVersion, kind: "ExecCredential",
+                            spec: .init(interactive: false, cluster: config.provideClusterInfo ? .init(server: server) : nil))
+        environment["KUBERNETES_EXEC_INFO"] = String(decoding: try JSONEncoder().encode(info), as: UTF8.self)
         let hint = config.installHint.map { " (\($0.trimmingSpaces()))" } ?? ""
+        let result: ChildProcess.Result
         do {
-            try process.run()
-        } catch {
-            throw KubernetesAuthError(message: "the kubeconfig's exec credential plugin \(config.command) could not be started: \(error.localizedDescription)\(hint)")
-        }
-        // Read both pipes concurrently so a chatty plugin cannot block on a full pipe.
-        let stdoutData = Mutex(Data())
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            stdoutData.withLock { $0 = data }
-            group.leave()
-        }
-        let stderrData = errors.fileHandleForReading.readDataToEndOfFile()
-        if group.wait(timeout: .now() + timeout.seconds) == .timedOut {
-            process.terminate()
+            result = try ChildProcess.run(config.command, arguments: config.args, environment: environment, timeout: timeout)
+        } catch .cannotStart(let reason) {
+            throw KubernetesAuthError(message: "the kubeconfig's exec credential plugin \(config.command) could not be started: \(reason)\(hint)")
+        } catch .timedOut {
             throw KubernetesAuthError(message: "the kubeconfig's exec credential plugin \(config.command) did not answer within \(DurationParser.format(timeout))")
         }
-        process.waitUntilExit()
-        let stderrText = SecretRedactor.shared.scrub(String(decoding: stderrData.suffix(2000), as: UTF8.self)).trimmingSpaces()
-        guard process.terminationStatus == 0 else {
-            throw KubernetesAuthError(message: "the kubeconfig's exec credential plugin \(config.command) exited with \(process.terminationStatus)\(stderrText.isEmpty ? "" : ": \(stderrText)")\(hint)")
+        let stderrText = SecretRedactor.shared.scrub(String(decoding: result.standardError.suffix(2000), as: UTF8.self)).trimmingSpaces()
+        guard result.status == 0 else {
+            // posix_spawnp reports a missing command as exit 127 from the child.
+            let reason = result.status == 127 && stderrText.isEmpty ? " (command not found)" : ""
+            throw KubernetesAuthError(message: "the kubeconfig's exec credential plugin \(config.command) exited with \(result.status)\(reason)\(stderrText.isEmpty ? "" : ": \(stderrText)")\(hint)")
         }
-        return try parse(stdoutData.withLock { $0 }, command: config.command)
+        return try parse(result.standardOutput, command: config.command)
     }
 
     static func parse(_ data: Data, command: String) throws -> Credential {
-        guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              root["kind"] as? String == "ExecCredential", let status = root["status"] as? [String: Any] else {
+        guard let credential = try? JSONDecoder().decode(ExecCredentialDocument.self, from: data),
+              credential.kind == "ExecCredential", let status = credential.status else {
             throw KubernetesAuthError(message: "the exec credential plugin \(command) did not print an ExecCredential with a status")
         }
-        let token = status["token"] as? String
-        let certificate = (status["clientCertificateData"] as? String).map { Data($0.utf8) }
-        let key = (status["clientKeyData"] as? String).map { Data($0.utf8) }
-        guard token != nil || (certificate != nil && key != nil) else {
+        let certificate = status.clientCertificateData.map { Data($0.utf8) }
+        let key = status.clientKeyData.map { Data($0.utf8) }
+        guard status.token != nil || (certificate != nil && key != nil) else {
             throw KubernetesAuthError(message: "the exec credential plugin \(command) returned neither a token nor a client certificate and key")
         }
-        SecretRedactor.shared.register(token)
+        SecretRedactor.shared.register(status.token)
         var expiration: Date?
-        if let text = status["expirationTimestamp"] as? String {
+        if let text = status.expirationTimestamp {
             guard let date = Timestamp.parse(text) else {
                 throw KubernetesAuthError(message: "the exec credential plugin \(command) returned an unreadable expirationTimestamp \"\(text)\"")
             }
             expiration = date
         }
-        return Credential(token: token, clientCertificateData: certificate, clientKeyData: key, expiration: expiration)
+        return Credential(token: status.token, clientCertificateData: certificate, clientKeyData: key, expiration: expiration)
+    }
+
+    /// `KUBERNETES_EXEC_INFO`, what the plugin is told.
+    struct ExecInfo: Encodable {
+        struct Spec: Encodable {
+            struct Cluster: Encodable { var server: String }
+            var interactive: Bool
+            var cluster: Cluster?
+        }
+
+        var apiVersion: String
+        var kind: String
+        var spec: Spec
+    }
+
+    /// What the plugin prints.
+    struct ExecCredentialDocument: Decodable {
+        struct Status: Decodable {
+            var token: String?
+            var clientCertificateData: String?
+            var clientKeyData: String?
+            var expirationTimestamp: String?
+        }
+
+        var kind: String?
+        var status: Status?
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension KubeConfig {
     /// The pod's service account as a kubeconfig: server from `KUBERNETES_SERVICE_HOST`/`PORT`

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A kubeconfig, as kubectl reads it: named clusters, users and contexts plus `current-context`.
 /// In-cluster service-account access is loaded into the same model (see `KubeConfig+InCluster`),
@@ -77,7 +77,7 @@ extension KubeConfig {
             do {
                 text = try String(contentsOfFile: path, encoding: .utf8)
             } catch {
-                throw KubeConfigError("cannot read kubeconfig \(path): \(error.localizedDescription)")
+                throw KubeConfigError("cannot read kubeconfig \(path): \(error)")
             }
             let file = try parse(text, path: path)
             read.append(path)
@@ -101,7 +101,7 @@ extension KubeConfig {
         } catch {
             throw KubeConfigError("kubeconfig \(path) is not valid YAML: \(error)")
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = FileIO.directory(of: path)
         func resolve(_ file: String?) -> String? {
             guard let file, !file.isEmpty else { return nil }
             return file.hasPrefix("/") || directory.isEmpty ? file : directory + "/" + file

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Compares a post snapshot with its baseline, check by check, by name.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The body of a verdict notification: what a chat channel or an alerting hook needs to know,
 /// and never a secret.

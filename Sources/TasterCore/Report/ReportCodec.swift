@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// JSON for reports, verdicts and the baseline pointer: stable key order, readable, and strict
 /// about `schemaVersion` when reading (an unknown version is refused, never guessed at).

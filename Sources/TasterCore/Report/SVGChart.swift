@@ -1,14 +1,17 @@
-import Foundation
+import FoundationEssentials
 
 /// The small inline SVG charts of the verdict page: a bar pair (pre vs post) and a history line.
 enum SVGChart {
-    static func number(_ value: Double) -> String { String(format: "%.1f", value) }
+    static func number(_ value: Double) -> String { TextFormatting.fixed(value, 1) }
+
+    /// A chart's coordinate for an exact value (precision beyond a pixel does not matter here).
+    static func double(_ value: Decimal) -> Double { Double(value.description) ?? 0 }
 
     /// Two horizontal bars scaled to the larger of the two values.
     static func barPair(pre: Decimal?, post: Decimal?, failed: Bool) -> String {
         let width = 160.0, height = 30.0
-        let preValue = pre.map { NSDecimalNumber(decimal: $0).doubleValue } ?? 0
-        let postValue = post.map { NSDecimalNumber(decimal: $0).doubleValue } ?? 0
+        let preValue = pre.map(double) ?? 0
+        let postValue = post.map(double) ?? 0
         let largest = max(abs(preValue), abs(postValue), 1e-9)
         let preWidth = width * abs(preValue) / largest
         let postWidth = width * abs(postValue) / largest
@@ -25,7 +28,7 @@ enum SVGChart {
     static func history(points: [(label: String, value: Decimal, failed: Bool)]) -> String {
         guard points.count >= 2 else { return "<span class=\"muted\">no history yet</span>" }
         let width = 240.0, height = 48.0, pad = 4.0
-        let values = points.map { NSDecimalNumber(decimal: $0.value).doubleValue }
+        let values = points.map { double($0.value) }
         let low = values.min()!, high = values.max()!
         let span = high - low
         func x(_ index: Int) -> Double { pad + (width - 2 * pad) * Double(index) / Double(points.count - 1) }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Earlier verdicts of the same app, for the history charts on the verdict page.
 public struct VerdictHistory: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `verdict.html`: one self-contained page (inline CSS and SVG; no scripts, fonts or anything
 /// from the network) showing the overall result, the comparison table, a bar pair per check and

@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// The report store's client: PutObject, GetObject, HeadObject, ListObjectsV2 and DeleteObject

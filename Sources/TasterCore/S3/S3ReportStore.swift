@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The workflows' report store on S3: a missing key reads as "no object", everything else that
 /// goes wrong is the S3 client's error (exit 3) naming the object and what to do.

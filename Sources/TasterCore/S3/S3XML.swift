@@ -17,7 +17,7 @@ enum S3XML {
         let open = "<\(name)>", close = "</\(name)>", empty = "<\(name)/>"
         var found: [Substring] = []
         var rest = xml
-        while let start = rest.range(of: "<\(name)") {
+        while let start = rest.firstRange(of: "<\(name)") {
             let after = rest[start.upperBound...]
             if rest[start.lowerBound...].hasPrefix(empty) {
                 found.append("")
@@ -30,7 +30,7 @@ enum S3XML {
                 continue
             }
             let contentStart = rest.index(start.lowerBound, offsetBy: open.count)
-            guard let end = rest[contentStart...].range(of: close) else { break }
+            guard let end = rest[contentStart...].firstRange(of: close) else { break }
             found.append(rest[contentStart..<end.lowerBound])
             rest = rest[end.upperBound...]
         }

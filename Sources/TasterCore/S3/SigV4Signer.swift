@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 
 /// AWS Signature Version 4 for S3, as a pure value: the same inputs and timestamp always give
 /// the same signature. Each stage is a function of its own, checked in tests against the

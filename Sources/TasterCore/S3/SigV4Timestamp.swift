@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The signing time in SigV4's two spellings: `20130524T000000Z` (`x-amz-date`) and `20130524`
 /// (the credential scope's date). Injected into the signer, so signatures are reproducible.
@@ -7,11 +7,9 @@ public struct SigV4Timestamp: Sendable, Equatable, CustomStringConvertible {
     public let amzDate: String
 
     public init(_ date: Date) {
-        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        amzDate = String(format: "%04d%02d%02dT%02d%02d%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                         Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        let utc = Timestamp.utc(date)
+        let pad = TextFormatting.padded
+        amzDate = pad(utc.year, 4) + pad(utc.month, 2) + pad(utc.day, 2) + "T" + pad(utc.hour, 2) + pad(utc.minute, 2) + pad(utc.second, 2) + "Z"
     }
 
     /// Parses `20150830T123600Z`; nil when malformed.

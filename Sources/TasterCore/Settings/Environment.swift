@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The variables settings are read from: the process environment (a Job's Secret and ConfigMap),
 /// with command-line flags layered on top. An empty value counts as unset, as Kubernetes

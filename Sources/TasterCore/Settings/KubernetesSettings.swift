@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How to reach the Kubernetes API and which workloads to scale.
 public struct KubernetesSettings: Sendable {
@@ -43,7 +43,7 @@ extension KubernetesSettings {
         } else if let list = reader.string("KUBECONFIG") {
             access = .kubeconfig(paths: list.split(separator: ":").map(String.init).filter { !$0.isEmpty })
         } else {
-            let home = env["HOME"] ?? NSHomeDirectory()
+            let home = env["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path
             access = .kubeconfig(paths: [home + "/.kube/config"])
         }
 

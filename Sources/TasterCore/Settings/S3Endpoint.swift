@@ -28,7 +28,7 @@ public struct S3Endpoint: Sendable, Equatable, CustomStringConvertible {
     public static func parse(_ text: String, defaultScheme: String) -> Result<S3Endpoint, EndpointParseError> {
         var rest = Substring(text)
         var scheme = defaultScheme
-        if let range = rest.range(of: "://") {
+        if let range = rest.firstRange(of: "://") {
             scheme = rest[..<range.lowerBound].lowercased()
             rest = rest[range.upperBound...]
             guard scheme == "http" || scheme == "https" else { return .failure(.init(reason: "the scheme must be http or https")) }

@@ -5,7 +5,7 @@ public enum URIRedaction {
     static let sensitiveOptions = ["tlscertificatekeyfilepassword", "authmechanismproperties", "sslpemkeypassword"]
 
     public static func redact(_ uri: String) -> String {
-        guard let schemeEnd = uri.range(of: "://") else { return uri }
+        guard let schemeEnd = uri.firstRange(of: "://") else { return uri }
         let scheme = uri[..<schemeEnd.upperBound]
         var rest = String(uri[schemeEnd.upperBound...])
         if let at = rest.lastIndex(of: "@") {
@@ -30,7 +30,7 @@ public enum URIRedaction {
 
     /// The password in the user info, as written (still percent-encoded), if any.
     public static func password(of uri: String) -> String? {
-        guard let schemeEnd = uri.range(of: "://") else { return nil }
+        guard let schemeEnd = uri.firstRange(of: "://") else { return nil }
         let rest = uri[schemeEnd.upperBound...]
         guard let at = rest.lastIndex(of: "@") else { return nil }
         let userInfo = rest[..<at]
@@ -40,7 +40,7 @@ public enum URIRedaction {
 
     /// The host list (`host1:port,host2`) of a connection string, without user info.
     public static func host(of uri: String) -> String? {
-        guard let schemeEnd = uri.range(of: "://") else { return nil }
+        guard let schemeEnd = uri.firstRange(of: "://") else { return nil }
         var rest = uri[schemeEnd.upperBound...]
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
         let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
@@ -50,7 +50,7 @@ public enum URIRedaction {
     /// `https://hooks.slack.com/services/****`: keeps scheme and host, masks the path and query,
     /// which carry the token of a webhook URL.
     public static func redactPath(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return SecretRedactor.mask }
+        guard let schemeEnd = url.firstRange(of: "://") else { return SecretRedactor.mask }
         let rest = url[schemeEnd.upperBound...]
         let hostEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
         var host = String(rest[..<hostEnd])

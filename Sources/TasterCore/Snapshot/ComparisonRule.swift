@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How a check's post value must relate to its pre value. Checks files write it as
 /// `rule: equal | no-decrease | no-increase | tolerance` with `tolerance: 5` (absolute) or

@@ -1,6 +1,9 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// SIGTERM (a Job's deadline or deletion) and SIGINT stop a run promptly: the running work is
 /// cancelled, cleanup that must still happen (restoring replicas) runs in a task of its own, and
@@ -20,7 +23,7 @@ public enum Interruption {
         let task = Task { try await body() }
         var sources: [any DispatchSourceSignal] = []
         for number in [SIGTERM, SIGINT] {
-            Foundation.signal(number, SIG_IGN)
+            _ = Glibc.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 if received.compareExchange(expected: 0, desired: number, ordering: .relaxed).exchanged {

@@ -48,7 +48,7 @@ extension String {
         guard !target.isEmpty else { return self }
         var output = ""
         var rest = self[...]
-        while let range = rest.range(of: target) {
+        while let range = rest.firstRange(of: target) {
             output += rest[..<range.lowerBound]
             output += replacement
             rest = rest[range.upperBound...]

@@ -1,4 +1,7 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Unbuffered writes to standard output (results) and standard error (logs, errors).
 public enum StandardStream {
@@ -7,15 +10,6 @@ public enum StandardStream {
 
     /// Writes all of `text`, retrying short writes and EINTR.
     public func write(_ text: String) {
-        let descriptor = self == .output ? STDOUT_FILENO : STDERR_FILENO
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            bytes = bytes.dropFirst(written)
-        }
+        FileIO.writeAll(self == .output ? STDOUT_FILENO : STDERR_FILENO, Data(text.utf8))
     }
 }

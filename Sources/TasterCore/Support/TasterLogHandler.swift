@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import Synchronization
 
@@ -38,7 +38,7 @@ public struct TasterLogHandler: LogHandler {
     }
 
     static func textLine(event: LogEvent, metadata: Logger.Metadata) -> String {
-        let level = event.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+        let level = TextFormatting.column(event.level.rawValue, 7)
         var line = "\(Timestamp.rfc3339()) \(level) \(event.message)"
         for key in metadata.keys.sorted() {
             line += " \(key)=\(metadata[key]!)"
@@ -47,25 +47,25 @@ public struct TasterLogHandler: LogHandler {
     }
 
     static func jsonLine(event: LogEvent, metadata: Logger.Metadata, label: String) -> String {
-        var object: [String: Any] = [
-            "time": Timestamp.rfc3339(),
-            "level": event.level.rawValue,
-            "logger": label,
-            "message": event.message.description,
+        var fields: [String: String] = [
+            "time": JSONText.quote(Timestamp.rfc3339()),
+            "level": JSONText.quote(event.level.rawValue),
+            "logger": JSONText.quote(label),
+            "message": JSONText.quote(event.message.description),
         ]
-        for (key, value) in metadata where object[key] == nil {
-            object[key] = jsonValue(value)
+        for (key, value) in metadata where fields[key] == nil {
+            fields[key] = json(value)
         }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        return "{" + fields.keys.sorted().map { JSONText.quote($0) + ":" + fields[$0]! }.joined(separator: ",") + "}"
     }
 
-    static func jsonValue(_ value: Logger.MetadataValue) -> Any {
+    static func json(_ value: Logger.MetadataValue) -> String {
         switch value {
-        case .string(let string): string
-        case .stringConvertible(let convertible): convertible.description
-        case .array(let array): array.map(jsonValue)
-        case .dictionary(let dictionary): dictionary.mapValues(jsonValue)
+        case .string(let string): JSONText.quote(string)
+        case .stringConvertible(let convertible): JSONText.quote(convertible.description)
+        case .array(let array): "[" + array.map(json).joined(separator: ",") + "]"
+        case .dictionary(let dictionary):
+            "{" + dictionary.keys.sorted().map { JSONText.quote($0) + ":" + json(dictionary[$0]!) }.joined(separator: ",") + "}"
         }
     }
 }

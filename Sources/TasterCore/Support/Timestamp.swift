@@ -1,18 +1,29 @@
-import Foundation
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// UTC timestamps in RFC 3339 with milliseconds (`2026-11-21T10:00:00.123Z`), for logs and reports.
 public enum Timestamp {
-    public static func rfc3339(_ date: Date = Date()) -> String {
+    public struct UTC: Sendable, Equatable {
+        public var year, month, day, hour, minute, second, millisecond: Int
+    }
+
+    /// The calendar parts of `date` in UTC.
+    public static func utc(_ date: Date) -> UTC {
         let interval = date.timeIntervalSince1970
         var seconds = time_t(interval.rounded(.down))
-        let milliseconds = Int((interval - Double(seconds)) * 1000)
+        let milliseconds = min(999, Int((interval - Double(seconds)) * 1000))
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), min(milliseconds, 999)
-        )
+        return UTC(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday),
+                   hour: Int(parts.tm_hour), minute: Int(parts.tm_min), second: Int(parts.tm_sec), millisecond: milliseconds)
+    }
+
+    public static func rfc3339(_ date: Date = Date()) -> String {
+        let utc = utc(date)
+        let pad = TextFormatting.padded
+        return "\(pad(utc.year, 4))-\(pad(utc.month, 2))-\(pad(utc.day, 2))T\(pad(utc.hour, 2)):\(pad(utc.minute, 2)):\(pad(utc.second, 2)).\(pad(utc.millisecond, 3))Z"
     }
 
     /// Parses RFC 3339 timestamps with or without fractional seconds (as Kubernetes and our

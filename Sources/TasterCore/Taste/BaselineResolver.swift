@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Finds the baseline a post-taste (or restore) works from, and refuses one that cannot be

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// `taster compare PRE POST`: compares two reports, each a file or an `s3://bucket/key` URI,
@@ -47,15 +47,15 @@ public struct CompareTool: Sendable {
     }
 
     static func readFile(_ path: String, maxBytes: Int) throws -> Data {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw ReportFileError(path: path, problem: FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist")
-        }
-        defer { try? handle.close() }
-        let data = try handle.read(upToCount: maxBytes + 1) ?? Data()
-        guard data.count <= maxBytes else {
+        do {
+            return try FileIO.read(path, maxBytes: maxBytes)
+        } catch .missing {
+            throw ReportFileError(path: path, problem: "does not exist")
+        } catch .unreadable(let reason) {
+            throw ReportFileError(path: path, problem: "cannot be read: \(reason)")
+        } catch .tooLarge {
             throw ReportFileError(path: path, problem: "is larger than \(maxBytes >> 20) MiB, which no taster report is")
         }
-        return data
     }
 }
 

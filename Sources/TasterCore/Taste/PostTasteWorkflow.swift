@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// The PostSync hook: find the baseline, wait until the workloads are ready again, wait for

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// The PreSync hook: record the workloads' replicas, scale them to their targets, wait until

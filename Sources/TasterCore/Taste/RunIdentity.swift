@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Which run a phase belongs to. Pre-taste and post-taste of one sync must get the same id:
@@ -27,7 +27,7 @@ public struct RunIdentity: Sendable, Equatable {
             revision = String(joined.prefix(12)).lowercased()
         } else {
             let digest = SHA256.hash(data: Data(joined.utf8))
-            revision = digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+            revision = TextFormatting.hex(digest.prefix(6))
         }
         return "sync-\(time)-\(revision)"
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `taster check` for the report store: the bucket answers a signed listing under the prefix,
 /// and a probe object can be written (create-only), read back and deleted.

@@ -20,6 +20,6 @@ struct StepLog: Sendable {
 
     static func format(_ duration: Duration) -> String {
         let seconds = duration.seconds
-        return seconds < 10 ? String(format: "%.2fs", seconds) : String(format: "%.1fs", seconds)
+        return TextFormatting.fixed(seconds, seconds < 10 ? 2 : 1) + "s"
     }
 }

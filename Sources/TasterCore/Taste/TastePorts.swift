@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What the workflows need from Kubernetes: the replicas of a workload, scaling it, and waiting
 /// until workloads are really ready. Implemented by the Kubernetes client; errors it throws are

@@ -3,9 +3,18 @@ import TasterCYAML
 /// Parses YAML (and JSON, which is YAML) with libyaml's document loader. The parser and the
 /// document are owned by one call and freed before it returns; no libyaml pointer escapes.
 public enum YAMLParser {
-    /// The first document of `text`, or nil when `text` holds none. A second document, a
-    /// mapping with the same key twice, or a syntax error are errors naming the line.
+    /// The document of `text`, or nil when `text` holds none. A second document, a mapping with
+    /// the same key twice, or a syntax error are errors naming the line.
     public static func compose(_ text: String) throws(YAMLError) -> YAMLNode? {
+        let documents = try composeAll(text)
+        if documents.count > 1 {
+            throw YAMLError(message: "holds more than one YAML document (a second `---`); keep one", line: documents[1].line - 1)
+        }
+        return documents.first
+    }
+
+    /// Every document of a stream (`---`-separated), skipping empty ones.
+    public static func composeAll(_ text: String) throws(YAMLError) -> [YAMLNode] {
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         let document = UnsafeMutablePointer<yaml_document_t>.allocate(capacity: 1)
         defer {
@@ -15,21 +24,16 @@ public enum YAMLParser {
         guard yaml_parser_initialize(parser) == 1 else { throw YAMLError(message: "libyaml could not start (out of memory)", line: nil) }
         defer { yaml_parser_delete(parser) }
         var bytes = Array(text.utf8)
-        return try bytes.withUnsafeMutableBufferPointer { buffer throws(YAMLError) -> YAMLNode? in
+        return try bytes.withUnsafeMutableBufferPointer { buffer throws(YAMLError) -> [YAMLNode] in
             yaml_parser_set_input_string(parser, buffer.baseAddress, buffer.count)
-            guard yaml_parser_load(parser, document) == 1 else { throw error(parser, text: text) }
-            defer { yaml_document_delete(document) }
-            guard let root = yaml_document_get_root_node(document) else { return nil }
-            let tree = try convert(root, document: document, depth: 0)
-            // A second document would be silently ignored by a reader that expects one.
-            let next = UnsafeMutablePointer<yaml_document_t>.allocate(capacity: 1)
-            defer { next.deallocate() }
-            guard yaml_parser_load(parser, next) == 1 else { throw error(parser, text: text) }
-            defer { yaml_document_delete(next) }
-            if yaml_document_get_root_node(next) != nil {
-                throw YAMLError(message: "holds more than one YAML document (a second `---`); keep one", line: Int(next.pointee.start_mark.line) + 1)
+            var documents: [YAMLNode] = []
+            while true {
+                guard yaml_parser_load(parser, document) == 1 else { throw error(parser, text: text) }
+                defer { yaml_document_delete(document) }
+                // libyaml: a document without a root node means the stream has ended.
+                guard let root = yaml_document_get_root_node(document) else { return documents }
+                documents.append(try convert(root, document: document, depth: 0))
             }
-            return tree
         }
     }
 
