@@ -75,6 +75,16 @@ struct ChecksFileTests {
         #expect(checks[7].origin == "checks file \(file), check \"orders-digest\" (#8)")
     }
 
+    @Test("README's example checks file is valid")
+    func readmeExample() throws {
+        let readme = try String(contentsOfFile: FileManager.default.currentDirectoryPath + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## Checks file").dropFirst().first)
+        let yaml = try #require(section.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let checks = try parse(yaml)
+        #expect(Set(checks.map(\.kind)) == Set(CheckKind.allCases))
+        #expect(checks.first { $0.name == "revenue" }?.rule == .tolerance(.percent(Decimal(string: "0.5")!)))
+    }
+
     @Test("JSON is accepted, with extended JSON values")
     func json() throws {
         let checks = try parse("""
