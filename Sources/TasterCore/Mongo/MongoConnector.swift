@@ -48,6 +48,13 @@ public struct MongoConnector: Sendable {
 
     /// `selectionTimeout` gets the URI's `serverSelectionTimeoutMS`, if set, and returns the one to use.
     private func makePool(selectionTimeout: ((Duration?) -> Duration)?) throws -> MongoClientPool {
+        try MongoClientPool(uri: configuredURI(selectionTimeout: selectionTimeout))
+    }
+
+    /// The user's URI with what taster adds unless the user set it: `appname=taster/<version>`,
+    /// `serverSelectionTimeoutMS` (30 s), `connectTimeoutMS` (10 s, at most the selection
+    /// timeout), and `socketTimeoutMS` — each bounded by what is left of the deadline.
+    func configuredURI(selectionTimeout: ((Duration?) -> Duration)? = nil) throws -> MongoURI {
         let parsed = try MongoURI(uri)
         try checkFiles(of: parsed)
         if parsed.appname == nil {
@@ -62,7 +69,7 @@ public struct MongoConnector: Sendable {
         let socket = remaining + Self.socketGrace
         let userSocket = parsed.int32(MONGOC_URI_SOCKETTIMEOUTMS).flatMap { $0 > 0 ? Duration.milliseconds(Int64($0)) : nil }
         parsed.set(MONGOC_URI_SOCKETTIMEOUTMS, Self.milliseconds(min(userSocket ?? socket, socket)))
-        return try MongoClientPool(uri: parsed)
+        return parsed
     }
 
     static func milliseconds(_ duration: Duration) -> Int32 {
