@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -127,6 +128,7 @@ def main() -> None:
         print(f"digests equal: {digest}")
     finally:
         stack.stop_pid(server.pid)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

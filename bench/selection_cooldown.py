@@ -10,6 +10,7 @@ will not try the server again for 5 s after a failure; a pool keeps selecting un
 serverSelectionTimeoutMS and sees the server within ~0.5 s of it starting.
 """
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,6 +45,7 @@ def main() -> None:
         print("  start   took  result")
         for line in output.splitlines():
             print("  " + line[:150])
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
