@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 import TasterCore
 
 extension Taster {
@@ -7,7 +9,7 @@ extension Taster {
             commandName: "snapshot",
             abstract: "Measure the database now and print the result; no upload, no scaling.",
             discussion: """
-            Counts every collection in TASTER_COLLECTIONS exactly and runs the checks in TASTER_CHECKS, read-only (the built-in `read` role is enough). For a manual debug run in a pod.
+            Counts every collection in TASTER_COLLECTIONS exactly and runs the checks in TASTER_CHECKS, read-only (the built-in `read` role is enough). Waits up to TASTER_MONGO_WAIT for MongoDB to accept connections. For a manual debug run in a pod.
 
             \(TasterExitCode.helpText)
             """
@@ -19,8 +21,27 @@ extension Taster {
         @Option(help: "Print the snapshot as a table or json.")
         var output: OutputFormat = .table
 
+        @Option(name: .customLong("as-of"), help: ArgumentHelp("Cut for `asOf: baseline` checks, as a baseline's RFC 3339 time (default: this snapshot's own time).", valueName: "time"))
+        var asOf: String?
+
+        func validate() throws {
+            if let asOf, Timestamp.parse(asOf) == nil {
+                throw ValidationError("--as-of \"\(asOf)\" is not an RFC 3339 time (for example --as-of 2026-11-21T10:00:00Z)")
+            }
+        }
+
         func run() async throws {
-            throw NotImplementedError(command: "snapshot")
+            let settings = try loadSettings { environment in
+                mongo.apply(to: &environment)
+                run.apply(to: &environment)
+            }
+            let snapshotter = Snapshotter(settings: try settings.requireMongo(), deadline: Deadline(budget: settings.deadline),
+                                          logger: Logger(label: "taster"))
+            let snapshot = try await snapshotter.run(asOf: asOf.flatMap(Timestamp.parse))
+            switch output {
+            case .table: StandardStream.output.write(snapshot.table + "\n")
+            case .json: StandardStream.output.write(try snapshot.jsonText() + "\n")
+            }
         }
     }
 }

@@ -1,20 +1,26 @@
-import Dispatch
+import Foundation
 
 /// Runs blocking C calls (libmongoc, libcurl) off Swift's cooperative thread pool, which has only
 /// as many threads as cores: two blocking checks would otherwise stall every other task on a
-/// 2-core pod. Dispatch's global queue adds threads for blocking work.
+/// 2-core pod.
+///
+/// Each call gets a thread of its own. Dispatch's global queues are not enough: on Linux they
+/// start with one thread per core and add threads for blocked work only slowly (measured here:
+/// eight 2-second blocking calls took 5 s on 2 cores), so concurrent checks, waits and
+/// cancellations were delayed behind each other. A thread costs microseconds next to a network
+/// round trip, and callers bound how many blocking calls run at once.
 public enum Blocking {
-    private static let queue = DispatchQueue(label: "taster.blocking", attributes: .concurrent)
-
     /// Runs `body` on a thread that may block, and resumes the caller with its result.
     ///
     /// Cancellation cannot interrupt a C call in flight: bound every call with its own timeout
     /// (derived from the `Deadline`) and check `Task.isCancelled` between calls.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async {
+            let thread = Thread {
                 continuation.resume(with: Result { try body() })
             }
+            thread.name = "taster.blocking"
+            thread.start()
         }
     }
 }

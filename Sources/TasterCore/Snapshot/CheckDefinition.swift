@@ -1,0 +1,58 @@
+/// One configured check: what to measure, where, and how the comparison judges it. Made from
+/// `TASTER_COLLECTIONS` (a `count` per collection) and the checks file; measured by `Snapshotter`.
+public struct CheckDefinition: Sendable, Equatable {
+    /// Unique within a snapshot.
+    public var name: String
+    public var kind: CheckKind
+    public var database: String
+    public var collection: String
+    /// The filter as canonical extended JSON; nil means every document.
+    public var filter: String?
+    /// `sum`, `min`, `max`, `distinct-count`: the field measured; `aggregate`: the field of the
+    /// pipeline's result document that holds the number.
+    public var field: String?
+    /// `fingerprint`: the fields digested besides `_id`, in order.
+    public var fields: [String]
+    /// `aggregate`: the stages, each as canonical extended JSON.
+    public var pipeline: [String]
+    /// Only documents not newer than the baseline count (`asOf: baseline`).
+    public var asOf: AsOf?
+    public var rule: ComparisonRule
+    public var severity: Severity
+    /// Where the check was configured, for messages: `TASTER_COLLECTIONS` or
+    /// `checks file /etc/taster/checks.yaml, check "revenue" (#3)`.
+    public var origin: String
+
+    public init(name: String, kind: CheckKind, database: String, collection: String, filter: String? = nil,
+                field: String? = nil, fields: [String] = [], pipeline: [String] = [], asOf: AsOf? = nil,
+                rule: ComparisonRule = .equal, severity: Severity = .fail, origin: String) {
+        self.name = name
+        self.kind = kind
+        self.database = database
+        self.collection = collection
+        self.filter = filter
+        self.field = field
+        self.fields = fields
+        self.pipeline = pipeline
+        self.asOf = asOf
+        self.rule = rule
+        self.severity = severity
+        self.origin = origin
+    }
+
+    /// The default exact count of a collection named in `TASTER_COLLECTIONS`.
+    public static func defaultCount(of collection: String, database: String) -> CheckDefinition {
+        CheckDefinition(name: collection, kind: .count, database: database, collection: collection, origin: "TASTER_COLLECTIONS")
+    }
+}
+
+/// `asOf: baseline`: a check only considers documents created at or before a cut time — the
+/// baseline snapshot's time — so writes after pre-taste do not fail a sync.
+public struct AsOf: Sendable, Equatable {
+    /// `_id` (the ObjectId's creation time, 1-second resolution) or a date field.
+    public var field: String
+
+    public init(field: String = "_id") { self.field = field }
+
+    public var usesObjectID: Bool { field == "_id" }
+}

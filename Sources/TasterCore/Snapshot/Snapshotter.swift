@@ -1,0 +1,126 @@
+import Foundation
+import Logging
+
+/// Takes a snapshot: validates the plan (exit 2), waits for MongoDB (exit 3 when it does not come
+/// up), then measures every check, concurrently on one pool, read-only.
+public struct Snapshotter: Sendable {
+    public var settings: MongoSettings
+    public var deadline: Deadline
+    public var logger: Logger
+    /// How many checks run at once (each holds one pooled connection).
+    public var concurrency: Int
+
+    public static let defaultConcurrency = 4
+
+    public init(settings: MongoSettings, deadline: Deadline, logger: Logger, concurrency: Int = Snapshotter.defaultConcurrency) {
+        self.settings = settings
+        self.deadline = deadline
+        self.logger = logger
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// Validates the plan, waits for MongoDB (`TASTER_MONGO_WAIT`) and measures.
+    ///
+    /// - Parameter cut: the baseline's time for `asOf: baseline` checks; nil when this snapshot is
+    ///   the baseline, which then cuts at its own time.
+    public func run(asOf cut: Date? = nil) async throws -> Snapshot {
+        let plan = try SnapshotPlan(settings: settings)
+        let connector = try MongoConnector(settings: settings, deadline: deadline)
+        let pool = try await connector.waitUntilReady(wait: settings.wait, logger: logger)
+        do {
+            let snapshot = try await measure(plan, pool: pool, asOf: cut)
+            await pool.close()
+            return snapshot
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
+    /// Measures `plan` on `pool`: the server's version and time first, then which collections
+    /// exist, then every check (at most `concurrency` at once). The first failure cancels the rest.
+    public func measure(_ plan: SnapshotPlan, pool: MongoClientPool, asOf cut: Date? = nil) async throws -> Snapshot {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let clientTime = Date()
+        let databases = plan.databases
+        let (server, existing) = try await Blocking.run {
+            try pool.withClient { client in
+                let info = try MongoServerInfo.read(client)
+                var existing: [String: Set<String>] = [:]
+                for database in databases { existing[database] = try client.collectionNames(database: database) }
+                return (info, existing)
+            }
+        }
+        let takenAt = server.localTime ?? clientTime
+        let asOf = AsOfCut(time: cut ?? takenAt)
+        let checks = plan.checks
+        var results = [CheckResult?](repeating: nil, count: checks.count)
+        try await withThrowingTaskGroup(of: (Int, CheckResult).self) { group in
+            var next = 0
+            func start() {
+                let index = next
+                next += 1
+                let check = checks[index]
+                let exists = existing[check.database]?.contains(check.collection) ?? false
+                group.addTask { [deadline] in
+                    (index, try await Self.measure(check, exists: exists, pool: pool, cut: asOf, deadline: deadline))
+                }
+            }
+            while next < min(concurrency, checks.count) { start() }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                logger.debug("measured", metadata: [
+                    "check": .string(result.name), "value": .string(result.value?.description ?? "none"),
+                    "seconds": .stringConvertible(result.durationSeconds),
+                ])
+                if next < checks.count { start() }
+            }
+        }
+        let snapshot = Snapshot(database: plan.database, serverVersion: server.version, takenAt: Timestamp.rfc3339(takenAt),
+                                clock: server.localTime == nil ? "client" : "server",
+                                durationSeconds: started.duration(to: clock.now).seconds, checks: results.compactMap { $0 })
+        let missing = snapshot.checks.filter(\.missing).map(\.name)
+        logger.info("snapshot taken", metadata: [
+            "database": .string(plan.database), "checks": .stringConvertible(snapshot.checks.count),
+            "seconds": .string(String(format: "%.2f", snapshot.durationSeconds)),
+        ].merging(missing.isEmpty ? [:] : ["missing": .string(missing.joined(separator: ","))]) { $1 })
+        return snapshot
+    }
+
+    static func measure(_ check: CheckDefinition, exists: Bool, pool: MongoClientPool, cut: AsOfCut,
+                        deadline: Deadline) async throws -> CheckResult {
+        try Task.checkCancellation()
+        let clock = ContinuousClock()
+        let started = clock.now
+        var result = CheckResult(name: check.name, kind: check.kind, database: check.database, collection: check.collection,
+                                 value: nil, durationSeconds: 0, missing: !exists, rule: check.rule, severity: check.severity,
+                                 parameters: parameters(of: check, cut: cut))
+        // A dropped collection is reported as missing, never measured as a silent 0.
+        guard exists else { return result }
+        let cancellation = CancellationFlag()
+        let measurement = try await cancellation.bind {
+            try await Blocking.run {
+                try pool.withClient { client in
+                    try CheckRunner(client: client, cut: cut, deadline: deadline, cancellation: cancellation).measure(check)
+                }
+            }
+        }
+        result.value = measurement.value
+        result.documents = measurement.documents
+        result.durationSeconds = started.duration(to: clock.now).seconds
+        return result
+    }
+
+    /// The check's settings as people read them in a report.
+    static func parameters(of check: CheckDefinition, cut: AsOfCut) -> [String: String] {
+        var parameters: [String: String] = [:]
+        let relaxed = { (json: String) in (try? BSONDocument(json: json).relaxedJSON) ?? json }
+        if let filter = check.filter { parameters["filter"] = relaxed(filter) }
+        if let field = check.field { parameters["field"] = field }
+        if !check.fields.isEmpty { parameters["fields"] = check.fields.joined(separator: ",") }
+        if !check.pipeline.isEmpty { parameters["pipeline"] = "[" + check.pipeline.map(relaxed).joined(separator: ", ") + "]" }
+        if let asOf = check.asOf { parameters["asOf"] = cut.describe(asOf) }
+        return parameters
+    }
+}
