@@ -12,8 +12,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // HMAC/SHA-256 for our own AWS Signature V4 and the fingerprint check.
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
-        // The checks file and kubeconfig files are YAML.
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // libmongoc + libbson, used directly.
@@ -48,7 +46,6 @@ let package = Package(
                 "TasterCYAML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
@@ -64,8 +61,6 @@ let package = Package(
             dependencies: [
                 "TasterCore",
                 "TasterCMongoC",
-                // RBACDriftTests reads the Roles in kustomize/.
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ],

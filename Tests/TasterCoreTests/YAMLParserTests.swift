@@ -14,7 +14,7 @@ struct YAMLParserTests {
               - {$group: {_id: null, total: {$sum: "$x"}}}
         """))
         let check = try #require(node["checks"].flatMap { if case .sequence(let items, _) = $0 { items.first } else { nil } })
-        guard case .mapping(let filter, _)? = check["filter"] else { Issue.record("filter is not a mapping"); return }
+        guard case .mapping(let filter)? = check["filter"] else { Issue.record("filter is not a mapping"); return }
         #expect(filter.map { $0.key.string } == ["status", "n", "f", "q", "no", "t", "nothing"])
         let resolved = filter.map { pair -> YAMLCoreSchema.Value in
             guard case .scalar(let scalar) = pair.value else { return .null }

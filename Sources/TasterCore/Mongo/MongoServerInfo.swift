@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// What the server says about itself: its version (`buildInfo`) and its clock (`hello`'s
 /// `localTime`), which dates a snapshot independently of the pod's clock.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The filter of `asOf: baseline`: documents created at or before `time`.
 ///

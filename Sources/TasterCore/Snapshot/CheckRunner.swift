@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Measures one check on a lent client: builds its filter or pipeline, runs it with `maxTimeMS`
 /// from the deadline, and turns the reply into an exact `CheckValue`. Blocking: runs inside

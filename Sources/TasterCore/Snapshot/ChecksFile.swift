@@ -1,5 +1,4 @@
-import Foundation
-import Yams
+import FoundationEssentials
 
 /// The checks file (`TASTER_CHECKS`): named checks beyond the default counts, in YAML or JSON.
 ///
@@ -21,20 +20,18 @@ public enum ChecksFile {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ChecksFileError(file: path, message: "cannot be read as UTF-8 text (\(error.localizedDescription)); check TASTER_CHECKS")
+            throw ChecksFileError(file: path, message: "cannot be read as UTF-8 text (\(error)); check TASTER_CHECKS")
         }
         return try parse(text, file: path, defaultDatabase: defaultDatabase)
     }
 
     /// Validates checks-file `text`; `file` names it in errors.
     public static func parse(_ text: String, file: String, defaultDatabase: String) throws(ChecksFileError) -> [CheckDefinition] {
-        let root: Node?
+        let root: YAMLNode?
         do {
-            root = try Yams.compose(yaml: text, ExtendedJSONText.resolver)
-        } catch let error as YamlError {
-            throw syntaxError(error, text: text, file: file)
+            root = try YAMLParser.compose(text)
         } catch {
-            throw ChecksFileError(file: file, message: "is not valid YAML or JSON: \(error)")
+            throw syntaxError(error, text: text, file: file)
         }
         guard let root, case .mapping(let top) = root else {
             throw ChecksFileError(file: file, message: "must be a mapping with a `checks:` list, e.g.\n" + example)
@@ -45,7 +42,7 @@ public enum ChecksFile {
         guard let list = top["checks"] else {
             throw ChecksFileError(file: file, message: "has no `checks:` list, e.g.\n" + example)
         }
-        guard case .sequence(let entries) = list else {
+        guard case .sequence(let entries, _) = list else {
             throw ChecksFileError(file: file, line: list.line, message: "`checks:` must be a list of checks (each starting with `- name:`)")
         }
         var checks: [CheckDefinition] = []
@@ -69,19 +66,9 @@ public enum ChecksFile {
         """
 
     /// A YAML syntax error, with its line and the check it is in (the last `name:` above it).
-    static func syntaxError(_ error: YamlError, text: String, file: String) -> ChecksFileError {
-        var problem = "\(error)"
-        var line: Int?
-        switch error {
-        case .scanner(_, let what, let mark, _), .parser(_, let what, let mark, _), .composer(_, let what, let mark, _):
-            problem = what
-            line = mark.line
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            problem = "the key `\(duplicates.joined(separator: "`, `"))` appears twice in one mapping"
-            line = context.mark.line
-        default:
-            break
-        }
+    static func syntaxError(_ error: YAMLError, text: String, file: String) -> ChecksFileError {
+        let problem = error.message
+        let line = error.line
         var check: String?
         if let line {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).prefix(line)
@@ -89,7 +76,7 @@ public enum ChecksFile {
                 var trimmed = candidate.drop(while: { $0 == " " || $0 == "-" })
                 guard trimmed.hasPrefix("name:") else { continue }
                 trimmed = trimmed.dropFirst("name:".count)
-                let name = String(trimmed).trimmingSpaces().trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                let name = String(trimmed).trimmingSpaces().trimmingCharacters("\"").trimmingCharacters("'")
                 if !name.isEmpty { check = "\"\(name)\"" }
                 break
             }
@@ -100,12 +87,12 @@ public enum ChecksFile {
 
 /// Reads one `- name: ...` entry, naming it in every error.
 private struct EntryReader {
-    let node: Node
+    let node: YAMLNode
     let index: Int
     let file: String
     var name: String?
 
-    init(node: Node, index: Int, file: String) {
+    init(node: YAMLNode, index: Int, file: String) {
         self.node = node
         self.index = index
         self.file = file
@@ -191,17 +178,17 @@ private struct EntryReader {
 
     static var kindList: String { CheckKind.allCases.map(\.rawValue).joined(separator: ", ") }
 
-    func string(_ key: String, in mapping: Node.Mapping) throws(ChecksFileError) -> String? {
+    func string(_ key: String, in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> String? {
         guard let value = mapping[key] else { return nil }
         guard case .scalar(let scalar) = value else {
             throw error("`\(key):` must be a single value, not a list or mapping", at: value.line)
         }
-        let text = scalar.string.trimmingSpaces()
+        let text = scalar.value.trimmingSpaces()
         guard !text.isEmpty else { throw error("`\(key):` is empty", at: value.line) }
         return text
     }
 
-    func requiredField(_ key: String, in mapping: Node.Mapping, hint: String) throws(ChecksFileError) -> String {
+    func requiredField(_ key: String, in mapping: YAMLNode.Mapping, hint: String) throws(ChecksFileError) -> String {
         guard let field = try string(key, in: mapping) else { throw error("has no `\(key):`; give \(hint)") }
         try validate(fieldPath: field, key: key, line: mapping[key]?.line)
         return field
@@ -214,7 +201,7 @@ private struct EntryReader {
         }
     }
 
-    func rule(in mapping: Node.Mapping) throws(ChecksFileError) -> ComparisonRule {
+    func rule(in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> ComparisonRule {
         let ruleText = try string("rule", in: mapping)
         let tolerance = try string("tolerance", in: mapping)
         do {
@@ -224,7 +211,7 @@ private struct EntryReader {
         }
     }
 
-    func asOf(in mapping: Node.Mapping, kind: CheckKind) throws(ChecksFileError) -> AsOf? {
+    func asOf(in mapping: YAMLNode.Mapping, kind: CheckKind) throws(ChecksFileError) -> AsOf? {
         let field = try string("asOfField", in: mapping)
         guard let text = try string("asOf", in: mapping) else {
             if field != nil { throw error("`asOfField:` needs `asOf: baseline`", at: mapping["asOfField"]?.line) }
@@ -240,19 +227,19 @@ private struct EntryReader {
         return AsOf(field: field ?? "_id")
     }
 
-    func fields(in mapping: Node.Mapping) throws(ChecksFileError) -> [String] {
+    func fields(in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> [String] {
         guard let node = mapping["fields"] else {
             throw error("has no `fields:`; list the fields whose changes the fingerprint must catch, e.g. `fields: [status, total]`")
         }
-        guard case .sequence(let sequence) = node, !sequence.isEmpty else {
+        guard case .sequence(let sequence, _) = node, !sequence.isEmpty else {
             throw error("`fields:` must be a non-empty list of field paths, e.g. `fields: [status, total]`", at: node.line)
         }
         var fields: [String] = []
         for element in sequence {
-            guard case .scalar(let scalar) = element, !scalar.string.isEmpty else {
+            guard case .scalar(let scalar) = element, !scalar.value.isEmpty else {
                 throw error("`fields:` must hold field paths, not lists or mappings", at: element.line)
             }
-            let field = scalar.string
+            let field = scalar.value
             try validate(fieldPath: field, key: "fields", line: element.line)
             if field == "_id" { throw error("`fields:` need not name `_id`: every fingerprint includes it", at: element.line) }
             // MongoDB refuses a projection with a path and its parent (`a` and `a.b`).
@@ -265,10 +252,10 @@ private struct EntryReader {
     }
 
     /// A filter: a YAML mapping or a string of extended JSON, returned as canonical extended JSON.
-    func document(_ node: Node, what: String) throws(ChecksFileError) -> String {
+    func document(_ node: YAMLNode, what: String) throws(ChecksFileError) -> String {
         let text: String
         if case .scalar(let scalar) = node {
-            text = scalar.string.trimmingSpaces()
+            text = scalar.value.trimmingSpaces()
             guard text.hasPrefix("{") else {
                 throw error("`\(what):` must be a mapping or extended JSON text of a document, e.g. {status: paid}", at: node.line)
             }
@@ -287,10 +274,10 @@ private struct EntryReader {
 
     /// A pipeline: a YAML list of stages or a string of extended JSON (an array); each stage is
     /// returned as canonical extended JSON. Stages that write (`$out`, `$merge`) are refused.
-    func pipeline(_ node: Node) throws(ChecksFileError) -> [String] {
+    func pipeline(_ node: YAMLNode) throws(ChecksFileError) -> [String] {
         let text: String
         if case .scalar(let scalar) = node {
-            text = scalar.string.trimmingSpaces()
+            text = scalar.value.trimmingSpaces()
         } else {
             guard case .sequence = node else {
                 throw error("`pipeline:` must be a list of stages, e.g. [{$match: {status: paid}}, {$count: n}]", at: node.line)
@@ -319,7 +306,7 @@ private struct EntryReader {
         return stages.map(\.canonicalJSON)
     }
 
-    func json(_ node: Node) throws(ChecksFileError) -> String {
+    func json(_ node: YAMLNode) throws(ChecksFileError) -> String {
         do {
             return try ExtendedJSONText.json(node)
         } catch {

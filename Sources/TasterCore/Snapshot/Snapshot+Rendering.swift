@@ -1,16 +1,16 @@
-import Foundation
+import FoundationEssentials
 
 extension Snapshot {
     /// The snapshot for a terminal or pod log: a heading line, then one row per check.
     public var table: String {
         let heading = "snapshot of database \(database): MongoDB \(serverVersion ?? "(version unknown)"), "
-            + "taken \(takenAt) (\(clock) clock) in \(String(format: "%.2f", durationSeconds))s"
+            + "taken \(takenAt) (\(clock) clock) in \(TextFormatting.fixed(durationSeconds, 2))s"
         let rows = checks.map { check -> [String] in
             let value = check.missing ? "missing" : (check.value?.description ?? "none")
             let place = check.database == database ? check.collection : "\(check.database).\(check.collection)"
             let rule = check.severity == .warn ? "\(check.rule.name) (warn)" : check.rule.name
             return [check.name, check.kind.rawValue, place, value, check.documents.map(String.init) ?? "",
-                    rule, String(format: "%.3fs", check.durationSeconds)]
+                    rule, TextFormatting.fixed(check.durationSeconds, 3) + "s"]
         }
         let table = TextTable(header: ["CHECK", "KIND", "COLLECTION", "VALUE", "DOCUMENTS", "RULE", "TIME"],
                               rows: rows, rightAligned: [3, 4, 6])

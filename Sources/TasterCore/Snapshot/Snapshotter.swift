@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Takes a snapshot: validates the plan (exit 2), waits for MongoDB (exit 3 when it does not come
@@ -83,7 +83,7 @@ public struct Snapshotter: Sendable {
         let missing = snapshot.checks.filter(\.missing).map(\.name)
         logger.info("snapshot taken", metadata: [
             "database": .string(plan.database), "checks": .stringConvertible(snapshot.checks.count),
-            "seconds": .string(String(format: "%.2f", snapshot.durationSeconds)),
+            "seconds": .string(TextFormatting.fixed(snapshot.durationSeconds, 2)),
         ].merging(missing.isEmpty ? [:] : ["missing": .string(missing.joined(separator: ","))]) { $1 })
         return snapshot
     }

@@ -61,12 +61,12 @@ public enum YAMLCoreSchema {
             }
         case .sequence(let items, _):
             return items.map(plainValue)
-        case .mapping(let pairs, _):
+        case .mapping(let mapping):
             var dictionary: [String: Any] = [:]
-            for pair in pairs {
-                let value = plainValue(pair.value)
+            for (key, node) in mapping {
+                let value = plainValue(node)
                 if value is YAMLNull { continue }
-                dictionary[pair.key.string ?? ""] = value
+                dictionary[key.string ?? ""] = value
             }
             return dictionary
         }

@@ -2,7 +2,7 @@
 /// whether a scalar was plain (so the caller resolves its type) or quoted, and line numbers.
 public indirect enum YAMLNode: Sendable, Equatable {
     case scalar(Scalar)
-    case mapping([Pair], line: Int)
+    case mapping(Mapping)
     case sequence([YAMLNode], line: Int)
 
     public struct Scalar: Sendable, Equatable {
@@ -19,11 +19,28 @@ public indirect enum YAMLNode: Sendable, Equatable {
         public var value: YAMLNode
     }
 
+    /// A mapping, in the order it was written.
+    public struct Mapping: Sendable, Equatable, RandomAccessCollection {
+        public var pairs: [Pair]
+        /// 1-based.
+        public var line: Int
+
+        public var startIndex: Int { pairs.startIndex }
+        public var endIndex: Int { pairs.endIndex }
+        public subscript(position: Int) -> (key: YAMLNode, value: YAMLNode) { (pairs[position].key, pairs[position].value) }
+
+        public var keys: [YAMLNode] { pairs.map(\.key) }
+
+        /// The value of the scalar key `key`.
+        public subscript(key: String) -> YAMLNode? { pairs.first { $0.key.string == key }?.value }
+    }
+
     /// 1-based line where the node starts.
     public var line: Int {
         switch self {
         case .scalar(let scalar): scalar.line
-        case .mapping(_, let line), .sequence(_, let line): line
+        case .mapping(let mapping): mapping.line
+        case .sequence(_, let line): line
         }
     }
 
@@ -35,8 +52,8 @@ public indirect enum YAMLNode: Sendable, Equatable {
 
     /// The value of `key` in a mapping.
     public subscript(key: String) -> YAMLNode? {
-        guard case .mapping(let pairs, _) = self else { return nil }
-        return pairs.first { $0.key.string == key }?.value
+        guard case .mapping(let mapping) = self else { return nil }
+        return mapping[key]
     }
 }
 

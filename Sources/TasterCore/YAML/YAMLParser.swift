@@ -81,7 +81,7 @@ public enum YAMLParser {
                 pairs.append(.init(key: keyNode, value: try convert(value, document: document, depth: depth + 1)))
                 pair = current + 1
             }
-            return .mapping(pairs, line: line)
+            return .mapping(.init(pairs: pairs, line: line))
         default:
             return .scalar(.init(value: "", isPlain: true, line: line))
         }
