@@ -1,27 +1,119 @@
 #!/usr/bin/env bash
 # The demo, run by `make demo` inside scripts/with-stack.sh (the local stack is up and its
-# addresses and credentials are exported). It grows as taster's capabilities land.
-set -euo pipefail
+# addresses and credentials are exported): the Portworx BBQ staging story of the original
+# article, with taster as the PreSync and PostSync hooks.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-taster=.build/debug/taster
+taster=${TASTER_BINARY:-.build/debug/taster}
+kubectl="$TESTENV_BIN/kubectl"
+python="$TESTENV_PYTHON"
+out=${DEMO_OUT:-demo-output}
+mkdir -p "$out"
+
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+fail() { echo "demo: $*" >&2; exit 1; }
 
-step "taster --version"
-"$taster" --version
+# How the hook Jobs are configured (their ConfigMap and Secret): the stack's addresses and
+# credentials are already exported; these are the rest.
+export TASTER_WORKLOADS=statefulset/mongo=1,deployment/pxbbq-web=1
+export TASTER_NAMESPACE=pxbbq
+export TASTER_APP=pxbbq
+export TASTER_READY_TIMEOUT=1m
+export TASTER_DEADLINE=5m
 
-step "the settings taster sees (secrets masked)"
-TASTER_WORKLOADS=statefulset/mongo=1,deployment/pxbbq-web=1 "$taster" check --show-settings
+step "taster $("$taster" --version): the settings it sees (secrets masked)"
+"$taster" check --show-settings
 
-step "the local stack answers"
-"$TESTENV_BIN/kubectl" get namespaces
-"$TESTENV_PYTHON" - <<'PY'
-import os, boto3, pymongo
-client = pymongo.MongoClient(os.environ["MONGODB_URI"], serverSelectionTimeoutMS=3000)
-print("MongoDB:", client.server_info()["version"], "as the read-only user 'taster'")
-s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
-s3.head_bucket(Bucket=os.environ["TASTER_BUCKET"])
-print("S3:", os.environ["AWS_ENDPOINT_URL"], "bucket", os.environ["TASTER_BUCKET"], "reachable")
+step "the staging app: a pxbbq database with orders and registrations, and its workloads at 0 replicas"
+"$python" - <<'PY'
+import os, random
+import pymongo
+db = pymongo.MongoClient(os.environ["TESTENV_MONGO_ADMIN_URI"])["pxbbq"]
+db.orders.drop(); db.registrations.drop()
+random.seed(7)
+menu = ["brisket", "pulled pork", "ribs", "burnt ends", "mac and cheese"]
+db.orders.insert_many([{"item": random.choice(menu), "qty": random.randint(1, 4), "total": round(random.uniform(8, 60), 2),
+                        "status": random.choice(["paid", "paid", "paid", "open"])} for _ in range(1200)])
+db.registrations.insert_many([{"email": f"guest{i}@example.com", "plan": random.choice(["free", "pitmaster"])} for i in range(250)])
+print(f"seeded pxbbq: {db.orders.count_documents({})} orders, {db.registrations.count_documents({})} registrations")
 PY
+"$python" -c "
+import sys; sys.path.insert(0, 'testenv')
+from kubeemu.control import Control
+control = Control.from_env()
+control.seed_demo()
+control.settings(readyDelaySeconds=1.5)
+" || fail "could not seed the Kubernetes API emulator"
+"$kubectl" get statefulset,deployment -n pxbbq
 
-step "what has not landed yet says so (exit 2), never fakes output"
-"$taster" pre-taste || echo "(exit $?)"
+cat > "$out/checks.yaml" <<'YAML'
+checks:
+  - name: paid-orders
+    kind: count
+    collection: orders
+    filter: {status: paid}
+    rule: no-decrease
+  - name: revenue
+    kind: sum
+    collection: orders
+    field: total
+  - name: orders-fingerprint
+    kind: fingerprint
+    collection: orders
+    fields: [item, qty, total, status]
+YAML
+export TASTER_CHECKS="$out/checks.yaml"
+
+round() {
+  local name=$1 upgrade=$2
+  step "$name: PreSync hook — taster pre-taste"
+  "$taster" pre-taste || fail "pre-taste failed"
+  "$kubectl" get statefulset,deployment -n pxbbq
+  step "$name: the sync — $upgrade"
+  "$upgrade"
+  step "$name: PostSync hook — taster post-taste"
+  "$taster" post-taste
+  local code=$?
+  echo "(post-taste exit code $code)"
+  "$kubectl" get statefulset,deployment -n pxbbq
+  return $code
+}
+
+upgrade_keeps_data() {
+  "$kubectl" set image deployment/pxbbq-web -n pxbbq pxbbq-web=eshanks16/pxbbq:v4.5.0 && "$kubectl" rollout status deployment/pxbbq-web -n pxbbq --timeout=60s
+}
+
+upgrade_loses_orders() {
+  "$kubectl" set image deployment/pxbbq-web -n pxbbq pxbbq-web=eshanks16/pxbbq:v4.6.0 && "$kubectl" rollout status deployment/pxbbq-web -n pxbbq --timeout=60s
+  "$python" - <<'PY'
+import os, pymongo
+db = pymongo.MongoClient(os.environ["TESTENV_MONGO_ADMIN_URI"])["pxbbq"]
+gone = [doc["_id"] for doc in db.orders.find({"status": "paid"}).limit(3)]
+db.orders.delete_many({"_id": {"$in": gone}})
+print(f"the v4.6.0 migration lost {len(gone)} paid orders")
+PY
+}
+
+round "round 1 (pxbbq v4.5.0)" upgrade_keeps_data
+first=$?
+[ $first -eq 0 ] || fail "round 1 should pass (exit $first)"
+sleep 1  # run ids are UTC seconds
+round "round 2 (pxbbq v4.6.0)" upgrade_loses_orders
+second=$?
+[ $second -eq 1 ] || fail "round 2 should fail with exit 1 (exit $second)"
+
+step "the reports in s3://$TASTER_BUCKET/taster/pxbbq/pxbbq/"
+"$python" - "$out" <<'PY'
+import os, sys, boto3
+s3 = boto3.client("s3", endpoint_url=os.environ["AWS_ENDPOINT_URL"])
+bucket = os.environ["TASTER_BUCKET"]
+keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="taster/pxbbq/pxbbq/").get("Contents", [])]
+for key in keys:
+    print(f"s3://{bucket}/{key}")
+html = sorted(k for k in keys if k.endswith("verdict.html"))
+if html:
+    local = os.path.join(sys.argv[1], "verdict.html")
+    s3.download_file(bucket, html[-1], local)
+    print(f"\nthe latest verdict page: s3://{bucket}/{html[-1]} (saved as {local})")
+PY
+step "done: round 1 passed, round 2 failed the sync as it should (exit codes $first and $second)"

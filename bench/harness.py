@@ -1,0 +1,127 @@
+"""The benchmark harness: run A and B side by side, alternating, after a warm-up; report
+medians with min–max and the ratio A/B pair by pair. The machine is shared and noisy, so the
+ratios — measured in the same invocation — are the result, not the absolute times."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Callable
+
+
+@dataclasses.dataclass
+class Sample:
+    seconds: float
+    rss_mb: float | None = None
+
+
+def run_command(argv: list[str], env: dict[str, str], timeout: float = 600) -> Sample:
+    """Wall time (measured here) and peak RSS (from /usr/bin/time -v) of one command; fails loudly
+    when the command fails, so a broken run is never measured as a fast one."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        start = time.perf_counter()
+        result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *argv], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+        seconds = time.perf_counter() - start
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv[:3])}… exited {result.returncode}:\n{result.stderr[-2000:]}")
+        lines = [line for line in Path(report.name).read_text().splitlines() if line.strip().isdigit()]
+        rss_kb = int(lines[-1]) if lines else None
+    return Sample(seconds, rss_kb / 1024 if rss_kb else None)
+
+
+@dataclasses.dataclass
+class Side:
+    label: str
+    measure: Callable[[int], Sample]  # called with the run number
+
+
+@dataclasses.dataclass
+class Result:
+    case: str
+    metric: str
+    a: Side
+    b: Side
+    a_values: list[float]
+    b_values: list[float]
+    target: str
+    target_ratio: float | None      # ratio A/B must be ≤ this (None: report only)
+    unit: str = "s"
+
+    @property
+    def ratios(self) -> list[float]:
+        return [a / b for a, b in zip(self.a_values, self.b_values) if b]
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
+
+    @property
+    def met(self) -> str:
+        if self.target_ratio is None:
+            return "—"
+        return "yes" if self.ratio <= self.target_ratio else "**no**"
+
+
+def side_by_side(case: str, a: Side, b: Side, *, runs: int = 5, warmup: int = 1, target: str = "",
+                 target_ratio: float | None = None, rss_target_ratio: float | None = None,
+                 rss_target: str = "", log: Callable[[str], None] = print) -> list[Result]:
+    """Alternates A and B (AB, BA, AB, …) after `warmup` runs of each; returns a wall-time result
+    and, when both sides report RSS, a peak-RSS result."""
+    for index in range(warmup):
+        a.measure(-1 - index)
+        b.measure(-1 - index)
+    a_samples: list[Sample] = []
+    b_samples: list[Sample] = []
+    for run in range(runs):
+        order = [(a, a_samples), (b, b_samples)] if run % 2 == 0 else [(b, b_samples), (a, a_samples)]
+        for side, samples in order:
+            samples.append(side.measure(run))
+        log(f"  {case} run {run + 1}/{runs}: {a.label} {a_samples[-1].seconds:.3f}s, {b.label} {b_samples[-1].seconds:.3f}s")
+    results = [Result(case, "wall", a, b, [s.seconds for s in a_samples], [s.seconds for s in b_samples],
+                      target, target_ratio)]
+    if all(s.rss_mb for s in a_samples + b_samples):
+        results.append(Result(case, "peak RSS", a, b, [s.rss_mb for s in a_samples], [s.rss_mb for s in b_samples],
+                              rss_target, rss_target_ratio, unit="MB"))
+    return results
+
+
+def spread(values: list[float], unit: str) -> str:
+    def fmt(value: float) -> str:
+        if unit == "s":
+            return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+        return f"{value:.1f} {unit}"
+    return f"{fmt(statistics.median(values))} ({fmt(min(values))}–{fmt(max(values))})"
+
+
+def table(results: list[Result]) -> str:
+    rows = ["| case | metric | A | A: median (min–max) | B | B: median (min–max) | A/B median (min–max) | target | met |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        ratios = r.ratios
+        rows.append(f"| {r.case} | {r.metric} | {r.a.label} | {spread(r.a_values, r.unit)} | {r.b.label} | "
+                    f"{spread(r.b_values, r.unit)} | {r.ratio:.3f} ({min(ratios):.3f}–{max(ratios):.3f}) | "
+                    f"{r.target or '—'} | {r.met} |")
+    return "\n".join(rows)
+
+
+def machine() -> str:
+    def first(command: list[str]) -> str:
+        try:
+            return subprocess.run(command, capture_output=True, text=True, timeout=10).stdout.strip()
+        except OSError:
+            return "?"
+    model = next((line.split(":", 1)[1].strip() for line in first(["lscpu"]).splitlines()
+                  if line.startswith("Model name")), "?")
+    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal")), "0")
+    swift = first(["swift", "--version"]).splitlines()[0] if first(["swift", "--version"]) else "?"
+    commit = first(["git", "rev-parse", "--short", "HEAD"])
+    return (f"- machine: {platform.node()}, {model}, {os.cpu_count()} cores, {int(memory) // 1024 // 1024} GiB, "
+            f"{platform.system()} {platform.release()}\n- toolchain: {swift}\n- commit: {commit}\n"
+            f"- servers: SecantusDB (Python, MongoDB wire protocol) and SeaweedFS on 127.0.0.1, the Kubernetes API emulator")
