@@ -3,7 +3,8 @@ import Testing
 @testable import TasterCore
 
 /// The Kubernetes client against the API emulator: every way of finding and authenticating to
-/// the API, what its errors say, the faults it rides out.
+/// the API, what its errors say, the faults it rides out, access reviews, Events and the Argo CD
+/// Application.
 @Suite("Kubernetes client")
 struct KubernetesClientTests {
     let emulator: EmulatorControl
@@ -255,6 +256,80 @@ struct KubernetesClientTests {
         #expect(error.description.contains("failed with HTTP 503 ServiceUnavailable after \(error.attempts) attempts"))
         #expect(error.description.contains("check the control plane's health"))
         try await emulator.call(.delete, "/_emulator/faults/\(fault)")   // it has no count: remove it
+        try await emulator.reset(namespace: namespace)
+    }
+
+    // MARK: - Access reviews, Events, Argo CD
+
+    @Test("canI asks a SelfSubjectAccessReview and returns the authorizer's reason")
+    func accessReview() async throws {
+        let (token, user) = try await TestKube.identity(emulator)
+        try await emulator.addRule(["effect": "deny", "verbs": ["patch"], "resources": ["statefulsets/scale"], "namespaces": [namespace],
+                                    "users": [user], "reason": "frozen for the audit"])
+        let client = try TestKube.client(token: token)
+        let deadline = Deadline(budget: .seconds(10))
+        let denied = try await client.canI(.patchScale(.statefulset), name: "mongo", namespace: namespace, deadline: deadline)
+        #expect(denied.allowed == false)
+        #expect(denied.reason == "frozen for the audit")
+        let allowed = try await client.canI(verb: "patch", group: "apps", resource: "deployments", subresource: "scale",
+                                            namespace: namespace, deadline: deadline)
+        #expect(allowed.allowed)
+        try await emulator.removeToken(token)
+    }
+
+    @Test("Events are recorded on an object; without permission one warning, no error, no further attempts")
+    func events() async throws {
+        let (token, user) = try await TestKube.identity(emulator)
+        let sink = LogSink(buffer: true)
+        let recorder = EventRecorder(client: try TestKube.client(token: token, sink: sink), instance: "pre-taste-abcde", logger: TestKube.logger(sink))
+        let job = EventRecorder.InvolvedObject(apiVersion: "batch/v1", kind: "Job", name: "taster-pre", namespace: namespace, uid: "u-1")
+        let deadline = Deadline(budget: .seconds(10))
+        #expect(await recorder.record(.normal, reason: "BaselineTaken", message: "2 checks stored", about: job, deadline: deadline))
+        let (status, answer) = try await emulator.kube(.get, "/api/v1/namespaces/\(namespace)/events")
+        #expect(status == 200)
+        let event = try #require((answer as? [String: Any])?["items"] as? [[String: Any]]).first
+        let involved = event?["involvedObject"] as? [String: Any]
+        #expect(involved?["kind"] as? String == "Job" && involved?["name"] as? String == "taster-pre" && involved?["uid"] as? String == "u-1")
+        #expect(event?["reason"] as? String == "BaselineTaken" && event?["type"] as? String == "Normal")
+        #expect((event?["source"] as? [String: Any])?["component"] as? String == "taster")
+
+        try await emulator.addRule(["effect": "deny", "verbs": ["create"], "resources": ["events"], "namespaces": [namespace], "users": [user]])
+        #expect(await recorder.record(.warning, reason: "DataChanged", message: "orders 10 → 9", about: job, deadline: deadline) == false)
+        #expect(await recorder.record(.warning, reason: "DataChanged", message: "again", about: job, deadline: deadline) == false)
+        let warnings = sink.written.filter { $0.contains("cannot record Kubernetes Events") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains(#"cannot create resource "events""#) == true)
+        let posts = try await emulator.requests(["namespace": namespace, "method": "POST"])
+        #expect(posts.map { $0["status"] as? Int } == [201, 403], "no attempt after the 403")
+        try await emulator.reset(namespace: namespace)
+        try await emulator.removeToken(token)
+    }
+
+    @Test("the Argo CD Application's sync operation: revision(s) and start time; nil without one")
+    func argoSyncOperation() async throws {
+        func application(_ name: String, operationState: [String: Any]?) -> [String: Any] {
+            var object: [String: Any] = ["apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                                         "metadata": ["name": name, "namespace": namespace], "spec": ["project": "default"]]
+            if let operationState { object["status"] = ["operationState": operationState] }
+            return object
+        }
+        try await emulator.call(.post, "/_emulator/objects", ["items": [
+            application("single", operationState: ["operation": ["sync": ["revision": "4f2c1a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"]],
+                                                   "phase": "Running", "startedAt": "2026-11-21T10:00:00Z"]),
+            application("multi", operationState: ["operation": ["sync": ["revisions": ["aaaa", "bbbb"]]], "phase": "Running",
+                                                  "startedAt": "2026-11-21T11:00:00Z"]),
+            application("idle", operationState: nil),
+        ]])
+        let source = ArgoSyncOperationSource(client: try TestKube.client(KubernetesPermissions.argoApplication), deadline: Deadline(budget: .seconds(10)))
+        #expect(try await source.currentSyncOperation(application: "single", namespace: namespace)
+            == SyncOperation(revisions: ["4f2c1a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"], startedAt: "2026-11-21T10:00:00Z"))
+        #expect(try await source.currentSyncOperation(application: "multi", namespace: namespace)
+            == SyncOperation(revisions: ["aaaa", "bbbb"], startedAt: "2026-11-21T11:00:00Z"))
+        #expect(try await source.currentSyncOperation(application: "idle", namespace: namespace) == nil)
+        let error = try await #require(throws: KubernetesError.self) {
+            _ = try await source.currentSyncOperation(application: "missing", namespace: namespace)
+        }
+        #expect(error.description.contains("check TASTER_ARGOCD_APP and TASTER_ARGOCD_NAMESPACE"))
         try await emulator.reset(namespace: namespace)
     }
 }
