@@ -53,7 +53,7 @@ struct KubernetesClientTests {
                                                    permissions: TestKube.everything, logger: TestKube.logger(LogSink(buffer: true)))
         let error = try await #require(throws: HTTPError.self) {
             _ = try await WorkloadScaler(client: current, namespace: namespace, logger: TestKube.logger(LogSink(buffer: true)))
-                .replicas(of: web(), deadline: Deadline(budget: .seconds(3)))
+                .replicas(of: web(), deadline: Deadline(budget: .seconds(1)))
         }
         #expect(error.kind == .connectionFailed)
         #expect(error.description.contains("Kubernetes API GET https://127.0.0.1:1/apis/apps/v1/namespaces/\(namespace)/deployments/web/scale failed"))
@@ -161,6 +161,23 @@ struct KubernetesClientTests {
         #expect(error.exitCode == .dependency)
         #expect(error.description.contains("the token in \(file) was refused, also after reading it again"))
         #expect(!error.description.contains(second) && sink.written.allSatisfy { !$0.contains(second) })
+        try await emulator.reset(namespace: namespace)
+    }
+
+    @Test("tls-server-name: the API server's certificate is checked against that name, not the server's address")
+    func tlsServerName() async throws {
+        try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 1))
+        func replicas(serverName: String) async throws -> Int {
+            var connection = try TestKube.connection()
+            connection.tlsServerName = serverName
+            let client = try KubernetesClient(connection: connection, permissions: TestKube.everything, logger: TestKube.logger(LogSink(buffer: true)))
+            return try await WorkloadScaler(client: client, namespace: namespace, logger: TestKube.logger(LogSink(buffer: true)))
+                .replicas(of: web(), deadline: Deadline(budget: .seconds(5)))
+        }
+        #expect(try await replicas(serverName: "localhost") == 1, "the emulator's certificate names localhost")
+        let error = try await #require(throws: HTTPError.self) { _ = try await replicas(serverName: "api.example.internal") }
+        #expect(error.kind == .certificateVerificationFailed)
+        #expect(error.description.contains("the certificate-authority-data of context \"taster-test\""), "\(error)")
         try await emulator.reset(namespace: namespace)
     }
 

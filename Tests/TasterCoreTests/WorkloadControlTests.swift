@@ -106,8 +106,9 @@ struct WorkloadControlTests {
             delays.append(try #require(returned.withLock { $0 }) - readyAt)
         }
         let sorted = delays.sorted()
-        let numbers: [String: Any] = ["tries": delays.count, "p50_ms": (sorted[sorted.count / 2] * 1000).rounded(),
-                                      "max_ms": ((sorted.last ?? 0) * 1000).rounded(), "all_ms": delays.map { ($0 * 1000).rounded() }]
+        func ms(_ seconds: Double) -> Double { (seconds * 10_000).rounded() / 10 }
+        let numbers: [String: Any] = ["tries": delays.count, "p50_ms": ms(sorted[sorted.count / 2]), "max_ms": ms(sorted.last ?? 0),
+                                      "all_ms": delays.map(ms)]
         if let run = ProcessInfo.processInfo.environment["TESTENV_RUN"] {
             let data = try JSONSerialization.data(withJSONObject: numbers, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(fileURLWithPath: run).appendingPathComponent("taster-readiness-reaction.json"))
