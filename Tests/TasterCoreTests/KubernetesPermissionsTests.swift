@@ -34,14 +34,21 @@ struct KubernetesPermissionsTests {
 
         try await emulator.create(EmulatorControl.deployment("web", namespace))
         try await emulator.create(EmulatorControl.statefulset("mongo", namespace))
-        try await emulator.workload(namespace, "deployment", "web", ["readyDelaySeconds": 0.2])
+        try await emulator.workload(namespace, "deployment", "web", ["readyDelaySeconds": NSNull()])
         try await emulator.workload(namespace, "statefulset", "mongo", ["unready": ["reason": "ImagePullBackOff"]])
         try await emulator.fault(["path": "/apis/apps/v1/namespaces/\(namespace)/deployments", "watch": true, "code": 410])
         let web = WorkloadTarget(kind: .deployment, name: "web", replicas: 1)
         let mongo = WorkloadTarget(kind: .statefulset, name: "mongo", replicas: 1)
         _ = try await control.scale(web, to: 1, deadline: deadline)
         _ = try await control.scale(mongo, to: 1, deadline: deadline)
-        _ = try await control.waitUntilReady([web], timeout: .seconds(10), deadline: deadline)
+        let wait = Task { try await control.waitUntilReady([web], timeout: .seconds(20), deadline: deadline) }
+        // The first watch gets the 410; ready once the LIST and the second watch are there.
+        let end = ContinuousClock.now.advanced(by: .seconds(10))
+        while try await emulator.requests(["user": user, "verb": "watch"]).count < 2, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        _ = try await emulator.ready(namespace, "deployment", "web")
+        _ = try await wait.value
         await #expect(throws: WorkloadsNotReadyError.self) { _ = try await control.waitUntilReady([mongo], timeout: .milliseconds(500), deadline: deadline) }
         let involved = EventRecorder.InvolvedObject(apiVersion: "apps/v1", kind: "Deployment", name: "web", namespace: namespace)
         #expect(await EventRecorder(client: client, logger: logger).record(.normal, reason: "Scaled", message: "1", about: involved, deadline: deadline))
@@ -81,18 +88,19 @@ struct KubernetesPermissionsTests {
         try await emulator.removeToken(token)
     }
 
-    @Test("a call the client was not created with stops a debug build before anything is sent")
-    func undeclaredCallTraps() async {
-        await #expect(processExitsWith: .failure) {
-            do {
-                let client = try TestKube.client(KubernetesPermissions.awaitJob)
-                _ = try await WorkloadScaler(client: client, namespace: "default", logger: TestKube.logger(LogSink(buffer: true)))
-                    .scale(WorkloadTarget(kind: .deployment, name: "web", replicas: 1), to: 1, deadline: Deadline(budget: .seconds(5)))
-            } catch {
-                // Only the trap may fail this process: an error here (no stack, an answer) passes it.
-                exit(0)
-            }
-            exit(0)
+    @Test("a call the client was not created with is refused before anything is sent (a debug build stops there)")
+    func undeclaredCallRefused() async throws {
+        let namespace = TestStack.uniqueName("perm")
+        let client = try KubernetesClient(connection: try TestKube.connection(), permissions: KubernetesPermissions.awaitJob,
+                                          logger: TestKube.logger(LogSink(buffer: true)), retry: .kubernetes, requestTimeout: .seconds(10),
+                                          trapsOnUndeclaredCall: false)
+        let mark = try await emulator.mark()
+        let error = try await #require(throws: UndeclaredPermissionError.self) {
+            _ = try await WorkloadScaler(client: client, namespace: namespace, logger: TestKube.logger(LogSink(buffer: true)))
+                .scale(WorkloadTarget(kind: .deployment, name: "web", replicas: 1), to: 1, deadline: Deadline(budget: .seconds(5)))
         }
+        #expect(error.permission.description == "get deployments/scale.apps")
+        #expect(error.description.hasPrefix("taster tried to get deployments/scale.apps without declaring it"))
+        #expect(try await emulator.requests(since: mark, ["namespace": namespace]).isEmpty)
     }
 }
