@@ -65,13 +65,10 @@ struct KubernetesClientTests {
     func clientCertificate() async throws {
         let folder = try TemporaryDirectory("client-cert")
         let user = "cert-user-\(UUID().uuidString.prefix(8).lowercased())"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TestStack.python)
-        process.arguments = [try TestStack.testenvDirectory + "/tlsgen.py", "client", folder.url.path, "client",
-                             try TestStack.caFile, try TestStack.caKeyFile, "--cn", user, "--org", "taster-testers"]
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
+        let arguments = [try TestStack.testenvDirectory + "/tlsgen.py", "client", folder.url.path, "client",
+                         try TestStack.caFile, try TestStack.caKeyFile, "--cn", user, "--org", "taster-testers"]
+        let status = try await ChildProcess.run(try TestStack.python, arguments).status
+        try #require(status == 0)
         try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 2))
 
         let certificate = try Data(contentsOf: folder.path("client.crt")), key = try Data(contentsOf: folder.path("client.key"))
