@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import Synchronization
 
@@ -8,7 +8,7 @@ import Synchronization
 /// and no further Events are attempted.
 public final class EventRecorder: Sendable {
     /// The object an Event is about.
-    public struct InvolvedObject: Sendable, Equatable {
+    public struct InvolvedObject: Sendable, Equatable, Encodable {
         public var apiVersion: String
         public var kind: String
         public var name: String
@@ -49,19 +49,14 @@ public final class EventRecorder: Sendable {
     public func record(_ type: EventType, reason: String, message: String, about object: InvolvedObject, deadline: Deadline) async -> Bool {
         guard !forbidden.load(ordering: .relaxed) else { return false }
         let now = Self.seconds(Date())
-        var involved: [String: String] = ["apiVersion": object.apiVersion, "kind": object.kind, "name": object.name, "namespace": object.namespace]
-        involved["uid"] = object.uid
-        let event: [String: Any] = [
-            "apiVersion": "v1", "kind": "Event",
-            "metadata": ["generateName": "\(object.name).", "namespace": object.namespace],
-            "involvedObject": involved,
-            "type": type.rawValue, "reason": reason, "message": String(SecretRedactor.shared.scrub(message).prefix(1024)),
-            "source": ["component": component, "host": instance],
-            "reportingComponent": component, "reportingInstance": instance,
-            "firstTimestamp": now, "lastTimestamp": now, "count": 1,
-        ]
+        let event = EventBody(
+            metadata: .init(generateName: "\(object.name).", namespace: object.namespace),
+            involvedObject: object, type: type.rawValue, reason: reason,
+            message: String(SecretRedactor.shared.scrub(message).prefix(1024)),
+            source: .init(component: component, host: instance), reportingComponent: component, reportingInstance: instance,
+            firstTimestamp: now, lastTimestamp: now)
         do {
-            let body = try JSONSerialization.data(withJSONObject: event, options: [.sortedKeys])
+            let body = try JSONEncoder().encode(event)
             try await client.request(.createEvent, namespace: object.namespace, body: body, contentType: "application/json",
                                      retry: .kubernetesCreate, deadline: deadline)
             return true
@@ -79,4 +74,31 @@ public final class EventRecorder: Sendable {
     static func seconds(_ date: Date) -> String {
         String(Timestamp.rfc3339(date).prefix(19)) + "Z"
     }
+}
+
+/// A core/v1 Event as taster creates it.
+struct EventBody: Encodable {
+    struct Metadata: Encodable {
+        var generateName: String
+        var namespace: String
+    }
+
+    struct Source: Encodable {
+        var component: String
+        var host: String
+    }
+
+    var apiVersion = "v1"
+    var kind = "Event"
+    var metadata: Metadata
+    var involvedObject: EventRecorder.InvolvedObject
+    var type: String
+    var reason: String
+    var message: String
+    var source: Source
+    var reportingComponent: String
+    var reportingInstance: String
+    var firstTimestamp: String
+    var lastTimestamp: String
+    var count = 1
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// `taster await-job`: watches a Job until its `Complete` or `Failed` condition, streaming its
@@ -28,7 +28,7 @@ public struct JobWatcher: Sendable {
 
         public var summary: String {
             "job/\(job) in namespace \"\(namespace)\" succeeded (\(succeededPods) pod\(succeededPods == 1 ? "" : "s") succeeded) after "
-                + String(format: "%.1f", seconds) + "s; " + (deleted ? "deleted it and its pods" : "kept it")
+                + TextFormatting.fixed(seconds, 1) + "s; " + (deleted ? "deleted it and its pods" : "kept it")
         }
     }
 

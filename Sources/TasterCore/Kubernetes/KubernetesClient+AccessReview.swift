@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension KubernetesClient {
     /// Asks the API server whether this client's user may make a call (a
@@ -8,13 +8,9 @@ extension KubernetesClient {
     /// - SeeAlso: https://kubernetes.io/docs/reference/access-authn-authz/authorization/#checking-api-access
     public func canI(verb: String, group: String, resource: String, subresource: String? = nil, name: String? = nil,
                      namespace: String?, deadline: Deadline) async throws -> (allowed: Bool, reason: String?) {
-        var attributes: [String: String] = ["verb": verb, "group": group, "resource": resource]
-        attributes["subresource"] = subresource
-        attributes["name"] = name
-        attributes["namespace"] = namespace
-        let review: [String: Any] = ["apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
-                                     "spec": ["resourceAttributes": attributes]]
-        let body = try JSONSerialization.data(withJSONObject: review, options: [.sortedKeys])
+        let review = AccessReviewRequest(spec: .init(resourceAttributes: .init(
+            namespace: namespace, verb: verb, group: group, resource: resource, subresource: subresource, name: name)))
+        let body = try JSONEncoder().encode(review)
         let response = try await request(.createAccessReview, namespace: nil, body: body, contentType: "application/json",
                                          retry: .kubernetesCreate, deadline: deadline)
         let answer = try decode(AccessReviewAnswer.self, response.body, permission: .createAccessReview, namespace: nil, name: nil)
@@ -28,6 +24,26 @@ extension KubernetesClient {
         try await canI(verb: permission.verb, group: permission.group, resource: permission.baseResource,
                        subresource: permission.subresource, name: name, namespace: namespace, deadline: deadline)
     }
+}
+
+/// A `SelfSubjectAccessReview` asking about one call.
+struct AccessReviewRequest: Encodable {
+    struct Spec: Encodable {
+        struct ResourceAttributes: Encodable {
+            var namespace: String?
+            var verb: String
+            var group: String
+            var resource: String
+            var subresource: String?
+            var name: String?
+        }
+
+        var resourceAttributes: ResourceAttributes
+    }
+
+    var apiVersion = "authorization.k8s.io/v1"
+    var kind = "SelfSubjectAccessReview"
+    var spec: Spec
 }
 
 /// The part of a `SelfSubjectAccessReview` answer taster reads.

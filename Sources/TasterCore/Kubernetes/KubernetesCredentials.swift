@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Who taster is to the API server, worked out for every request: a fixed token, a token file
 /// read again for every attempt (service-account tokens rotate), or an exec plugin's credential
@@ -94,9 +94,9 @@ final class KubernetesCredentials: Sendable {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw KubernetesAuthError(message: "cannot read the Kubernetes token file \(path): \(error.localizedDescription) — is the service account token mounted (automountServiceAccountToken)?")
+            throw KubernetesAuthError(message: "cannot read the Kubernetes token file \(path): \(error) — is the service account token mounted (automountServiceAccountToken)?")
         }
-        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = text.trimmingSpaces()
         guard !token.isEmpty else {
             throw KubernetesAuthError(message: "the Kubernetes token file \(path) is empty")
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The Kubernetes API answered a request with an error (after the retries `RetryPolicy.kubernetes`
 /// allows), or with something taster cannot read. Says which call failed on which object, what
@@ -121,7 +121,7 @@ public struct KubernetesError: TasterError {
 
     /// The user a 403 message names: `… User "system:serviceaccount:ns:sa" cannot …`.
     static func user(inForbiddenMessage message: String) -> String? {
-        guard let start = message.range(of: "User \"") else { return nil }
+        guard let start = message.firstRange(of: "User \"") else { return nil }
         let rest = message[start.upperBound...]
         guard let end = rest.firstIndex(of: "\"") else { return nil }
         return String(rest[..<end])

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 import Synchronization
 
@@ -53,7 +53,7 @@ public struct ReadinessWatcher: Sendable {
                 while let next = try await group.next() {
                     guard let (workload, seconds) = next else { throw TimedOut() }
                     finished[workload] = seconds
-                    logger.info("\(workload.reference) is ready at \(workload.replicas) replica\(workload.replicas == 1 ? "" : "s") after \(String(format: "%.2f", seconds))s")
+                    logger.info("\(workload.reference) is ready at \(workload.replicas) replica\(workload.replicas == 1 ? "" : "s") after \(TextFormatting.fixed(seconds, 2))s")
                     if finished.count == workloads.count {
                         group.cancelAll()
                         return

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Follows Kubernetes objects the way client-go's reflector does: read them (a GET or a LIST,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Reads and sets the replicas of Deployments and StatefulSets through their `scale`

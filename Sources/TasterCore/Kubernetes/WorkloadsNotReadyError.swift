@@ -42,7 +42,7 @@ public struct WorkloadsNotReadyError: TasterError {
             for pod in entry.pods { lines.append("    \(pod)") }
         }
         for (workload, seconds) in ready {
-            lines.append("  \(workload.reference) was ready after \(String(format: "%.1f", seconds))s")
+            lines.append("  \(workload.reference) was ready after \(TextFormatting.fixed(seconds, 1))s")
         }
         lines.append(timeout == nil
             ? "Fix the workload (kubectl describe pod POD -n \(namespace) shows events)."
