@@ -73,7 +73,8 @@ struct KubernetesPermissionsTests {
         let namespace = TestStack.uniqueName("perm")
         let (token, user) = try await TestKube.identity(emulator)
         let client = try TestKube.client(KubernetesPermissions.awaitJob, token: token)
-        try await emulator.job(namespace, "tests", ["outcome": "succeed", "logs": ["ok"]])
+        // Running for a while, so the watches (and the 410 re-list) happen on any machine.
+        try await emulator.job(namespace, "tests", ["outcome": "succeed", "logs": ["ok"], "runSeconds": 3])
         try await emulator.create(EmulatorControl.job("tests", namespace))
         try await emulator.fault(["path": "/apis/batch/v1/namespaces/\(namespace)/jobs", "watch": true, "action": "expire-watch"])
         let outcome = try await JobWatcher(client: client, namespace: namespace, logger: TestKube.logger(LogSink(buffer: true)), output: { _ in })
