@@ -36,7 +36,7 @@ struct AwaitJobTests {
     @Test("a succeeded Job: its log streamed while it runs, prefixed pod/container; then deleted with its pods (Background)")
     func succeeded() async throws {
         try await emulator.job(namespace, "tests", ["outcome": "succeed", "logs": ["collecting 3 tests", "test_a PASSED", "test_b PASSED"],
-                                                    "lineIntervalSeconds": 0.3])
+                                                    "lineIntervalSeconds": 0.8])
         try await emulator.create(EmulatorControl.job("tests", namespace))
         let printed = Printed()
         let outcome = try await watcher(printed).run(job: "tests", timeout: .seconds(30), cleanup: .deleteOnSuccess)
@@ -49,7 +49,7 @@ struct AwaitJobTests {
         #expect(pod.hasPrefix("tests-"))
         #expect(texts == ["\(pod)/test | collecting 3 tests", "\(pod)/test | test_a PASSED", "\(pod)/test | test_b PASSED"])
         let first = try #require(printed.lines.withLock { $0.first?.time })
-        #expect(first.duration(to: finished) > .milliseconds(500), "the first line was printed while the Job ran, not at its end")
+        #expect(first.duration(to: finished) > .milliseconds(800), "the first line was printed while the Job ran, not at its end")
 
         let (status, _) = try await emulator.kube(.get, "/apis/batch/v1/namespaces/\(namespace)/jobs/tests")
         #expect(status == 404)
@@ -145,7 +145,8 @@ struct AwaitJobTests {
 
     @Test("a dropped Job watch and a dropped pod watch are ridden out; no log line is printed twice")
     func droppedWatches() async throws {
-        try await emulator.job(namespace, "tests", ["outcome": "succeed", "logs": ["one", "two", "three"], "lineIntervalSeconds": 0.2])
+        try await emulator.job(namespace, "tests", ["outcome": "succeed", "logs": ["one", "two", "three"], "lineIntervalSeconds": 0.2,
+                                                    "runSeconds": 2])
         let jobFault = try await emulator.fault(["path": "/apis/batch/v1/namespaces/\(namespace)/jobs", "watch": true, "action": "drop-watch", "afterEvents": 0])
         let podFault = try await emulator.fault(["path": "/api/v1/namespaces/\(namespace)/pods", "watch": true, "action": "drop-watch", "afterEvents": 0])
         try await emulator.create(EmulatorControl.job("tests", namespace))
