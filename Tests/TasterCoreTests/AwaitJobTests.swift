@@ -6,7 +6,7 @@ import Testing
 /// `taster await-job` against the API emulator's Job controller: success with streamed logs and
 /// the Job deleted, failure with the Job kept, `--keep`, several containers, timeouts, and the
 /// command's exit codes.
-@Suite("await-job")
+@Suite("await-job", .serialized)
 struct AwaitJobTests {
     let emulator: EmulatorControl
     let namespace = TestStack.uniqueName("aj")

@@ -5,7 +5,7 @@ import Testing
 /// The Kubernetes client against the API emulator: every way of finding and authenticating to
 /// the API, what its errors say, the faults it rides out, access reviews, Events and the Argo CD
 /// Application.
-@Suite("Kubernetes client")
+@Suite("Kubernetes client", .serialized)
 struct KubernetesClientTests {
     let emulator: EmulatorControl
     let namespace = TestStack.uniqueName("kc")

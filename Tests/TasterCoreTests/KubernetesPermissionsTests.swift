@@ -5,7 +5,7 @@ import Testing
 /// The Role taster ships is tested against `KubernetesPermissions`; these tests hold the code to
 /// those lists: every request the hooks and await-job send, as the API server logs it, is a
 /// declared permission of that role, and an undeclared call stops a debug build.
-@Suite("Kubernetes permissions")
+@Suite("Kubernetes permissions", .serialized)
 struct KubernetesPermissionsTests {
     let emulator: EmulatorControl
 

@@ -6,7 +6,7 @@ import Testing
 /// Scaling and the watch-driven readiness wait against the API emulator's simulated controllers:
 /// both kinds, the controller's delay, reaction time, pods that never get ready, watches that
 /// drop or expire, and cancellation.
-@Suite("Kubernetes workloads: scaling and readiness")
+@Suite("Kubernetes workloads: scaling and readiness", .serialized)
 struct WorkloadControlTests {
     let emulator: EmulatorControl
     let namespace = TestStack.uniqueName("wl")
