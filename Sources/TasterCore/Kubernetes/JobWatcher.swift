@@ -104,6 +104,7 @@ public struct JobWatcher: Sendable {
             throw error
         }
 
+        let seconds = started.duration(to: .now).seconds
         // A pod the watch had not shown yet still gets its log printed, then the streams drain.
         if !selector.isEmpty, let pods = try? await listPods(selector, deadline: Deadline(budget: .seconds(10))) {
             pods.forEach(followers.follow)
@@ -111,7 +112,6 @@ public struct JobWatcher: Sendable {
         await followers.finish(grace: .seconds(5))
 
         let condition = finished.finished
-        let seconds = started.duration(to: .now).seconds
         guard condition?.type == "Complete" else {
             let pods = selector.isEmpty ? [] : ((try? await listPods(selector, deadline: Deadline(budget: .seconds(10)))) ?? [])
             throw JobFailedError(job: name, namespace: namespace, reason: condition?.reason, message: condition?.message,

@@ -80,7 +80,7 @@ public struct ReadinessWatcher: Sendable {
         let client = self.client
         let namespace = self.namespace
         let nameSelector = [("fieldSelector", "metadata.name=\(workload.name)")]
-        let advice = "check \(workload.reference) in TASTER_WORKLOADS and the namespace \"\(namespace)\" (TASTER_NAMESPACE)"
+        let advice = WorkloadScaler.notFoundAdvice(workload, namespace: namespace)
         let watch = ResourceWatch<WorkloadObject>(
             client: client, permission: .watchWorkload(workload.kind), namespace: namespace, selector: nameSelector,
             what: workload.reference, logger: logger,

@@ -41,6 +41,11 @@ public struct WorkloadScaler: Sendable {
     }
 
     func notFoundAdvice(_ workload: WorkloadTarget) -> String {
+        Self.notFoundAdvice(workload, namespace: namespace)
+    }
+
+    /// What to check when a workload of `TASTER_WORKLOADS` is not there.
+    static func notFoundAdvice(_ workload: WorkloadTarget, namespace: String) -> String {
         "check \(workload.reference) in TASTER_WORKLOADS and the namespace \"\(namespace)\" (TASTER_NAMESPACE)"
     }
 }
