@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import TasterCore
 
 extension Taster {
@@ -46,7 +47,17 @@ extension Taster {
         }
 
         func run() async throws {
-            throw NotImplementedError(command: "await-job")
+            let settings = try loadSettings { environment in
+                environment.override("TASTER_NAMESPACE", with: namespace, flag: "--namespace")
+                environment.override("TASTER_KUBE_CONTEXT", with: context, flag: "--context")
+                environment.override("TASTER_LOG_FORMAT", with: logFormat, flag: "--log-format")
+            }
+            let logger = Logger(label: "taster")
+            // The Job's log lines are the result: standard output. taster's own lines go to standard error.
+            let watcher = try JobWatcher.connect(settings, logger: logger) { line in StandardStream.output.write(line + "\n") }
+            let outcome = try await watcher.run(job: name, timeout: DurationParser.parse(timeout) ?? .seconds(1800),
+                                                cleanup: keep ? .keep : .deleteOnSuccess)
+            logger.info("\(outcome.summary)")
         }
     }
 }

@@ -230,7 +230,7 @@ struct WorkloadReadinessTests {
         #expect(readiness.message.contains(message), "\(readiness.message)")
     }
 
-    @Test("pod diagnostics name the waiting reason, unschedulable conditions and the last termination")
+    @Test("pod diagnostics name the waiting reason, unschedulable conditions and the last termination; ready and completed pods say so")
     func diagnostics() throws {
         let pull = try JSONDecoder().decode(PodObject.self, from: Data(#"{"metadata":{"name":"web-1"},"status":{"phase":"Pending","containerStatuses":[{"name":"web","ready":false,"restartCount":0,"state":{"waiting":{"reason":"ImagePullBackOff","message":"Back-off pulling image \"pxbbq:9\""}}}]}}"#.utf8))
         #expect(PodDiagnostics.explain(pull) == #"pod web-1: container web waiting: ImagePullBackOff — Back-off pulling image "pxbbq:9""#)
@@ -238,6 +238,10 @@ struct WorkloadReadinessTests {
         #expect(PodDiagnostics.explain(crash) == "pod mongo-0: container mongo waiting: CrashLoopBackOff; container mongo restarted 4×, last terminated: OOMKilled (exit 137)")
         let unschedulable = try JSONDecoder().decode(PodObject.self, from: Data(#"{"metadata":{"name":"p"},"status":{"phase":"Pending","conditions":[{"type":"PodScheduled","status":"False","reason":"Unschedulable","message":"0/3 nodes are available: 3 Insufficient memory."}]}}"#.utf8))
         #expect(PodDiagnostics.explain(unschedulable) == "pod p: not scheduled: Unschedulable — 0/3 nodes are available: 3 Insufficient memory.")
+        let ready = try JSONDecoder().decode(PodObject.self, from: Data(#"{"metadata":{"name":"r"},"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}]}}"#.utf8))
+        #expect(PodDiagnostics.explain(ready) == "pod r: ready")
+        let done = try JSONDecoder().decode(PodObject.self, from: Data(#"{"metadata":{"name":"j"},"status":{"phase":"Succeeded","conditions":[{"type":"Ready","status":"False","reason":"PodCompleted"}]}}"#.utf8))
+        #expect(PodDiagnostics.explain(done) == "pod j: completed")
     }
 
     @Test("label selectors become the labelSelector query")

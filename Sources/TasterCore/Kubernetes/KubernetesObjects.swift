@@ -147,6 +147,34 @@ public struct PodObject: Sendable, Decodable, Equatable {
     public var status: Status?
 }
 
+/// `batch/v1` Job.
+public struct JobObject: Sendable, Decodable, Equatable {
+    public struct Spec: Sendable, Decodable, Equatable {
+        public var selector: LabelSelector?
+        public var completions: Int?
+        public var backoffLimit: Int?
+    }
+
+    public struct Status: Sendable, Decodable, Equatable {
+        public var conditions: [Condition]?
+        public var active: Int?
+        public var ready: Int?
+        public var succeeded: Int?
+        public var failed: Int?
+        public var startTime: String?
+        public var completionTime: String?
+    }
+
+    public var metadata: ObjectMeta
+    public var spec: Spec?
+    public var status: Status?
+
+    /// The `Complete` or `Failed` condition once it is true; nil while the Job runs.
+    public var finished: Condition? {
+        status?.conditions?.first { ($0.type == "Complete" || $0.type == "Failed") && $0.status == "True" }
+    }
+}
+
 public struct ObjectList<Item: Decodable & Sendable>: Sendable, Decodable {
     public struct ListMeta: Sendable, Decodable { public var resourceVersion: String? }
     public var metadata: ListMeta?

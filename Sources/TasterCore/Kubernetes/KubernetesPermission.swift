@@ -68,4 +68,8 @@ public enum KubernetesPermissions {
         .init("delete", "batch", "jobs"),
         .init("get", "", "pods"), .init("list", "", "pods"), .init("watch", "", "pods"), .init("get", "", "pods/log"),
     ].sorted()
+
+    /// What every authenticated user may do without a Role (the `system:basic-user`
+    /// ClusterRole): ask whether it may do something (`taster check`). Not in any shipped Role.
+    public static let everyAuthenticatedUser: [KubernetesPermission] = [.init("create", "authorization.k8s.io", "selfsubjectaccessreviews")]
 }

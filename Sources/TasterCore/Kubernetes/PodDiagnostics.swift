@@ -1,9 +1,14 @@
 /// Why pods are not ready, in one line per pod: container waiting reasons and messages
-/// (ImagePullBackOff, CrashLoopBackOff), Unschedulable conditions, the last termination.
+/// (ImagePullBackOff, CrashLoopBackOff), Unschedulable conditions, the last termination; a ready
+/// or completed pod says just that.
 public enum PodDiagnostics {
     public static func explain(_ pod: PodObject) -> String {
         var reasons: [String] = []
         let status = pod.status
+        if status?.phase == "Succeeded" { return "pod \(pod.metadata.name): completed" }
+        if status?.conditions?.contains(where: { $0.type == "Ready" && $0.status == "True" }) == true {
+            return "pod \(pod.metadata.name): ready"
+        }
         if let scheduled = status?.conditions?.first(where: { $0.type == "PodScheduled" }), scheduled.status != "True" {
             reasons.append("not scheduled: \(scheduled.reason ?? "pending")\(scheduled.message.map { " — \($0)" } ?? "")")
         }
