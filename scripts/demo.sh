@@ -28,11 +28,12 @@ step "the staging app: a pxbbq database with orders and registrations, and its w
 "$python" - <<'PY'
 import os, random
 import pymongo
+from bson.decimal128 import Decimal128
 db = pymongo.MongoClient(os.environ["TESTENV_MONGO_ADMIN_URI"])["pxbbq"]
 db.orders.drop(); db.registrations.drop()
 random.seed(7)
 menu = ["brisket", "pulled pork", "ribs", "burnt ends", "mac and cheese"]
-db.orders.insert_many([{"item": random.choice(menu), "qty": random.randint(1, 4), "total": round(random.uniform(8, 60), 2),
+db.orders.insert_many([{"item": random.choice(menu), "qty": random.randint(1, 4), "total": Decimal128(f"{random.uniform(8, 60):.2f}"),
                         "status": random.choice(["paid", "paid", "paid", "open"])} for _ in range(1200)])
 db.registrations.insert_many([{"email": f"guest{i}@example.com", "plan": random.choice(["free", "pitmaster"])} for i in range(250)])
 print(f"seeded pxbbq: {db.orders.count_documents({})} orders, {db.registrations.count_documents({})} registrations")
@@ -56,7 +57,7 @@ checks:
   - name: revenue
     kind: sum
     collection: orders
-    field: total
+    field: total      # Decimal128: summed exactly
   - name: orders-fingerprint
     kind: fingerprint
     collection: orders

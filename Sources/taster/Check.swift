@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import TasterCore
 
 extension Taster {
@@ -34,7 +35,9 @@ extension Taster {
                 StandardStream.output.write(settings.table + "\n")
                 return
             }
-            throw NotImplementedError(command: "check")
+            let findings = await CheckTool(settings: settings, deadline: Deadline(budget: settings.deadline), logger: Logger(label: "taster")).run()
+            StandardStream.output.write(findings.table + "\n")
+            if findings.hasFailures { throw CheckFailedError(failures: findings.filter { $0.status == .fail }) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import TasterCore
 
 extension Taster {
@@ -42,8 +43,38 @@ extension Taster {
         @Option(help: "Print the comparison as a table or json.")
         var output: OutputFormat = .table
 
+        func validate() throws {
+            guard let age = DurationParser.parse(maxBaselineAge), age > .zero else {
+                throw ValidationError("--max-baseline-age \"\(maxBaselineAge)\" is not a duration (for example --max-baseline-age 24h)")
+            }
+        }
+
         func run() async throws {
-            throw NotImplementedError(command: "post-taste")
+            let settings = try loadSettings { environment in
+                mongo.apply(to: &environment)
+                s3.apply(to: &environment)
+                kubernetes.apply(to: &environment)
+                run.apply(to: &environment)
+            }
+            let logger = Logger(label: "taster")
+            let outcome: PostTasteWorkflow.Outcome
+            do {
+                let taste = try TasteRun.prepare(settings: settings, needs: .database, deadline: Deadline(budget: settings.deadline), logger: logger)
+                let identity = await taste.identity(explicit: runID, fallback: .baselinePointer)
+                let options = PostTasteWorkflow.Options(runID: identity.id, maxBaselineAge: DurationParser.parse(maxBaselineAge)!,
+                                                        keepRunning: keepRunning, reportOnly: reportOnly)
+                outcome = try await PostTasteWorkflow(context: taste.context, options: options, workloads: taste.workloads,
+                                                      database: taste.database!, store: taste.store).run()
+            } catch {
+                TerminationMessage.write(failure: error, command: "post-taste")
+                throw error
+            }
+            try printVerdict(outcome.verdict, output: output)
+            TerminationMessage.write(outcome.summary)
+            if !outcome.restoreProblems.isEmpty {
+                StandardStream.error.write("error: \(RestoreFailedError(problems: outcome.restoreProblems))\n")
+            }
+            if outcome.exitCode != .pass { throw ExitCode(outcome.exitCode.rawValue) }
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import TasterCore
 
 extension Taster {
@@ -33,7 +34,28 @@ extension Taster {
         var output: OutputFormat = .table
 
         func run() async throws {
-            throw NotImplementedError(command: "pre-taste")
+            let settings = try loadSettings { environment in
+                mongo.apply(to: &environment)
+                s3.apply(to: &environment)
+                kubernetes.apply(to: &environment)
+                run.apply(to: &environment)
+                environment.override("TASTER_RUN_ID", with: runID, flag: "--run-id")
+            }
+            let logger = Logger(label: "taster")
+            do {
+                let taste = try TasteRun.prepare(settings: settings, needs: .database, deadline: Deadline(budget: settings.deadline), logger: logger)
+                let identity = await taste.identity(explicit: nil, fallback: .timestamp)
+                let outcome = try await PreTasteWorkflow(context: taste.context, runID: identity.id ?? RunIdentity.timestampID(),
+                                                         workloads: taste.workloads, database: taste.database!, store: taste.store).run()
+                switch output {
+                case .table: StandardStream.output.write(outcome.report.snapshot.table + "\n\n" + outcome.summary + "\n")
+                case .json: StandardStream.output.write(String(decoding: try ReportCodec.encode(outcome.report), as: UTF8.self))
+                }
+                TerminationMessage.write(outcome.summary)
+            } catch {
+                TerminationMessage.write(failure: error, command: "pre-taste")
+                throw error
+            }
         }
     }
 }

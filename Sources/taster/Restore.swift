@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import TasterCore
 
 extension Taster {
@@ -21,7 +22,22 @@ extension Taster {
         var runID: String?
 
         func run() async throws {
-            throw NotImplementedError(command: "restore")
+            let settings = try loadSettings { environment in
+                s3.apply(to: &environment)
+                kubernetes.apply(to: &environment)
+                run.apply(to: &environment)
+            }
+            let logger = Logger(label: "taster")
+            do {
+                let taste = try TasteRun.prepare(settings: settings, needs: .kubernetes, deadline: Deadline(budget: settings.deadline), logger: logger)
+                let identity = await taste.identity(explicit: runID, fallback: .baselinePointer)
+                let outcome = try await RestoreWorkflow(context: taste.context, runID: identity.id, workloads: taste.workloads!, store: taste.store).run()
+                StandardStream.output.write(outcome.summary + "\n")
+                TerminationMessage.write(outcome.summary)
+            } catch {
+                TerminationMessage.write(failure: error, command: "restore")
+                throw error
+            }
         }
     }
 }

@@ -10,4 +10,10 @@ public enum TerminationMessage {
         let text = String(decoding: SecretRedactor.shared.scrub(summary).utf8.prefix(4000), as: UTF8.self)
         FileIO.overwrite(path, with: Data((text + "\n").utf8))
     }
+
+    /// The termination message of a hook that failed: `taster: ERROR pre-taste (exit 3): ...`.
+    public static func write(failure error: any Error, command: String, environment: Environment = .process) {
+        let code = (error as? any TasterError)?.exitCode.rawValue ?? TasterExitCode.dependency.rawValue
+        write("taster: ERROR \(command) (exit \(code)): \(error)", environment: environment)
+    }
 }

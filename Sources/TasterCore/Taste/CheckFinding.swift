@@ -34,6 +34,7 @@ extension Array where Element == CheckFinding {
 /// `taster check` found something that will make taster fail. Exit 3.
 public struct CheckFailedError: TasterError {
     public let failures: [CheckFinding]
+    public init(failures: [CheckFinding]) { self.failures = failures }
     public var exitCode: TasterExitCode { .dependency }
     public var description: String {
         "check failed: " + failures.map { "\($0.dependency) \($0.subject): \($0.detail)" }.joined(separator: "; ")

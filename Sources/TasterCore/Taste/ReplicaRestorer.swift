@@ -38,6 +38,7 @@ struct ReplicaRestorer: Sendable {
 /// itself failed, which takes precedence).
 public struct RestoreFailedError: TasterError {
     public let problems: [String]
+    public init(problems: [String]) { self.problems = problems }
     public var exitCode: TasterExitCode { .dependency }
     public var description: String {
         problems.joined(separator: "; ") + " — run `taster restore` (the SyncFail hook) or scale the workloads back by hand"
