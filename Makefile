@@ -8,6 +8,8 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LINT_VENV := .venv-lint
 APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev libyaml-dev
+# Tests only: the headless browser that renders the verdict page.
+TEST_APT_PACKAGES := chromium
 SWIFT_TEST_FLAGS ?=
 
 .PHONY: help apt venv venv-lint build release test test-swift test-stack test-shipping image-check image-clean demo stack-up stack-down clean
@@ -48,6 +50,7 @@ release: apt
 # What users apply first (fast, no build), then unit tests and tests against real servers: one
 # stack for the whole run.
 test: apt venv venv-lint
+	@scripts/ensure-apt.sh $(TEST_APT_PACKAGES)
 	$(MAKE) --no-print-directory test-shipping
 	swift build --build-tests
 	scripts/with-stack.sh $(MAKE) --no-print-directory test-swift test-stack

@@ -57,9 +57,16 @@ extension Taster {
                 run.apply(to: &environment)
             }
             let logger = Logger(label: "taster")
+            let taste: TasteRun
             let outcome: PostTasteWorkflow.Outcome
             do {
-                let taste = try TasteRun.prepare(settings: settings, needs: .database, deadline: Deadline(budget: settings.deadline), logger: logger)
+                taste = try TasteRun.prepare(settings: settings, needs: .database, deadline: Deadline(budget: settings.deadline), logger: logger)
+            } catch {
+                TerminationMessage.write(failure: error, command: "post-taste")
+                throw error
+            }
+            let announcer = ResultAnnouncer(settings: settings, kubernetes: taste.kubernetes, logger: logger)
+            do {
                 let identity = await taste.identity(explicit: runID, fallback: .baselinePointer)
                 let options = PostTasteWorkflow.Options(runID: identity.id, maxBaselineAge: DurationParser.parse(maxBaselineAge)!,
                                                         keepRunning: keepRunning, reportOnly: reportOnly)
@@ -67,8 +74,15 @@ extension Taster {
                                                       database: taste.database!, store: taste.store).run()
             } catch {
                 TerminationMessage.write(failure: error, command: "post-taste")
+                await announcer.announce(.error(summary: "taster: ERROR post-taste \(taste.context.app): \(error)", runID: nil), app: taste.context.app)
                 throw error
             }
+            let store = taste.store
+            await announcer.announce(.verdict(outcome.verdict, reportURIs: [
+                "pre": outcome.verdict.preKey.map { store.uri(for: $0) } ?? "",
+                "post": store.uri(for: outcome.postKey), "verdict": store.uri(for: outcome.verdictKey),
+                "page": store.uri(for: taste.context.layout.key(.verdictHTML, run: outcome.verdict.runID)),
+            ]), app: taste.context.app)
             try printVerdict(outcome.verdict, output: output)
             TerminationMessage.write(outcome.summary)
             if !outcome.restoreProblems.isEmpty {

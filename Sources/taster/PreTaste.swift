@@ -42,8 +42,14 @@ extension Taster {
                 environment.override("TASTER_RUN_ID", with: runID, flag: "--run-id")
             }
             let logger = Logger(label: "taster")
+            let taste: TasteRun
             do {
-                let taste = try TasteRun.prepare(settings: settings, needs: .database, deadline: Deadline(budget: settings.deadline), logger: logger)
+                taste = try TasteRun.prepare(settings: settings, needs: .database, deadline: Deadline(budget: settings.deadline), logger: logger)
+            } catch {
+                TerminationMessage.write(failure: error, command: "pre-taste")
+                throw error
+            }
+            do {
                 let identity = await taste.identity(explicit: nil, fallback: .timestamp)
                 let outcome = try await PreTasteWorkflow(context: taste.context, runID: identity.id ?? RunIdentity.timestampID(),
                                                          workloads: taste.workloads, database: taste.database!, store: taste.store).run()
@@ -54,6 +60,8 @@ extension Taster {
                 TerminationMessage.write(outcome.summary)
             } catch {
                 TerminationMessage.write(failure: error, command: "pre-taste")
+                await ResultAnnouncer(settings: settings, kubernetes: taste.kubernetes, logger: logger)
+                    .announce(.error(summary: "taster: ERROR pre-taste \(taste.context.app): \(error)", runID: nil), app: taste.context.app)
                 throw error
             }
         }

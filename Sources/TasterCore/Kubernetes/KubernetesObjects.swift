@@ -1,9 +1,18 @@
 /// The parts of Kubernetes API objects taster reads. Decoding ignores everything else, so newer
 /// API servers with more fields work unchanged.
 public struct ObjectMeta: Sendable, Decodable, Equatable {
+    public struct OwnerReference: Sendable, Decodable, Equatable {
+        public var apiVersion: String
+        public var kind: String
+        public var name: String
+        public var uid: String?
+        public var controller: Bool?
+    }
+
     public var name: String
     public var namespace: String?
     public var uid: String?
+    public var ownerReferences: [OwnerReference]?
     public var resourceVersion: String?
     public var generation: Int64?
     public var labels: [String: String]?

@@ -8,6 +8,7 @@ extension KubernetesPermission {
     static func getScale(_ kind: WorkloadKind) -> Self { .init("get", "apps", kind.resource + "/scale", namedWorkloadsOnly: true) }
     static func patchScale(_ kind: WorkloadKind) -> Self { .init("patch", "apps", kind.resource + "/scale", namedWorkloadsOnly: true) }
 
+    static let getPod = Self("get", "", "pods")
     static let listPods = Self("list", "", "pods")
     static let watchPods = Self("watch", "", "pods")
     static let getPodLog = Self("get", "", "pods/log")

@@ -3,6 +3,17 @@ import FoundationEssentials
 /// The body of a verdict notification: what a chat channel or an alerting hook needs to know,
 /// and never a secret.
 public enum NotificationPayload {
+    /// The body for a run that failed before it had a verdict (`result: error`).
+    public static func body(forError summary: String, app: String, runID: String?, format: NotificationSettings.Format) throws -> Data {
+        switch format {
+        case .json:
+            return try ReportCodec.encode(Generic(summary: summary, result: "error", app: app, namespace: nil, runId: runID ?? "",
+                                                  failedChecks: [], reports: [:]))
+        case .slack:
+            return try ReportCodec.encode(["text": ":warning: " + summary])
+        }
+    }
+
     /// The JSON body for `format`.
     public static func body(for verdict: Verdict, format: NotificationSettings.Format, reportURIs: [String: String]) throws -> Data {
         switch format {

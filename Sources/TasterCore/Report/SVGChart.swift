@@ -9,7 +9,7 @@ enum SVGChart {
 
     /// Two horizontal bars scaled to the larger of the two values.
     static func barPair(pre: Decimal?, post: Decimal?, failed: Bool) -> String {
-        let width = 160.0, height = 30.0
+        let width = 120.0, height = 30.0
         let preValue = pre.map(double) ?? 0
         let postValue = post.map(double) ?? 0
         let largest = max(abs(preValue), abs(postValue), 1e-9)
@@ -27,7 +27,7 @@ enum SVGChart {
     /// A line of a check's post values over earlier runs, plus this run; failed runs in red.
     static func history(points: [(label: String, value: Decimal, failed: Bool)]) -> String {
         guard points.count >= 2 else { return "<span class=\"muted\">no history yet</span>" }
-        let width = 240.0, height = 48.0, pad = 4.0
+        let width = 180.0, height = 44.0, pad = 4.0
         let values = points.map { double($0.value) }
         let low = values.min()!, high = values.max()!
         let span = high - low

@@ -36,7 +36,8 @@ public struct VerdictPage: Sendable {
         table { border-collapse: collapse; margin-top: 1rem; }
         th, td { border-bottom: 1px solid #e0e0e0; padding: .4rem .7rem; text-align: left; vertical-align: middle; }
         th { background: #f5f5f5; }
-        td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+        td.outcome { min-width: 11em; } td.rule { white-space: nowrap; }
         .muted { color: #757575; } .summary { margin: 1rem 0; font-size: 1.05rem; }
         tr.row-fail td { background: #ffebee; } tr.row-warn td { background: #fff3e0; }
         code { background: #f5f5f5; padding: 0 .2rem; }
@@ -49,7 +50,7 @@ public struct VerdictPage: Sendable {
         baseline taken \(e(verdict.preTakenAt)) · compared \(e(verdict.postTakenAt))\(verdict.reportOnly ? " · <strong>report-only</strong> (does not fail the sync)" : "")</p>
 
         """
-        html += "<table id=\"comparison\">\n<thead><tr><th>Check</th><th>Kind</th><th>Collection</th><th>Pre</th><th>Post</th><th>Delta</th><th>Rule</th><th>Result</th><th>Pre vs post</th><th>Last runs</th></tr></thead>\n<tbody>\n"
+        html += "<table id=\"comparison\">\n<thead><tr><th>Check</th><th>Kind</th><th>Collection</th><th class=\"num\">Pre</th><th class=\"num\">Post</th><th class=\"num\">Delta</th><th>Rule</th><th>Result</th><th>Pre vs post</th><th>Last runs</th></tr></thead>\n<tbody>\n"
         for check in verdict.checks {
             let rowClass = check.result == .pass ? "" : " class=\"row-\(check.result.rawValue)\""
             let result = check.result.rawValue.uppercased() + (check.reason.map { ": \($0)" } ?? "")
@@ -57,8 +58,8 @@ public struct VerdictPage: Sendable {
             html += "<td>\(e(check.name))</td><td>\(e(check.kind.rawValue))</td><td>\(e(check.collection))</td>"
             html += "<td class=\"num\">\(e(check.pre?.description ?? "—"))</td><td class=\"num\">\(e(check.post?.description ?? "—"))</td>"
             html += "<td class=\"num\">\(e(check.delta ?? ""))</td>"
-            html += "<td>\(e(check.rule.name))\(check.severity == .warn ? " <span class=\"muted\">(warn)</span>" : "")</td>"
-            html += "<td>\(e(result))</td>"
+            html += "<td class=\"rule\">\(e(check.rule.name))\(check.severity == .warn ? " <span class=\"muted\">(warn)</span>" : "")</td>"
+            html += "<td class=\"outcome\">\(e(result))</td>"
             html += "<td>\(bars(check))</td><td>\(historyChart(check))</td>"
             html += "</tr>\n"
         }

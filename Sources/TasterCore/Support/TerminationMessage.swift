@@ -13,6 +13,8 @@ public enum TerminationMessage {
 
     /// The termination message of a hook that failed: `taster: ERROR pre-taste (exit 3): ...`.
     public static func write(failure error: any Error, command: String, environment: Environment = .process) {
+        var error = error
+        if let signal = Interruption.signal { error = InterruptedError(signal: signal) }
         let code = (error as? any TasterError)?.exitCode.rawValue ?? TasterExitCode.dependency.rawValue
         write("taster: ERROR \(command) (exit \(code)): \(error)", environment: environment)
     }

@@ -128,6 +128,18 @@ public struct PostTasteWorkflow: Sendable {
             try await log.run("upload \(store.uri(for: verdictKey)) (\(verdict.result.rawValue))") {
                 try await store.put(verdictKey, data: try ReportCodec.encode(verdict), contentType: "application/json", createOnly: true)
             }
+            // The page people look at. It comes after verdict.json, which is the record: a
+            // failure here is reported but does not change the verdict.
+            let pageKey = context.layout.key(.verdictHTML, run: runID)
+            do {
+                try await log.run("upload \(store.uri(for: pageKey))") {
+                    let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
+                    let page = VerdictPage(verdict: verdict, history: history, preURI: store.uri(for: baseline.key), postURI: store.uri(for: postKey))
+                    try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
+                }
+            } catch {
+                context.logger.warning("the verdict page was not stored (verdict.json was): \(error)")
+            }
             result = .success((verdict, postKey, verdictKey))
         } catch {
             result = .failure(error)
