@@ -111,10 +111,10 @@ bucket = os.environ["TASTER_BUCKET"]
 keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="taster/pxbbq/pxbbq/").get("Contents", [])]
 for key in keys:
     print(f"s3://{bucket}/{key}")
-html = sorted(k for k in keys if k.endswith("verdict.html"))
-if html:
-    local = os.path.join(sys.argv[1], "verdict.html")
-    s3.download_file(bucket, html[-1], local)
-    print(f"\nthe latest verdict page: s3://{bucket}/{html[-1]} (saved as {local})")
+latest = sorted(k for k in keys if k.endswith("verdict.html"))[-1].rsplit("/", 1)[0]
+for name in ("pre.json", "post.json", "verdict.json", "verdict.html"):
+    s3.download_file(bucket, f"{latest}/{name}", os.path.join(sys.argv[1], name))
+print(f"\nthe latest verdict page: s3://{bucket}/{latest}/verdict.html")
+print(f"saved with its reports in {sys.argv[1]}/: open {sys.argv[1]}/verdict.html in a browser")
 PY
 step "done: round 1 passed, round 2 failed the sync as it should (exit codes $first and $second)"
