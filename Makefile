@@ -12,7 +12,7 @@ APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev libyam
 TEST_APT_PACKAGES := chromium
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: help apt venv venv-lint build release test test-swift test-stack test-shipping image-check image-clean demo stack-up stack-down clean
+.PHONY: bench help apt venv venv-lint build release test test-swift test-stack test-shipping image-check image-clean demo stack-up stack-down clean
 
 help:
 	@echo "make demo    set up, build, start the local stack, run taster end to end, stop the stack"
@@ -72,6 +72,12 @@ image-check: apt venv
 
 image-clean:
 	rm -rf .image
+
+# Benchmarks: taster side by side with the approach it replaces (bench/results/<date>.md).
+bench: apt venv
+	@scripts/ensure-apt.sh time binutils
+	swift build -c release
+	TASTER_BINARY=$(CURDIR)/.build/release/taster scripts/with-stack.sh $(PYTHON) bench/run.py
 
 demo: apt venv build
 	scripts/with-stack.sh scripts/demo.sh

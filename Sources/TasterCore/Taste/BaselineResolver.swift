@@ -18,6 +18,15 @@ struct BaselineResolver: Sendable {
 
     /// The baseline of `runID`, else the one `latest-pre.json` points at.
     func resolve(runID: String?) async throws -> Baseline {
+        do {
+            return try await find(runID: runID)
+        } catch let error as S3ObjectTooLargeError {
+            // Refused without being downloaded: no report is that large, so it is not a baseline.
+            throw NoBaselineError(message: "no usable baseline: \(error)")
+        }
+    }
+
+    private func find(runID: String?) async throws -> Baseline {
         let key: String
         if let runID {
             key = layout.key(.pre, run: runID)

@@ -1,0 +1,317 @@
+"""make bench: taster side by side with the approach it replaces, on the local stack, in one
+invocation. Prints the table and writes it, with the machine's description, to
+bench/results/<date>.md.
+
+Environment: the stack's (scripts/with-stack.sh), TASTER_BINARY (the release build),
+BENCH_RUNS (default 5), BENCH_1M (documents of the large job, default 1000000),
+BENCH_MANY_DOCS (documents per collection of the many-checks case, default 10000).
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pymongo
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO / "testenv"))
+
+import harness  # noqa: E402  (bench/harness.py)
+from kubeemu.control import Control  # noqa: E402
+
+ENV = dict(os.environ)
+TASTER = ENV.get("TASTER_BINARY") or str(REPO / ".build" / "release" / "taster")
+RUNS = int(ENV.get("BENCH_RUNS", "5"))
+LARGE = int(ENV.get("BENCH_1M", "1000000"))
+MANY_DOCS = int(ENV.get("BENCH_MANY_DOCS", "10000"))
+MANY_COLLECTIONS = 50
+DATABASE = "pxbbq"          # the stack's taster user may read this database only
+
+admin = pymongo.MongoClient(ENV["TESTENV_MONGO_ADMIN_URI"])
+reader = pymongo.MongoClient(ENV["MONGODB_URI"])
+reader.admin.command("ping")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def seed(name: str, count: int, make=lambda i: {"n": i, "status": "paid" if i % 3 else "open", "total": i * 1.25,
+                                                "customer": f"c{i % 5000}", "note": "x" * 40}) -> None:
+    collection = admin[DATABASE][name]
+    if collection.estimated_document_count() == count:
+        return
+    collection.drop()
+    started = time.perf_counter()
+    batch = []
+    for i in range(count):
+        batch.append(make(i))
+        if len(batch) == 10_000:
+            collection.insert_many(batch, ordered=False)
+            batch = []
+    if batch:
+        collection.insert_many(batch, ordered=False)
+    log(f"seeded {DATABASE}.{name}: {count} documents in {time.perf_counter() - started:.1f}s")
+
+
+def taster_env(**extra: str) -> dict[str, str]:
+    env = {k: ENV[k] for k in ("MONGODB_URI", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                               "AWS_REGION", "TASTER_BUCKET", "KUBECONFIG", "PATH", "HOME") if k in ENV}
+    env.update(TASTER_DATABASE=DATABASE, TASTER_NAMESPACE="bench", TASTER_APP="bench", TASTER_LOG_FORMAT="json")
+    env.update(extra)
+    return env
+
+
+# -- 1. the job itself ---------------------------------------------------------------------
+
+def job_case(label: str, orders: str, registrations: str, size: int) -> list[harness.Result]:
+    prefix = f"bench/{uuid.uuid4().hex[:8]}"
+
+    def taster(run: int) -> harness.Sample:
+        return harness.run_command([TASTER, "pre-taste"], taster_env(
+            TASTER_COLLECTIONS=f"{orders},{registrations}", TASTER_PREFIX=prefix, TASTER_RUN_ID=f"r{run + 10}-{uuid.uuid4().hex[:6]}"))
+
+    def baseline(run: int) -> harness.Sample:
+        return harness.run_command([sys.executable, str(HERE / "baseline_job.py"), DATABASE,
+                                    f"{prefix}/baseline-{uuid.uuid4().hex[:6]}.json", orders, registrations], ENV)
+
+    return harness.side_by_side(
+        f"job, {size:,} documents", harness.Side("taster pre-taste", taster),
+        harness.Side("pymongo count_documents + minio put_object (the original job)", baseline),
+        runs=RUNS, target="≤ 0.15", target_ratio=0.15, rss_target="≤ 0.3", rss_target_ratio=0.3, log=log)
+
+
+def large_job_case(orders: str, registrations: str) -> list[harness.Result]:
+    prefix = f"bench/{uuid.uuid4().hex[:8]}"
+    db = reader[DATABASE]
+
+    def taster(run: int) -> harness.Sample:
+        return harness.run_command([TASTER, "pre-taste"], taster_env(
+            TASTER_COLLECTIONS=f"{orders},{registrations}", TASTER_PREFIX=prefix, TASTER_RUN_ID=f"r{run + 10}-{uuid.uuid4().hex[:6]}"))
+
+    def server(run: int) -> harness.Sample:
+        # The server's own time for the same exact counts: the bare aggregate countDocuments sends.
+        started = time.perf_counter()
+        for name in (orders, registrations):
+            db.command("aggregate", name, pipeline=[{"$match": {}}, {"$group": {"_id": 1, "n": {"$sum": 1}}}], cursor={})
+        return harness.Sample(time.perf_counter() - started)
+
+    return harness.side_by_side(
+        f"job, {LARGE + LARGE // 100:,} documents", harness.Side("taster pre-taste", taster),
+        harness.Side("the server's own count (bare aggregate, in process)", server),
+        runs=RUNS, target="≤ 1.2", target_ratio=1.2, log=log)[:1]
+
+
+# -- 2. readiness reaction -----------------------------------------------------------------
+
+def readiness_case(tries: int) -> tuple[list[harness.Result], dict]:
+    control = Control.from_env()
+    namespace = f"bench-{uuid.uuid4().hex[:6]}"
+    control.seed_demo(namespace=namespace)
+    kubectl = str(Path(ENV["TESTENV_BIN"]) / "kubectl")
+    seed("bench-ready", 10)
+
+    def scale(replicas: int) -> None:
+        status, body, _ = control.kube("PATCH", f"/apis/apps/v1/namespaces/{namespace}/deployments/pxbbq-web/scale",
+                                       {"spec": {"replicas": replicas}}, content_type="application/merge-patch+json")
+        assert status == 200, body
+
+    def settle_down() -> None:
+        control.workload(namespace, "deployment", "pxbbq-web", readyDelaySeconds=0)
+        scale(0)
+        for _ in range(200):
+            status, body, _ = control.kube("GET", f"/apis/apps/v1/namespaces/{namespace}/deployments/pxbbq-web")
+            if not body.get("status", {}).get("replicas"):
+                break
+            time.sleep(0.02)
+        control.workload(namespace, "deployment", "pxbbq-web", readyDelaySeconds=None)
+
+    def taster(run: int) -> harness.Sample:
+        settle_down()
+        env = taster_env(TASTER_NAMESPACE=namespace, TASTER_WORKLOADS="deployment/pxbbq-web=1", TASTER_COLLECTIONS="bench-ready",
+                         TASTER_PREFIX=f"bench/{namespace}", TASTER_RUN_ID=f"ready-{uuid.uuid4().hex[:8]}")
+        process = subprocess.Popen([TASTER, "pre-taste"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        lines = []
+        waiting = threading.Event()
+
+        def pump():
+            for line in process.stderr:
+                lines.append(line)
+                if "Waiting for deployment" in line:
+                    waiting.set()
+        reader_thread = threading.Thread(target=pump, daemon=True)
+        reader_thread.start()
+        assert waiting.wait(30), "".join(lines)
+        ready_at = control.ready(namespace, "deployment", "pxbbq-web")["readyAt"]
+        process.wait(60)
+        reader_thread.join(5)
+        assert process.returncode == 0, "".join(lines)
+        done = next(json.loads(line) for line in lines if "wait until ready" in line and ": done in" in line)
+        moved_on = datetime.datetime.fromisoformat(done["time"].replace("Z", "+00:00")).timestamp()
+        return harness.Sample(max(0.0, moved_on - ready_at))
+
+    def rollout(run: int) -> harness.Sample:
+        settle_down()
+        scale(1)
+        process = subprocess.Popen([kubectl, "rollout", "status", "deployment/pxbbq-web", "-n", namespace, "--timeout=60s"],
+                                   env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        line = process.stdout.readline()  # the first "Waiting for …": the watch is open
+        assert "Waiting" in line, line
+        ready_at = control.ready(namespace, "deployment", "pxbbq-web")["readyAt"]
+        process.wait(60)
+        finished = time.time()
+        assert process.returncode == 0
+        return harness.Sample(finished - ready_at)
+
+    results = harness.side_by_side("readiness reaction (after the API says ready)", harness.Side("taster", taster),
+                                   harness.Side("kubectl rollout status", rollout), runs=tries, warmup=1,
+                                   target="p50 ≤ 200 ms", target_ratio=None, log=log)[:1]
+    settle_down()
+    control.reset(namespace=namespace)
+    reaction = statistics.median(results[0].a_values)
+    return results, {"taster_p50_ms": reaction * 1000, "taster_max_ms": max(results[0].a_values) * 1000,
+                     "kubectl_p50_ms": statistics.median(results[0].b_values) * 1000}
+
+
+# -- 3. many checks ------------------------------------------------------------------------
+
+def many_checks_case() -> list[harness.Result]:
+    names = [f"bench-many-{index:02d}" for index in range(MANY_COLLECTIONS)]
+    for name in names:
+        seed(name, MANY_DOCS, make=lambda i: {"n": i, "v": i % 7})
+    db = reader[DATABASE]
+
+    def taster(run: int) -> harness.Sample:
+        return harness.run_command([TASTER, "snapshot", "--output", "json"], taster_env(TASTER_COLLECTIONS=",".join(names)))
+
+    def sequential(run: int) -> harness.Sample:
+        started = time.perf_counter()
+        for name in names:
+            db[name].count_documents({})
+        return harness.Sample(time.perf_counter() - started)
+
+    return harness.side_by_side(f"{MANY_COLLECTIONS} collections × {MANY_DOCS:,} documents",
+                                harness.Side("taster snapshot (4 concurrent on the pool)", taster),
+                                harness.Side("pymongo count_documents, one after another (in process)", sequential),
+                                runs=RUNS, target="≤ 0.5", target_ratio=0.5, log=log)[:1]
+
+
+# -- 4. fingerprint throughput -------------------------------------------------------------
+
+def fingerprint_case(tmp: Path) -> tuple[list[harness.Result], dict]:
+    name, count = "bench-fingerprint", 100_000
+    seed(name, count)
+    checks = tmp / "fingerprint.yaml"
+    checks.write_text(f"checks:\n  - name: fp\n    kind: fingerprint\n    collection: {name}\n    fields: [status, total, customer]\n")
+    db = reader[DATABASE]
+    rates = {"taster": [], "pymongo": []}
+
+    def taster(run: int) -> harness.Sample:
+        out = subprocess.run([TASTER, "snapshot", "--output", "json"], env=taster_env(TASTER_COLLECTIONS=name, TASTER_CHECKS=str(checks)),
+                             capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr
+        check = next(c for c in json.loads(out.stdout)["checks"] if c["name"] == "fp")
+        rates["taster"].append(check["documents"] / check["durationSeconds"])
+        return harness.Sample(check["durationSeconds"])
+
+    def iterate(run: int) -> harness.Sample:
+        started = time.perf_counter()
+        seen = sum(1 for _ in db[name].find({}, {"status": 1, "total": 1, "customer": 1}).batch_size(50_000))
+        seconds = time.perf_counter() - started
+        rates["pymongo"].append(seen / seconds)
+        return harness.Sample(seconds)
+
+    results = harness.side_by_side(f"fingerprint, {count:,} documents (time per pass)", harness.Side("taster fingerprint (hashing)", taster),
+                                   harness.Side("pymongo reading the same projected documents (no hashing)", iterate),
+                                   runs=RUNS, target="≤ 1 (≥ 1× the rate)", target_ratio=1.0, log=log)[:1]
+    return results, {k: statistics.median(v) for k, v in rates.items()}
+
+
+# -- 5. start-up and size ------------------------------------------------------------------
+
+def startup() -> dict:
+    times = []
+    for _ in range(30):
+        started = time.perf_counter()
+        subprocess.run([TASTER, "--version"], stdout=subprocess.DEVNULL, check=True)
+        times.append(time.perf_counter() - started)
+    stripped = Path(f"/tmp/taster-stripped-{os.getpid()}")
+    subprocess.run(["strip", "-o", str(stripped), TASTER], check=True)
+    size = stripped.stat().st_size
+    stripped.unlink()
+    return {"version_p50_ms": statistics.median(times[5:]) * 1000, "version_max_ms": max(times[5:]) * 1000,
+            "binary_mb": Path(TASTER).stat().st_size / 1e6, "stripped_mb": size / 1e6}
+
+
+def whole_pre_taste_rss() -> float:
+    control = Control.from_env()
+    namespace = f"bench-rss-{uuid.uuid4().hex[:6]}"
+    control.seed_demo(namespace=namespace)
+    for kind, name in (("statefulset", "mongo"), ("deployment", "pxbbq-web")):
+        control.workload(namespace, kind, name, readyDelaySeconds=0.2)
+    sample = harness.run_command([TASTER, "pre-taste"], taster_env(
+        TASTER_NAMESPACE=namespace, TASTER_WORKLOADS="statefulset/mongo=1,deployment/pxbbq-web=1",
+        TASTER_COLLECTIONS="bench10k-orders,bench10k-registrations", TASTER_PREFIX=f"bench/{namespace}"))
+    control.reset(namespace=namespace)
+    return sample.rss_mb
+
+
+def main() -> None:
+    import tempfile
+    started = time.monotonic()
+    seed("bench10k-orders", 10_000)
+    seed("bench10k-registrations", 1_000)
+    seed("bench1m-orders", LARGE)
+    seed("bench1m-registrations", LARGE // 100)
+    results: list[harness.Result] = []
+    log("== the job itself")
+    results += job_case("10k", "bench10k-orders", "bench10k-registrations", 11_000)
+    results += large_job_case("bench1m-orders", "bench1m-registrations")
+    log("== readiness reaction")
+    readiness, reaction = readiness_case(max(RUNS, 10))
+    results += readiness
+    log("== many checks")
+    results += many_checks_case()
+    log("== fingerprint throughput")
+    with tempfile.TemporaryDirectory() as tmp:
+        fingerprint, rates = fingerprint_case(Path(tmp))
+    results += fingerprint
+    log("== start-up and size")
+    single = startup()
+    single["pre_taste_rss_mb"] = whole_pre_taste_rss()
+
+    table = harness.table(results)
+    extra = f"""
+| measurement | value | target |
+| --- | --- | --- |
+| readiness reaction p50 / max (taster) | {reaction['taster_p50_ms']:.1f} ms / {reaction['taster_max_ms']:.1f} ms | p50 ≤ 200 ms |
+| the original's fixed `sleep 60` | moves on 60 s after scaling whatever the app did: 58.5 s after readiness for an app ready in 1.5 s (as in the demo), and just as happily when it never became ready | — |
+| fingerprint rate: taster / pymongo iterating | {rates['taster']:,.0f} / {rates['pymongo']:,.0f} documents/s ({rates['taster'] / rates['pymongo']:.2f}×) | ≥ 1× |
+| `taster --version` wall, p50 / max of 25 | {single['version_p50_ms']:.1f} ms / {single['version_max_ms']:.1f} ms | < 20 ms |
+| release binary | {single['binary_mb']:.1f} MB ({single['stripped_mb']:.1f} MB stripped) | — |
+| peak RSS of a whole pre-taste (2 workloads, 11k documents) | {single['pre_taste_rss_mb']:.1f} MB | — |
+"""
+    date = datetime.date.today().isoformat()
+    out = HERE / "results" / f"{date}.md"
+    out.parent.mkdir(exist_ok=True)
+    minutes = (time.monotonic() - started) / 60
+    text = (f"# taster benchmarks, {date}\n\n{harness.machine()}\n- runs: {RUNS} per side after a warm-up, alternating; "
+            f"{minutes:.1f} minutes\n\nRatios are A/B pair by pair (lower is better for A); medians with min–max.\n\n"
+            f"{table}\n{extra}")
+    out.write_text(text)
+    print(text)
+    log(f"wrote {out.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
