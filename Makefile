@@ -45,7 +45,7 @@ build: apt
 	swift build
 
 release: apt
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 
 # What users apply first (fast, no build), then unit tests and tests against real servers: one
 # stack for the whole run.
@@ -76,7 +76,7 @@ image-clean:
 # Benchmarks: taster side by side with the approach it replaces (bench/results/<date>.md).
 bench: apt venv
 	@scripts/ensure-apt.sh time binutils
-	swift build -c release
+	swift build -c release --static-swift-stdlib
 	TASTER_BINARY=$(CURDIR)/.build/release/taster scripts/with-stack.sh $(PYTHON) bench/run.py
 
 demo: apt venv build

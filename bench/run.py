@@ -26,7 +26,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(REPO / "testenv"))
 
-import harness  # noqa: E402  (bench/harness.py)
+import benchkit as harness  # noqa: E402  (bench/benchkit.py)
 from kubeemu.control import Control  # noqa: E402
 
 ENV = dict(os.environ)
@@ -126,6 +126,16 @@ def readiness_case(tries: int) -> tuple[list[harness.Result], dict]:
                                        {"spec": {"replicas": replicas}}, content_type="application/merge-patch+json")
         assert status == 200, body
 
+    def await_watch(since: int) -> None:
+        """Until a watch on the Deployment has reached the API server: readiness is then reported
+        on an open stream, for taster as for kubectl."""
+        for _ in range(2000):
+            if control.requests(since=since, namespace=namespace, resource="deployments", watch="true"):
+                time.sleep(0.05)  # the request is logged before its first byte is streamed
+                return
+            time.sleep(0.005)
+        raise AssertionError("no watch on the Deployment")
+
     def settle_down() -> None:
         control.workload(namespace, "deployment", "pxbbq-web", readyDelaySeconds=0)
         scale(0)
@@ -140,6 +150,7 @@ def readiness_case(tries: int) -> tuple[list[harness.Result], dict]:
         settle_down()
         env = taster_env(TASTER_NAMESPACE=namespace, TASTER_WORKLOADS="deployment/pxbbq-web=1", TASTER_COLLECTIONS="bench-ready",
                          TASTER_PREFIX=f"bench/{namespace}", TASTER_RUN_ID=f"ready-{uuid.uuid4().hex[:8]}")
+        mark = control.mark()
         process = subprocess.Popen([TASTER, "pre-taste"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         lines = []
         waiting = threading.Event()
@@ -152,6 +163,7 @@ def readiness_case(tries: int) -> tuple[list[harness.Result], dict]:
         reader_thread = threading.Thread(target=pump, daemon=True)
         reader_thread.start()
         assert waiting.wait(30), "".join(lines)
+        await_watch(mark)
         ready_at = control.ready(namespace, "deployment", "pxbbq-web")["readyAt"]
         process.wait(60)
         reader_thread.join(5)
@@ -163,10 +175,12 @@ def readiness_case(tries: int) -> tuple[list[harness.Result], dict]:
     def rollout(run: int) -> harness.Sample:
         settle_down()
         scale(1)
+        mark = control.mark()
         process = subprocess.Popen([kubectl, "rollout", "status", "deployment/pxbbq-web", "-n", namespace, "--timeout=60s"],
                                    env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        line = process.stdout.readline()  # the first "Waiting for …": the watch is open
+        line = process.stdout.readline()  # the first "Waiting for …"
         assert "Waiting" in line, line
+        await_watch(mark)
         ready_at = control.ready(namespace, "deployment", "pxbbq-web")["readyAt"]
         process.wait(60)
         finished = time.time()
@@ -212,7 +226,9 @@ def fingerprint_case(tmp: Path) -> tuple[list[harness.Result], dict]:
     name, count = "bench-fingerprint", 100_000
     seed(name, count)
     checks = tmp / "fingerprint.yaml"
-    checks.write_text(f"checks:\n  - name: fp\n    kind: fingerprint\n    collection: {name}\n    fields: [status, total, customer]\n")
+    # Named after the collection, the fingerprint replaces that collection's default count: the
+    # single-threaded server then serves the fingerprint alone, as it serves pymongo's reads.
+    checks.write_text(f"checks:\n  - name: {name}\n    kind: fingerprint\n    collection: {name}\n    fields: [status, total, customer]\n")
     db = reader[DATABASE]
     rates = {"taster": [], "pymongo": []}
 
@@ -220,7 +236,7 @@ def fingerprint_case(tmp: Path) -> tuple[list[harness.Result], dict]:
         out = subprocess.run([TASTER, "snapshot", "--output", "json"], env=taster_env(TASTER_COLLECTIONS=name, TASTER_CHECKS=str(checks)),
                              capture_output=True, text=True, timeout=600)
         assert out.returncode == 0, out.stderr
-        check = next(c for c in json.loads(out.stdout)["checks"] if c["name"] == "fp")
+        check = next(c for c in json.loads(out.stdout)["checks"] if c["name"] == name)
         rates["taster"].append(check["documents"] / check["durationSeconds"])
         return harness.Sample(check["durationSeconds"])
 

@@ -35,9 +35,12 @@ extension Taster {
                 mongo.apply(to: &environment)
                 run.apply(to: &environment)
             }
-            let snapshotter = Snapshotter(settings: try settings.requireMongo(), deadline: Deadline(budget: settings.deadline),
-                                          logger: Logger(label: "taster"))
-            let snapshot = try await snapshotter.run(asOf: asOf.flatMap(Timestamp.parse))
+            let mongoSettings = try settings.requireMongo()
+            let deadline = Deadline(budget: settings.deadline)
+            // The process ends right after: the pool is left to the kernel (ProcessExit).
+            let source = try MongoSnapshotSource(settings: mongoSettings, logger: Logger(label: "taster"), closesPool: false)
+            try await source.waitUntilAvailable(timeout: deadline.capped(mongoSettings.wait), deadline: deadline)
+            let snapshot = try await source.snapshot(asOf: asOf.flatMap(Timestamp.parse), deadline: deadline)
             switch output {
             case .table: StandardStream.output.write(snapshot.table + "\n")
             case .json: StandardStream.output.write(try snapshot.jsonText() + "\n")

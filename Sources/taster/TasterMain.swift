@@ -20,12 +20,12 @@ enum TasterMain {
             let message = Taster.fullMessage(for: error)
             if code == .success {
                 StandardStream.output.write(message + "\n")
-                exit(0)
+                ProcessExit.now(0)
             }
             StandardStream.error.write(SecretRedactor.shared.scrub(message) + "\n")
-            exit(code == .validationFailure ? TasterExitCode.usage.rawValue : code.rawValue)
+            ProcessExit.now(code == .validationFailure ? TasterExitCode.usage.rawValue : code.rawValue)
         }
-        exit(await run(command))
+        ProcessExit.now(await run(command))
     }
 
     static func run(_ command: ParsableCommand) async -> Int32 {

@@ -10,12 +10,17 @@ public final class MongoSnapshotSource: DatabaseSnapshotting {
     let settings: MongoSettings
     let plan: SnapshotPlan
     let logger: Logger
+    /// Whether the pool is destroyed after the snapshot. Destroying joins libmongoc's monitor
+    /// threads, which takes about half a second with a server that streams its topology; a
+    /// command-line run that exits right afterwards leaves that to the kernel (see `ProcessExit`).
+    let closesPool: Bool
     private let pool = Mutex<MongoClientPool?>(nil)
 
-    public init(settings: MongoSettings, logger: Logger) throws {
+    public init(settings: MongoSettings, logger: Logger, closesPool: Bool = true) throws {
         self.settings = settings
         self.plan = try SnapshotPlan(settings: settings)
         self.logger = logger
+        self.closesPool = closesPool
     }
 
     public func waitUntilAvailable(timeout: Duration, deadline: Deadline) async throws {
@@ -34,11 +39,20 @@ public final class MongoSnapshotSource: DatabaseSnapshotting {
         let snapshotter = Snapshotter(settings: settings, deadline: deadline, logger: logger)
         do {
             let snapshot = try await snapshotter.measure(plan, pool: pool, asOf: asOf)
-            await close()
+            await release()
             return snapshot
         } catch {
-            await close()
+            await release()
             throw error
+        }
+    }
+
+    /// Done with the pool: close it, or hand it to `ProcessExit` when the process ends right after.
+    func release() async {
+        if closesPool {
+            await close()
+        } else if let current = pool.withLock({ current in defer { current = nil }; return current }) {
+            ProcessExit.keepUntilExit(current)
         }
     }
 

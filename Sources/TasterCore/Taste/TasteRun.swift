@@ -23,7 +23,9 @@ public struct TasteRun: Sendable {
 
     public static func prepare(settings: Settings, needs: Needs, deadline: Deadline, logger: Logger,
                                environment: Environment = .process) throws -> TasteRun {
-        let database = needs.contains(.database) ? try MongoSnapshotSource(settings: try settings.requireMongo(), logger: logger) : nil
+        // The process ends right after the run: the pool is left to the kernel (ProcessExit).
+        let database = needs.contains(.database)
+            ? try MongoSnapshotSource(settings: try settings.requireMongo(), logger: logger, closesPool: false) : nil
         let s3 = try S3Client(settings: try settings.requireS3(), deadline: deadline, logger: logger)
 
         var permissions = KubernetesPermissions.hooks + KubernetesPermissions.everyAuthenticatedUser
