@@ -182,7 +182,7 @@ struct AwaitJobTests {
     }
 
     /// Runs the `taster` built next to the tests with the stack's kubeconfig.
-    private func run(_ arguments: [String]) async throws -> ChildProcess.Result {
+    private func run(_ arguments: [String]) async throws -> TestCommand.Result {
         try await TasterBinary.run(arguments, environment: ["KUBECONFIG": try TestStack.value("KUBECONFIG")])
     }
 

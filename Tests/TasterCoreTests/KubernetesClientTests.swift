@@ -67,7 +67,7 @@ struct KubernetesClientTests {
         let user = "cert-user-\(UUID().uuidString.prefix(8).lowercased())"
         let arguments = [try TestStack.testenvDirectory + "/tlsgen.py", "client", folder.url.path, "client",
                          try TestStack.caFile, try TestStack.caKeyFile, "--cn", user, "--org", "taster-testers"]
-        let status = try await ChildProcess.run(try TestStack.python, arguments).status
+        let status = try await TestCommand.run(try TestStack.python, arguments).status
         try #require(status == 0)
         try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 2))
 

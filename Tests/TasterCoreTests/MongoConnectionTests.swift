@@ -51,7 +51,7 @@ struct MongoConnectionTests {
         let python = try TestStack.bin("python")
         let tls = folder.path("tls").path
         for arguments in [["ca", tls], ["server", tls, "mongo", tls + "/ca.crt", tls + "/ca.key"]] {
-            let result = try await ChildProcess.run(python, [tlsgen] + arguments)
+            let result = try await TestCommand.run(python, [tlsgen] + arguments)
             guard result.status == 0 else { throw TestFailure("tlsgen failed: \(result.stderr)") }
         }
         return (tls + "/ca.crt", tls + "/mongo.crt", tls + "/mongo.key")

@@ -15,11 +15,11 @@ enum TasterBinary {
     }
 
     /// Runs `taster arguments` with exactly `environment` (plus PATH and HOME).
-    static func run(_ arguments: [String], environment: [String: String]) async throws -> ChildProcess.Result {
+    static func run(_ arguments: [String], environment: [String: String]) async throws -> TestCommand.Result {
         var env = environment
         let inherited = ProcessInfo.processInfo.environment
         env["PATH"] = inherited["PATH"] ?? "/usr/bin:/bin"
         env["HOME"] = inherited["HOME"] ?? "/tmp"
-        return try await ChildProcess.run(try path, arguments, environment: env)
+        return try await TestCommand.run(try path, arguments, environment: env)
     }
 }

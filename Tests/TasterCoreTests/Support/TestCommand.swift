@@ -2,7 +2,7 @@ import Foundation
 
 /// Runs a program to completion without blocking Swift's cooperative threads: output goes to
 /// temporary files (no pipe can fill up), and the exit is awaited through the termination handler.
-struct ChildProcess {
+struct TestCommand {
     struct Result {
         let status: Int32
         let stdout: String
@@ -65,7 +65,7 @@ enum PyMongo {
         var environment = ProcessInfo.processInfo.environment
         environment["PYMONGO_URI"] = try uri ?? TestStack.mongoAdminURI
         environment["PYMONGO_DB"] = try database ?? TestStack.database
-        let result = try await ChildProcess.run(try TestStack.bin("python"), ["-"], environment: environment,
+        let result = try await TestCommand.run(try TestStack.bin("python"), ["-"], environment: environment,
                                                 stdin: prelude + script)
         guard result.status == 0 else {
             throw TestFailure("pymongo script failed (\(result.status)):\n\(result.stderr)")
