@@ -50,7 +50,7 @@ extension Taster {
         }
 
         func run() async throws {
-            let settings = try loadSettings { environment in
+            let settings = try loadSettings(hook: "post-taste") { environment in
                 mongo.apply(to: &environment)
                 s3.apply(to: &environment)
                 kubernetes.apply(to: &environment)

@@ -34,7 +34,7 @@ extension Taster {
         var output: OutputFormat = .table
 
         func run() async throws {
-            let settings = try loadSettings { environment in
+            let settings = try loadSettings(hook: "pre-taste") { environment in
                 mongo.apply(to: &environment)
                 s3.apply(to: &environment)
                 kubernetes.apply(to: &environment)

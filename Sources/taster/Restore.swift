@@ -22,7 +22,7 @@ extension Taster {
         var runID: String?
 
         func run() async throws {
-            let settings = try loadSettings { environment in
+            let settings = try loadSettings(hook: "restore") { environment in
                 s3.apply(to: &environment)
                 kubernetes.apply(to: &environment)
                 run.apply(to: &environment)

@@ -339,5 +339,7 @@ def test_settings_errors_touch_nothing(app):
     before = app.control.mark()
     bad = app.run("pre-taste", env={"TASTER_WORKLOADS": "deployment/Web=x"})
     assert bad.returncode == 2 and "TASTER_WORKLOADS" in bad.stderr
+    assert bad.termination_log.startswith("taster: ERROR pre-taste (exit 2): configuration error: TASTER_WORKLOADS"), \
+        "Argo CD shows the termination message on the failed hook"
     assert app.control.requests(since=before, namespace=app.name) == [], "no Kubernetes call"
     assert app.run_keys() == [], "no upload"
