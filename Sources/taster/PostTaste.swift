@@ -72,6 +72,7 @@ extension Taster {
                                                         keepRunning: keepRunning, reportOnly: reportOnly)
                 outcome = try await PostTasteWorkflow(context: taste.context, options: options, workloads: taste.workloads,
                                                       database: taste.database!, store: taste.store).run()
+                try Interruption.check()
             } catch {
                 TerminationMessage.write(failure: error, command: "post-taste")
                 await announcer.announce(.error(summary: "taster: ERROR post-taste \(taste.context.app): \(error)", runID: nil), app: taste.context.app)

@@ -32,6 +32,7 @@ extension Taster {
                 let taste = try TasteRun.prepare(settings: settings, needs: .kubernetes, deadline: Deadline(budget: settings.deadline), logger: logger)
                 let identity = await taste.identity(explicit: runID, fallback: .baselinePointer)
                 let outcome = try await RestoreWorkflow(context: taste.context, runID: identity.id, workloads: taste.workloads!, store: taste.store).run()
+                try Interruption.check()
                 StandardStream.output.write(outcome.summary + "\n")
                 TerminationMessage.write(outcome.summary)
             } catch {
