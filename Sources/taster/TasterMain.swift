@@ -25,7 +25,14 @@ enum TasterMain {
             StandardStream.error.write(SecretRedactor.shared.scrub(message) + "\n")
             exit(code == .validationFailure ? TasterExitCode.usage.rawValue : code.rawValue)
         }
-        exit(await run(command))
+        let code = await run(command)
+        if MongoClientPool.abandonedCalls {
+            // A MongoDB call the run walked away from (SIGTERM, the deadline) may still be inside
+            // libmongoc on its thread: leave without exit handlers tearing the library down under
+            // it. Output is unbuffered, nothing is lost.
+            _exit(code)
+        }
+        exit(code)
     }
 
     static func run(_ command: ParsableCommand) async -> Int32 {
