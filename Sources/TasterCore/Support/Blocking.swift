@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -37,15 +38,8 @@ public enum Blocking {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 race.wait(continuation)
-                let timer = Task.detached {
-                    do { try await Task.sleep(for: deadline.remaining) } catch { return }
-                    race.finish(.failure(DeadlineExceededError(step: step, budget: deadline.budget)))
-                }
-                spawn {
-                    let result = Result { try body() }
-                    timer.cancel()
-                    race.finish(result)
-                }
+                race.arm(at: deadline, step: step)
+                spawn { race.finish(Result { try body() }) }
             }
         } onCancel: {
             race.finish(.failure(CancellationError()))
@@ -62,6 +56,26 @@ public enum Blocking {
         }
 
         private let state = Mutex<State>(.idle)
+        private let timer = Mutex<Timer?>(nil)
+
+        /// DispatchSource timers are thread-safe; Swift does not know it.
+        private final class Timer: @unchecked Sendable {
+            let source: any DispatchSourceTimer
+            init(_ source: any DispatchSourceTimer) { self.source = source }
+        }
+
+        /// Fails the wait with `DeadlineExceededError` when `deadline` passes. A Dispatch timer,
+        /// not a sleeping task: it fires even when every cooperative thread is busy.
+        func arm(at deadline: Deadline, step: String) {
+            let source = DispatchSource.makeTimerSource(queue: .global())
+            source.setEventHandler {
+                self.finish(.failure(DeadlineExceededError(step: step, budget: deadline.budget)))
+            }
+            source.schedule(deadline: .now() + .milliseconds(Int(clamping: deadline.remaining.milliseconds)))
+            let armed = Timer(source)
+            timer.withLock { $0 = armed }
+            armed.source.resume()
+        }
 
         func wait(_ continuation: CheckedContinuation<T, any Error>) {
             let early: Result<T, any Error>? = state.withLock { state in
@@ -89,6 +103,10 @@ public enum Blocking {
                 }
             }
             continuation?.resume(with: result)
+            timer.withLock { timer in
+                timer?.source.cancel()
+                timer = nil
+            }
         }
     }
 
