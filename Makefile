@@ -8,16 +8,19 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 LINT_VENV := .venv-lint
 APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev libyaml-dev
-# Tests only: the headless browser that renders the verdict page.
-TEST_APT_PACKAGES := chromium
+# Tests only: the headless browser that renders the verdict page; for the reliability campaign,
+# faketime (a signing clock 20 minutes off) and GNU time (a run's peak memory).
+TEST_APT_PACKAGES := chromium faketime time
+CHAOS_APT_PACKAGES := faketime time
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: bench help apt venv venv-lint build release test test-swift test-stack test-shipping image-check image-clean demo stack-up stack-down clean
+.PHONY: bench help apt venv venv-lint build release test test-swift test-stack test-chaos test-shipping chaos image-check image-clean demo stack-up stack-down clean
 
 help:
 	@echo "make demo    set up, build, start the local stack, run taster end to end, stop the stack"
 	@echo "make test    set up, build, and run every test against the local stack"
 	@echo "make stack-up / stack-down   start or stop the local stack (testenv/.run/stack.env)"
+	@echo "make chaos   the reliability campaign: faults, bad inputs and secrets through the binary (part of make test)"
 	@echo "make test-shipping   render, validate and lint the Dockerfile, hooks/ and kustomize/ (part of make test)"
 	@echo "make image-check     build the image with podman from a debootstrapped base and run it (no Docker needed)"
 
@@ -53,13 +56,23 @@ test: apt venv venv-lint
 	@scripts/ensure-apt.sh $(TEST_APT_PACKAGES)
 	$(MAKE) --no-print-directory test-shipping
 	swift build --build-tests
-	scripts/with-stack.sh $(MAKE) --no-print-directory test-swift test-stack
+	scripts/with-stack.sh $(MAKE) --no-print-directory test-swift test-stack test-chaos
 
 test-swift:
 	swift test --skip-build $(SWIFT_TEST_FLAGS)
 
 test-stack:
 	$(PYTHON) -m pytest -q testenv/tests
+
+# The reliability campaign (README, "Reliability") against a running stack: prints the figures
+# table, fails when a case is wrong or a secret leaked.
+test-chaos:
+	$(PYTHON) testenv/chaos/campaign.py
+
+# The campaign on a stack of its own, after a build.
+chaos: apt venv build
+	@scripts/ensure-apt.sh $(CHAOS_APT_PACKAGES)
+	scripts/with-stack.sh $(MAKE) --no-print-directory test-chaos
 
 # kubectl kustomize, kubernetes-validate, hadolint and checkov on the Dockerfile, hooks/ and
 # kustomize/, and the invariants of the rendered hooks. The Role-vs-code test is a Swift test.

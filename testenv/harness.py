@@ -32,6 +32,8 @@ class Run:
     stderr: str
     seconds: float
     termination_log: str
+    # Seconds after the start when the signal was sent (runs with signal_after/signal_when).
+    signalled: float | None = None
 
     @property
     def output(self) -> str:
@@ -59,9 +61,13 @@ def base_env(stack: dict[str, str], **overrides: str | None) -> dict[str, str]:
 
 
 def run(args: list[str], env: dict[str, str], *, timeout: float = 120, tmp: Path | None = None,
-        signal_after: float | None = None, signal_when: str | None = None, sig: int = signal.SIGTERM) -> Run:
+        signal_after: float | None = None, signal_when: str | None = None, sig: int = signal.SIGTERM,
+        prefix: list[str] = (), on_line: dict | None = None) -> Run:
     """Runs taster with exactly `env`. With `signal_after` (seconds) or `signal_when` (a text in
-    stderr), sends `sig` then, and waits for the exit."""
+    stderr), sends `sig` then, and waits for the exit. `on_line` maps a text to a function called
+    (once, in a thread of its own) when a line of stderr first contains it — to break something at
+    a given step. `prefix` runs taster through a wrapper (`faketime -f +20m`,
+    `/usr/bin/time -f %M -o FILE`), which must pass signals and the exit status on."""
     env = dict(env)
     termination = None
     if tmp is not None:
@@ -69,55 +75,77 @@ def run(args: list[str], env: dict[str, str], *, timeout: float = 120, tmp: Path
         termination.write_text("")
         env["TASTER_TERMINATION_LOG"] = str(termination)
     start = time.monotonic()
-    process = subprocess.Popen([str(binary()), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    process = subprocess.Popen([*prefix, str(binary()), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-    if signal_after is None and signal_when is None:
+    if signal_after is None and signal_when is None and not on_line:
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             process.kill()
             stdout, stderr = process.communicate()
             raise AssertionError(f"taster {' '.join(args)} did not finish within {timeout}s\n{stdout}\n{stderr}")
+        signalled = None
     else:
-        stdout, stderr = _signal_during(process, timeout, signal_after, signal_when, sig)
+        stdout, stderr, signalled = _watched(process, args, timeout, signal_after, signal_when, sig, on_line or {})
     seconds = time.monotonic() - start
     return Run(list(args), env, process.returncode, stdout, stderr, seconds,
-               termination.read_text() if termination else "")
+               termination.read_text() if termination else "",
+               None if signalled is None else signalled - start)
 
 
-def _signal_during(process, timeout, after, when, sig):
-    import selectors
+def _watched(process, args, timeout, after, when, sig, on_line):
     import threading
     out_chunks: list[str] = []
     err_chunks: list[str] = []
     seen = threading.Event()
+    pending = dict(on_line)
+    actions: list[threading.Thread] = []
 
     def pump(stream, chunks, watch):
         for line in stream:
             chunks.append(line)
-            if watch and when and when in line:
+            if not watch:
+                continue
+            if when and when in line:
                 seen.set()
+            for text in [t for t in pending if t in line]:
+                action = threading.Thread(target=pending.pop(text), daemon=True)
+                actions.append(action)
+                action.start()
 
     threads = [threading.Thread(target=pump, args=(process.stdout, out_chunks, False), daemon=True),
                threading.Thread(target=pump, args=(process.stderr, err_chunks, True), daemon=True)]
     for thread in threads:
         thread.start()
+    deadline = time.monotonic() + timeout
+    signalled = None
     if after is not None:
         time.sleep(after)
-    else:
-        if not seen.wait(timeout):
-            process.kill()
-            raise AssertionError(f"never saw {when!r} in stderr:\n{''.join(err_chunks)}")
-    process.send_signal(sig)
+        process.send_signal(sig)
+        signalled = time.monotonic()
+    elif when is not None:
+        while not seen.wait(0.05):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                process.wait()
+                for thread in threads:
+                    thread.join(5)
+                if seen.is_set():
+                    break  # the line came with the exit: the signal finds nothing to stop
+                raise AssertionError(f"taster {' '.join(args)} exited with {process.returncode} before {when!r} "
+                                     f"appeared in stderr:\n{''.join(err_chunks)}")
+        process.send_signal(sig)
+        signalled = time.monotonic()
     try:
-        process.wait(timeout=timeout)
+        process.wait(timeout=max(1.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
-        raise AssertionError("taster did not stop after the signal:\n" + "".join(err_chunks))
-    for thread in threads:
-        thread.join(5)
-    return "".join(out_chunks), "".join(err_chunks)
+        what = "did not stop after the signal" if (after is not None or when is not None) else f"did not finish within {timeout}s"
+        raise AssertionError(f"taster {' '.join(args)} {what}:\n" + "".join(err_chunks))
+    for thread in threads + actions:
+        thread.join(30)
+    return "".join(out_chunks), "".join(err_chunks), signalled
 
 
 # -- secrets -----------------------------------------------------------------------------------
@@ -155,8 +183,13 @@ def kubeconfig_secrets(path: Path) -> list[str]:
     try:
         config = json.loads(text)
     except ValueError:
-        import yaml  # PyYAML comes with the lint tools; kubeconfigs written by tests are JSON
-        config = yaml.safe_load(text)
+        try:
+            import yaml  # PyYAML comes with the lint tools; kubeconfigs written by tests are JSON
+            config = yaml.safe_load(text)
+        except Exception:  # noqa: BLE001 - no PyYAML, or not a kubeconfig (a test's broken one)
+            return []
+    if not isinstance(config, dict):
+        return []
     secrets = []
     for user in config.get("users", []):
         data = user.get("user", {})

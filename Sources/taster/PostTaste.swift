@@ -50,7 +50,7 @@ extension Taster {
         }
 
         func run() async throws {
-            let settings = try loadSettings { environment in
+            let settings = try loadSettings(hook: "post-taste") { environment in
                 mongo.apply(to: &environment)
                 s3.apply(to: &environment)
                 kubernetes.apply(to: &environment)
@@ -72,6 +72,7 @@ extension Taster {
                                                         keepRunning: keepRunning, reportOnly: reportOnly)
                 outcome = try await PostTasteWorkflow(context: taste.context, options: options, workloads: taste.workloads,
                                                       database: taste.database!, store: taste.store).run()
+                try Interruption.check()
             } catch {
                 TerminationMessage.write(failure: error, command: "post-taste")
                 await announcer.announce(.error(summary: "taster: ERROR post-taste \(taste.context.app): \(error)", runID: nil), app: taste.context.app)

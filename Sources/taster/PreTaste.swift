@@ -34,7 +34,7 @@ extension Taster {
         var output: OutputFormat = .table
 
         func run() async throws {
-            let settings = try loadSettings { environment in
+            let settings = try loadSettings(hook: "pre-taste") { environment in
                 mongo.apply(to: &environment)
                 s3.apply(to: &environment)
                 kubernetes.apply(to: &environment)
@@ -53,6 +53,7 @@ extension Taster {
                 let identity = await taste.identity(explicit: nil, fallback: .timestamp)
                 let outcome = try await PreTasteWorkflow(context: taste.context, runID: identity.id ?? RunIdentity.timestampID(),
                                                          workloads: taste.workloads, database: taste.database!, store: taste.store).run()
+                try Interruption.check()
                 switch output {
                 case .table: StandardStream.output.write(outcome.report.snapshot.table + "\n\n" + outcome.summary + "\n")
                 case .json: StandardStream.output.write(String(decoding: try ReportCodec.encode(outcome.report), as: UTF8.self))

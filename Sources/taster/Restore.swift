@@ -22,7 +22,7 @@ extension Taster {
         var runID: String?
 
         func run() async throws {
-            let settings = try loadSettings { environment in
+            let settings = try loadSettings(hook: "restore") { environment in
                 s3.apply(to: &environment)
                 kubernetes.apply(to: &environment)
                 run.apply(to: &environment)
@@ -32,6 +32,7 @@ extension Taster {
                 let taste = try TasteRun.prepare(settings: settings, needs: .kubernetes, deadline: Deadline(budget: settings.deadline), logger: logger)
                 let identity = await taste.identity(explicit: runID, fallback: .baselinePointer)
                 let outcome = try await RestoreWorkflow(context: taste.context, runID: identity.id, workloads: taste.workloads!, store: taste.store).run()
+                try Interruption.check()
                 StandardStream.output.write(outcome.summary + "\n")
                 TerminationMessage.write(outcome.summary)
             } catch {

@@ -25,6 +25,8 @@ enum TasterMain {
             StandardStream.error.write(SecretRedactor.shared.scrub(message) + "\n")
             ProcessExit.now(code == .validationFailure ? TasterExitCode.usage.rawValue : code.rawValue)
         }
+        // Always _exit: a MongoDB call the run walked away from (SIGTERM, the deadline) may still
+        // be inside libmongoc on its thread, and the pool is left to the kernel (ProcessExit).
         ProcessExit.now(await run(command))
     }
 

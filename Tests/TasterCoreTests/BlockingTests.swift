@@ -20,4 +20,37 @@ struct BlockingTests {
         #expect(slept < .seconds(1), "a 100 ms sleep took \(slept) while \(calls.count) blocking calls ran")
         #expect(all < .seconds(4), "\(calls.count) blocking calls of 1 s took \(all): they waited for each other")
     }
+
+    @Test("a call that returns in time gives its result")
+    func untilReturns() async throws {
+        let value = try await Blocking.run(until: Deadline(budget: .seconds(30)), step: "a quick call") { 42 }
+        #expect(value == 42)
+    }
+
+    // The held calls last 10 s; the bounds leave room for a busy machine running every suite at once.
+    @Test("the deadline ends the wait for a call that does not return; the call is left on its thread")
+    func untilDeadline() async throws {
+        let started = ContinuousClock.now
+        let error = try await #require(throws: DeadlineExceededError.self) {
+            try await Blocking.run(until: Deadline(budget: .milliseconds(300)), step: "a held query") { usleep(10_000_000) }
+        }
+        #expect(started.duration(to: .now) < .seconds(6), "waited for the call")
+        #expect(error.description.contains("was reached during a held query"))
+    }
+
+    @Test("cancelling (SIGTERM) ends the wait for a call that does not return, at once")
+    func untilCancelled() async throws {
+        let started = ContinuousClock.now
+        let call = Task { try await Blocking.run(until: Deadline(budget: .seconds(60)), step: "a held query") { usleep(10_000_000) } }
+        try await Task.sleep(for: .milliseconds(100))
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(started.duration(to: .now) < .seconds(6), "waited for the call")
+        // Already cancelled before it starts: no wait at all.
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await Blocking.run(until: Deadline(budget: .seconds(60)), step: "x") { usleep(10_000_000) }
+        }
+        await #expect(throws: CancellationError.self) { try await early.value }
+    }
 }

@@ -109,7 +109,7 @@ struct KubeConfigTests {
     }
 
     @Test("clear errors", arguments: [
-        ("current-context: nowhere\ncontexts: []", "context \"nowhere\" is not in"),
+        ("current-context: nowhere\ncontexts: []", "context \"nowhere\" (current-context) is not in"),
         ("contexts:\n- name: a\n  context: {cluster: c, user: u}\ncurrent-context: a", "names cluster \"c\""),
         ("clusters:\n- name: c\n  cluster: {server: https://x}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\ncurrent-context: a", "names user \"u\""),
         ("clusters:\n- name: c\n  cluster: {server: https://x}\nusers:\n- name: u\n  user: {username: a, password: b}\ncontexts:\n- name: a\n  context: {cluster: c, user: u}\ncurrent-context: a", "basic authentication"),
@@ -126,6 +126,17 @@ struct KubeConfigTests {
         } catch {
             #expect(error.description.contains(expected), "\(error.description)")
             #expect(error.exitCode == .usage)
+        }
+    }
+
+    @Test("a context asked for by TASTER_KUBE_CONTEXT that is not there is named with the variable")
+    func unknownContext() throws {
+        let directory = try TemporaryDirectory()
+        let path = try write(config(users: "- name: u1\n  user: {token: t}"), in: directory)
+        #expect {
+            _ = try KubeConfig.load(paths: [path]).connection(context: "staging")
+        } throws: { error in
+            "\(error)".contains("context \"staging\" (TASTER_KUBE_CONTEXT) is not in") && "\(error)".contains("it has: main")
         }
     }
 

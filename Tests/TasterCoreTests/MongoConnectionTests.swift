@@ -178,6 +178,26 @@ struct MongoConnectionTests {
         #expect(error.description.contains("retried"))
     }
 
+    @Test("a query the server holds: the deadline ends the snapshot on time, and the pool outlives the abandoned call")
+    func heldQueryMeetsTheDeadline() async throws {
+        let mongo = try await PrivateMongo.start(testCommands: true)
+        let collection = TestStack.uniqueName("held")
+        try await PyMongo.run("""
+            db["\(collection)"].insert_many([{"i": i} for i in range(3)])
+            client.admin.command("configureFailPoint", "failCommand", mode="alwaysOn",
+                                 data={"failCommands": ["aggregate"], "blockConnection": True, "blockTimeMS": 6000})
+            """, uri: mongo.uri, database: "pxbbq")
+        let started = ContinuousClock.now
+        let error = try await #require(throws: DeadlineExceededError.self) {
+            try await SnapshotFixture(uri: mongo.uri, collections: [collection]).snapshot(deadline: .seconds(2))
+        }
+        // Before, the socket timeout (what was left of the deadline + 5 s), twice with the retry.
+        #expect(started.duration(to: .now) < .seconds(4), "the snapshot outlived its deadline")
+        #expect(error.description.contains("during the snapshot (check \"\(collection)\")"), "\(error)")
+        // The held call ends on its thread later; the pool it used goes with it, not under it.
+        try await Task.sleep(for: .seconds(5))
+    }
+
     // MARK: The command
 
     @Test("`taster snapshot` prints the table, or JSON that decodes as a Snapshot")

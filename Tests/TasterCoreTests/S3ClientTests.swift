@@ -153,6 +153,40 @@ struct S3ClientTests {
         #expect(write.description.contains("when bucket \"\(bucket)\" does not exist"))
     }
 
+    @Test("a refused HEAD says why, as a GET would: signature, unknown key, skewed clock (with both clocks)")
+    func refusedHeadSaysWhy() async throws {
+        let key = "\(prefix)/head.json"
+        let wrongSecret = try S3TestClient.make(try S3TestClient.settings(secretAccessKey: "Wr0ng/+" + UUID().uuidString))
+        let signature = try await #require(throws: S3Error.self) { _ = try await wrongSecret.head(key: key) }
+        #expect(signature.code == "SignatureDoesNotMatch" && signature.operation == "HeadObject")
+        // A create-only put looks with HEAD first: the same answer, not "may not s3:GetObject".
+        let put = try await #require(throws: S3Error.self) {
+            try await wrongSecret.put(key: key, data: Data("{}".utf8), createOnly: true)
+        }
+        #expect(put.code == "SignatureDoesNotMatch", "\(put)")
+        let unknown = try S3TestClient.make(try S3TestClient.settings(accessKeyID: "NOSUCHKEY0123456789X"))
+        #expect(try await #require(throws: S3Error.self) { _ = try await unknown.head(key: key) }.code == "InvalidAccessKeyId")
+        let skewed = try S3TestClient.make(try S3TestClient.settings(), now: { Date().addingTimeInterval(1200) })
+        let clock = try await #require(throws: S3Error.self) { _ = try await skewed.head(key: key) }
+        #expect(clock.code == "RequestTimeTooSkewed")
+        #expect(clock.description.contains("(server: ") && clock.description.contains(", ours: "), "\(clock)")
+    }
+
+    @Test("exists tells an object, no object and a missing bucket apart in one request")
+    func exists() async throws {
+        let client = try S3TestClient.make(try S3TestClient.settings())
+        try await client.put(key: "\(prefix)/there.json", data: Data("{}".utf8), createOnly: true)
+        try await client.put(key: "\(prefix)/empty.json", data: Data(), createOnly: true)
+        #expect(try await client.exists(key: "\(prefix)/there.json"))
+        #expect(try await client.exists(key: "\(prefix)/empty.json"))
+        #expect(try await !client.exists(key: "\(prefix)/absent.json"))
+        let bucket = TestStack.uniqueName("nobucket")
+        let elsewhere = try S3TestClient.make(try S3TestClient.settings(bucket: bucket))
+        let missing = try await #require(throws: S3Error.self) { _ = try await elsewhere.exists(key: "\(prefix)/there.json") }
+        #expect(missing.code == "NoSuchBucket")
+        #expect(missing.description.contains("bucket \"\(bucket)\" does not exist"))
+    }
+
     @Test("an identity with only Read and List gets AccessDenied on put, naming the action")
     func readOnlyIdentity() async throws {
         let client = try S3TestClient.make(try S3TestClient.settings(accessKeyID: TestStack.s3ReadOnlyAccessKeyID,

@@ -59,6 +59,15 @@ struct S3ErrorTests {
         #expect(error.exitCode == .dependency)
     }
 
+    @Test("with a session token in use, InvalidAccessKeyId points at the token too; a refused token says to renew it")
+    func sessionToken() {
+        var refused = error("InvalidAccessKeyId")
+        #expect(!refused.description.contains("AWS_SESSION_TOKEN"))
+        refused.usesSessionToken = true
+        #expect(refused.description.contains("with AWS_SESSION_TOKEN set, check that the key and the token come from the same, unexpired session"))
+        #expect(error("ExpiredToken").description.contains("renew the temporary credentials"))
+    }
+
     @Test("AccessDenied names the action each operation needs")
     func actions() {
         #expect(error("AccessDenied", operation: "GetObject").description.contains("may not s3:GetObject"))

@@ -67,6 +67,9 @@ struct SettingsTests {
     @Test("malformed MongoDB values name the variable and give an example", arguments: [
         (["MONGODB_URI": "http://db"], "MONGODB_URI"),
         (["MONGODB_URI": "mongodb://"], "MONGODB_URI"),
+        // libmongoc's own parse, and the TLS files it names: found before anything is scaled.
+        (["MONGODB_URI": "mongodb://u:p@db:99999/"], "MONGODB_URI"),
+        (["MONGODB_URI": "mongodb://db/?tls=true&tlsCAFile=/nonexistent/ca.pem"], "MONGODB_URI"),
         (["MONGO_NODE": "mongodb://db"], "MONGO_NODE"),
         (["MONGO_NODE": "db", "MONGO_PORT": "70000"], "MONGO_PORT"),
         (["MONGO_NODE": "db", "MONGO_PORT": "abc"], "MONGO_PORT"),
@@ -348,9 +351,11 @@ struct SettingsTests {
 
     @Test("a malformed URI is reported without its value")
     func malformedURIHidesValue() {
-        let found = problems(["MONGODB_URI": "mongo://user:hunter2@db"])
-        #expect(found.count == 1)
-        #expect(!found[0].description.contains("hunter2"))
+        for uri in ["mongo://user:hunter2@db", "mongodb://user:hunter2@db:99999/"] {
+            let found = problems(["MONGODB_URI": uri])
+            #expect(found.count == 1)
+            #expect(!found[0].description.contains("hunter2"))
+        }
     }
 
     @Test("loaded secrets are registered with the redactor, raw and percent-encoded")

@@ -153,6 +153,20 @@ struct WorkloadControlTests {
         try await emulator.reset(namespace: namespace)
     }
 
+    @Test("when the run's deadline, not TASTER_READY_TIMEOUT, ends the wait, the message says to raise TASTER_DEADLINE")
+    func deadlineEndsTheWait() async throws {
+        try await emulator.workload(namespace, "deployment", "web", ["unready": ["reason": "ImagePullBackOff"]])
+        try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 1))
+        let error = try await #require(throws: WorkloadsNotReadyError.self) {
+            _ = try await control().waitUntilReady([WorkloadTarget(kind: .deployment, name: "web", replicas: 1)], timeout: .seconds(300),
+                                                   deadline: Deadline(budget: .milliseconds(1500)))
+        }
+        let text = error.description
+        #expect(text.contains("all that was left of the run's deadline (TASTER_DEADLINE 1.5s)"), "\(text)")
+        #expect(text.hasSuffix("or raise TASTER_DEADLINE (and TASTER_READY_TIMEOUT with it) if they only need longer."), "\(text)")
+        try await emulator.reset(namespace: namespace)
+    }
+
     @Test("a Deployment past its progress deadline fails at once, with its pods' reasons")
     func progressDeadline() async throws {
         try await emulator.workload(namespace, "deployment", "web", ["unready": ["reason": "ErrImagePull"]])

@@ -282,6 +282,17 @@ def test_sigterm_during_the_snapshot(app):
         app.db.drop_collection(big.name)
 
 
+def test_sigterm_during_the_restore_is_not_a_pass(app):
+    assert app.run("pre-taste").returncode == 0
+    # post-taste's only scale calls are the restore's: slow the first one down and stop the run there.
+    app.control.fault(method="PATCH", pathRegex=f"/namespaces/{app.name}/statefulsets/mongo/scale$", action="delay", seconds=3)
+    post = app.run("post-taste", signal_when="verdict.html…", sig=signal.SIGTERM, timeout=60)
+    assert post.returncode == 143, post
+    assert post.termination_log.startswith("taster: ERROR post-taste (exit 143)"), post
+    assert "taster: PASS" not in post.stdout, "an interrupted run prints no pass"
+    assert app.replicas() == {"mongo": 0, "pxbbq-web": 0}, "the restore still completes"
+
+
 def test_the_deadline_stops_a_wait(app):
     app.control.workload(app.name, "statefulset", "mongo", unready={"reason": "CrashLoopBackOff", "lastTerminationReason": "OOMKilled", "exitCode": 137})
     pre = app.run("pre-taste", env={"TASTER_DEADLINE": "4s", "TASTER_READY_TIMEOUT": "5m"}, timeout=60)
@@ -339,5 +350,7 @@ def test_settings_errors_touch_nothing(app):
     before = app.control.mark()
     bad = app.run("pre-taste", env={"TASTER_WORKLOADS": "deployment/Web=x"})
     assert bad.returncode == 2 and "TASTER_WORKLOADS" in bad.stderr
+    assert bad.termination_log.startswith("taster: ERROR pre-taste (exit 2): configuration error: TASTER_WORKLOADS"), \
+        "Argo CD shows the termination message on the failed hook"
     assert app.control.requests(since=before, namespace=app.name) == [], "no Kubernetes call"
     assert app.run_keys() == [], "no upload"

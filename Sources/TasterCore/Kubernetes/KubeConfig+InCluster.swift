@@ -38,7 +38,8 @@ extension KubeConfig {
             throw KubeConfigError("\(source) has no current-context — set TASTER_KUBE_CONTEXT to one of: \(contexts.keys.sorted().joined(separator: ", "))")
         }
         guard let context = contexts[name] else {
-            throw KubeConfigError("context \"\(name)\" is not in \(source) — it has: \(contexts.keys.sorted().joined(separator: ", "))")
+            let origin = contextName == nil ? "current-context" : "TASTER_KUBE_CONTEXT"
+            throw KubeConfigError("context \"\(name)\" (\(origin)) is not in \(source) — it has: \(contexts.keys.sorted().joined(separator: ", "))")
         }
         guard let cluster = clusters[context.cluster] else {
             throw KubeConfigError("context \"\(name)\" names cluster \"\(context.cluster)\", which is not in \(source)")

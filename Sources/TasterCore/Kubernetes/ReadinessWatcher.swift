@@ -66,7 +66,9 @@ public struct ReadinessWatcher: Sendable {
         }
         switch stop {
         case is TimedOut:
-            throw await notReady(workloads.filter { finished[$0] == nil }, finished: finished, timeout: limit, progress: progress)
+            var error = await notReady(workloads.filter { finished[$0] == nil }, finished: finished, timeout: limit, progress: progress)
+            if limit < timeout { error.deadlineBudget = deadline.budget }
+            throw error
         case let failed as Failed:
             throw await notReady([failed.workload], finished: finished, timeout: nil, progress: progress)
         default:

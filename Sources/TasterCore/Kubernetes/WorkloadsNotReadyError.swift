@@ -20,13 +20,18 @@ public struct WorkloadsNotReadyError: TasterError {
     public var notReady: [Workload]
     /// Workloads that were ready, and after how many seconds.
     public var ready: [(workload: WorkloadTarget, seconds: Double)]
+    /// The run's `TASTER_DEADLINE`, when what was left of it (not `TASTER_READY_TIMEOUT`) ended the wait.
+    public var deadlineBudget: Duration?
 
     public var exitCode: TasterExitCode { .dependency }
 
     public var description: String {
         var lines: [String] = []
         let references = notReady.map(\.workload.reference).joined(separator: ", ")
-        if let timeout {
+        if let timeout, let deadlineBudget {
+            lines.append("\(references) not ready within \(DurationParser.format(timeout)) in namespace \"\(namespace)\", "
+                + "all that was left of the run's deadline (TASTER_DEADLINE \(DurationParser.format(deadlineBudget))):")
+        } else if let timeout {
             lines.append("\(references) not ready within \(DurationParser.format(timeout)) in namespace \"\(namespace)\":")
         } else {
             lines.append("\(references) cannot become ready in namespace \"\(namespace)\":")
@@ -44,9 +49,10 @@ public struct WorkloadsNotReadyError: TasterError {
         for (workload, seconds) in ready {
             lines.append("  \(workload.reference) was ready after \(TextFormatting.fixed(seconds, 1))s")
         }
+        let longer = deadlineBudget == nil ? "TASTER_READY_TIMEOUT" : "TASTER_DEADLINE (and TASTER_READY_TIMEOUT with it)"
         lines.append(timeout == nil
             ? "Fix the workload (kubectl describe pod POD -n \(namespace) shows events)."
-            : "Fix what the pods report (kubectl describe pod POD -n \(namespace) shows events), or raise TASTER_READY_TIMEOUT if they only need longer.")
+            : "Fix what the pods report (kubectl describe pod POD -n \(namespace) shows events), or raise \(longer) if they only need longer.")
         return lines.joined(separator: "\n")
     }
 }

@@ -131,14 +131,52 @@ public final class S3Client: Sendable {
     }
 
     /// What is stored at `key`, or nil when nothing is (HTTP 404 — which, HEAD answers having no
-    /// body, does not tell a missing key from a missing bucket: `get` or `put` will).
+    /// body, does not tell a missing key from a missing bucket: `exists`, `get` or `put` will).
     public func head(key: String, bucket: String? = nil) async throws -> S3ObjectInfo? {
         let bucket = bucket ?? self.bucket
-        let response = try await send("HeadObject", .head, bucket: bucket, key: key, accepting: [404])
+        let response: HTTPResponse
+        do {
+            response = try await send("HeadObject", .head, bucket: bucket, key: key, accepting: [404])
+        } catch let error as S3Error where error.response == nil && (400..<500).contains(error.status) {
+            throw await explained(error)
+        }
         guard response.status != 404 else { return nil }
         return S3ObjectInfo(key: key, size: Int64(response.headers["Content-Length"] ?? "") ?? 0,
                             etag: S3ObjectInfo.unquoted(response.headers["ETag"]),
                             lastModified: response.headers["Last-Modified"], contentType: response.headers["Content-Type"])
+    }
+
+    /// Whether an object is stored at `key`: a GET of its first byte, whose answer — unlike a
+    /// HEAD's — says why it failed, so a missing bucket, a refused signature, an unknown key or a
+    /// skewed clock are told apart from "no object" by the first request of a run.
+    public func exists(key: String, bucket: String? = nil) async throws -> Bool {
+        let bucket = bucket ?? self.bucket
+        do {
+            // 416: an empty object has no first byte, but it is there.
+            _ = try await send("HeadObject", .get, bucket: bucket, key: key, headers: ["Range": "bytes=0-0"],
+                               maxResponseBytes: 64 << 10, accepting: [416])
+            return true
+        } catch let error as S3Error where error.code == "NoSuchKey" {
+            return false
+        } catch let error as HTTPError {
+            // A store that ignores Range sends the whole object: it is there.
+            if case .responseTooLarge = error.kind { return true }
+            throw error
+        }
+    }
+
+    /// A refused HEAD is a bare status: SignatureDoesNotMatch, InvalidAccessKeyId,
+    /// RequestTimeTooSkewed and a missing permission are all "403". Asks again with a GET of one
+    /// byte, whose answer carries S3's error document, and returns that error (still the HEAD's
+    /// operation); the HEAD's own when the GET tells nothing more.
+    func explained(_ error: S3Error) async -> S3Error {
+        do {
+            _ = try await send(error.operation, .get, bucket: error.bucket, key: error.key, headers: ["Range": "bytes=0-0"],
+                               maxResponseBytes: 64 << 10)
+        } catch let detailed as S3Error where detailed.response != nil {
+            return detailed
+        } catch {}
+        return error
     }
 
     /// Every object whose key starts with `prefix`, in key order, following continuation tokens
@@ -189,13 +227,19 @@ public final class S3Client: Sendable {
         logger.debug("S3 \(operation) \(object) -> \(response.status)",
                      metadata: ["ms": "\(started.duration(to: .now).milliseconds)", "attempts": "\(response.attempts)"])
         if response.isSuccess || accepting.contains(response.status) { return response }
-        let parsed = S3ErrorResponse.parse(String(decoding: response.body, as: UTF8.self))
+        var parsed = S3ErrorResponse.parse(String(decoding: response.body, as: UTF8.self))
+        if parsed?.code == "RequestTimeTooSkewed", parsed?.serverTime == nil {
+            // Stores that do not say both times (SeaweedFS) still date their answer.
+            parsed?.serverTime = response.headers["Date"].flatMap(HTTPDate.parse).map { Timestamp.rfc3339($0) }
+            parsed?.requestTime = Timestamp.rfc3339(now())
+        }
         var error = S3Error(operation: operation, bucket: bucket, key: key ?? errorKey, endpoint: endpoint.description,
                             status: response.status, code: parsed?.code ?? S3Error.code(forStatus: response.status),
                             message: parsed?.message, requestID: parsed?.requestID,
                             accessKeyID: signer.credentials.accessKeyID, region: signer.region)
         error.attempts = response.attempts
         error.response = parsed
+        error.usesSessionToken = signer.credentials.sessionToken != nil
         throw error
     }
 

@@ -19,6 +19,8 @@ public struct S3Error: TasterError {
     public var region: String
     public var attempts: Int = 1
     public var response: S3ErrorResponse?
+    /// The request carried `AWS_SESSION_TOKEN`: refusals may be the token's.
+    public var usesSessionToken = false
 
     public var exitCode: TasterExitCode { .dependency }
 
@@ -51,6 +53,9 @@ public struct S3Error: TasterError {
             return text
         case "InvalidAccessKeyId":
             return "the endpoint does not know access key \(accessKeyID); check AWS_ACCESS_KEY_ID and that the key belongs to \(endpoint)"
+                + (usesSessionToken ? "; with AWS_SESSION_TOKEN set, check that the key and the token come from the same, unexpired session (or unset the token for a long-lived key)" : "")
+        case "InvalidToken", "ExpiredToken", "TokenRefreshRequired":
+            return "the session token was refused; renew the temporary credentials and set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN from the same session"
         case "SignatureDoesNotMatch":
             return "the request signature was refused; check the secret key and this machine's clock "
                 + "(AWS_SECRET_ACCESS_KEY for access key \(accessKeyID), AWS_REGION=\(region))"

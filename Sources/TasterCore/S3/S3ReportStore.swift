@@ -22,7 +22,7 @@ public struct S3ReportStore: ReportStore {
     }
 
     public func exists(_ key: String) async throws -> Bool {
-        try await client.head(key: key) != nil
+        try await client.exists(key: key)
     }
 
     public func list(prefix: String) async throws -> [S3ObjectInfo] {

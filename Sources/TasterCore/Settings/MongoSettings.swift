@@ -1,3 +1,5 @@
+import TasterCMongoC
+
 /// How to reach MongoDB and what to measure there.
 public struct MongoSettings: Sendable {
     /// Where the connection came from.
@@ -55,10 +57,15 @@ extension MongoSettings {
             } else if URIRedaction.host(of: uri)?.isEmpty ?? true {
                 reader.fail("MONGODB_URI", "has no host", example: "MONGODB_URI=mongodb://mongo.pxbbq.svc:27017/")
             } else {
-                connection = .uri(uri)
                 if let password = URIRedaction.password(of: uri) {
                     SecretRedactor.shared.register(password)
                     SecretRedactor.shared.register(PercentEncoding.decode(password))
+                }
+                if let problem = Self.parseProblem(uri) {
+                    reader.fail("MONGODB_URI", problem,
+                                example: "MONGODB_URI=mongodb://taster:PASSWORD@mongo.pxbbq.svc:27017/?authSource=admin")
+                } else {
+                    connection = .uri(uri)
                 }
             }
         } else if let host = reader.string("MONGO_NODE") {
@@ -112,6 +119,23 @@ extension MongoSettings {
         let wait = reader.duration("TASTER_MONGO_WAIT", default: defaultWait, example: "2m")
         return MongoSettings(connection: connection, database: database, collections: collections,
                              checksFile: checksFile, wait: wait)
+    }
+
+    /// What libmongoc finds wrong with the connection string, or with a TLS file it names: found
+    /// here, not when pre-taste connects after scaling the app up.
+    static func parseProblem(_ uri: String) -> String? {
+        let parsed: MongoURI
+        do {
+            parsed = try MongoURI(uri)
+        } catch {
+            return "does not parse: \(error.detail) (value not shown: it may hold a password)"
+        }
+        for option in [MONGOC_URI_TLSCAFILE, MONGOC_URI_TLSCERTIFICATEKEYFILE] {
+            if let path = parsed.string(option), !FileProbe.isReadableFile(path) {
+                return "its \(option) \"\(path)\" is not a readable file"
+            }
+        }
+        return nil
     }
 
     static func isValidDatabaseName(_ name: String) -> Bool {

@@ -44,7 +44,7 @@ public struct Snapshotter: Sendable {
         let started = clock.now
         let clientTime = Date()
         let databases = plan.databases
-        let (server, existing) = try await Blocking.run {
+        let (server, existing) = try await Blocking.run(until: deadline, step: "the snapshot (reading the server's version and collections)") {
             try pool.withClient { client in
                 let info = try MongoServerInfo.read(client)
                 var existing: [String: Set<String>] = [:]
@@ -100,7 +100,7 @@ public struct Snapshotter: Sendable {
         guard exists else { return result }
         let cancellation = CancellationFlag()
         let measurement = try await cancellation.bind {
-            try await Blocking.run {
+            try await Blocking.run(until: deadline, step: "the snapshot (check \"\(check.name)\")") {
                 try pool.withClient { client in
                     try CheckRunner(client: client, cut: cut, deadline: deadline, cancellation: cancellation).measure(check)
                 }

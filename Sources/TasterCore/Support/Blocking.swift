@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,25 +17,116 @@ public enum Blocking {
     /// Runs `body` on a thread that may block, and resumes the caller with its result.
     ///
     /// Cancellation cannot interrupt a C call in flight: bound every call with its own timeout
-    /// (derived from the `Deadline`) and check `Task.isCancelled` between calls.
+    /// (derived from the `Deadline`) and check `Task.isCancelled` between calls — or use
+    /// `run(until:step:_:)` for a call the caller may walk away from.
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let work = Work { continuation.resume(with: Result { try body() }) }
-            let context = Unmanaged.passRetained(work).toOpaque()
-            var attributes = pthread_attr_t()
-            pthread_attr_init(&attributes)
-            defer { pthread_attr_destroy(&attributes) }
-            pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-            var thread = pthread_t()
-            let created = pthread_create(&thread, &attributes, { context in
-                let work = Unmanaged<Work>.fromOpaque(context!).takeRetainedValue()
-                work.body()
-                return nil
-            }, context)
-            if created != 0 {
-                // No thread: run here rather than never (only under extreme resource exhaustion).
-                Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body()
+            spawn { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// Like `run`, but the caller stops waiting as soon as its task is cancelled (SIGTERM) or
+    /// `deadline` passes, whether or not the C call returns: it throws `CancellationError` or
+    /// `DeadlineExceededError` naming `step` at once, and the call is left to end (or time out)
+    /// on its thread, its result dropped. A server that holds a query, or a network that drops
+    /// its packets, then cannot keep a run past SIGTERM or its deadline.
+    ///
+    /// What the abandoned call uses must outlive it: see `MongoClientPool.close()`.
+    public static func run<T: Sendable>(until deadline: Deadline, step: String,
+                                        _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let race = Race<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.wait(continuation)
+                race.arm(at: deadline, step: step)
+                spawn { race.finish(Result { try body() }) }
             }
+        } onCancel: {
+            race.finish(.failure(CancellationError()))
+        }
+    }
+
+    /// The first of the call, the timer and the cancellation to finish resumes the caller.
+    private final class Race<T: Sendable>: Sendable {
+        private enum State {
+            case idle
+            case waiting(CheckedContinuation<T, any Error>)
+            case early(Result<T, any Error>)
+            case done
+        }
+
+        private let state = Mutex<State>(.idle)
+        private let timer = Mutex<Timer?>(nil)
+
+        /// DispatchSource timers are thread-safe; Swift does not know it.
+        private final class Timer: @unchecked Sendable {
+            let source: any DispatchSourceTimer
+            init(_ source: any DispatchSourceTimer) { self.source = source }
+        }
+
+        /// Fails the wait with `DeadlineExceededError` when `deadline` passes. A Dispatch timer,
+        /// not a sleeping task: it fires even when every cooperative thread is busy.
+        func arm(at deadline: Deadline, step: String) {
+            let source = DispatchSource.makeTimerSource(queue: .global())
+            source.setEventHandler {
+                self.finish(.failure(DeadlineExceededError(step: step, budget: deadline.budget)))
+            }
+            source.schedule(deadline: .now() + .milliseconds(Int(clamping: deadline.remaining.milliseconds)))
+            let armed = Timer(source)
+            timer.withLock { $0 = armed }
+            armed.source.resume()
+        }
+
+        func wait(_ continuation: CheckedContinuation<T, any Error>) {
+            let early: Result<T, any Error>? = state.withLock { state in
+                if case .early(let result) = state {
+                    state = .done
+                    return result
+                }
+                state = .waiting(continuation)
+                return nil
+            }
+            if let early { continuation.resume(with: early) }
+        }
+
+        func finish(_ result: Result<T, any Error>) {
+            let continuation: CheckedContinuation<T, any Error>? = state.withLock { state in
+                switch state {
+                case .idle:
+                    state = .early(result)
+                    return nil
+                case .waiting(let continuation):
+                    state = .done
+                    return continuation
+                case .early, .done:
+                    return nil
+                }
+            }
+            continuation?.resume(with: result)
+            timer.withLock { timer in
+                timer?.source.cancel()
+                timer = nil
+            }
+        }
+    }
+
+    /// Starts `body` on a detached thread of its own.
+    private static func spawn(_ body: @escaping @Sendable () -> Void) {
+        let work = Work(body)
+        let context = Unmanaged.passRetained(work).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        var thread = pthread_t()
+        let created = pthread_create(&thread, &attributes, { context in
+            let work = Unmanaged<Work>.fromOpaque(context!).takeRetainedValue()
+            work.body()
+            return nil
+        }, context)
+        if created != 0 {
+            // No thread: run here rather than never (only under extreme resource exhaustion).
+            Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body()
         }
     }
 

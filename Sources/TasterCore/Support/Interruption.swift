@@ -41,6 +41,13 @@ public enum Interruption {
         return try result.get()
     }
 
+    /// Throws `InterruptedError` when a signal arrived. A run whose work finished after SIGTERM
+    /// (the restore at the end is never cancelled) reports the interruption, never its result:
+    /// the hook fails with 143 and nothing says PASS.
+    public static func check() throws(InterruptedError) {
+        if let signal { throw InterruptedError(signal: signal) }
+    }
+
     /// Runs cleanup that must happen even though the current task was cancelled (restoring
     /// replicas after SIGTERM): a new task, not cancelled, bounded by `budget`.
     public static func uncancelled<T: Sendable>(budget: Duration, _ body: @escaping @Sendable (Deadline) async throws -> T) async throws -> T {

@@ -32,7 +32,7 @@ struct MongoProbe: Sendable {
         let targets = Set(plan.checks.map { Target(database: $0.database, collection: $0.collection) }).sorted()
         do {
             let outcome = try await Blocking.run { [targets] in
-                pool.withClient { client -> [CheckFinding] in
+                try pool.withClient { client -> [CheckFinding] in
                     var lines: [CheckFinding] = []
                     var existing: [String: Set<String>] = [:]
                     for target in targets {

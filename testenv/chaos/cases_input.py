@@ -1,0 +1,162 @@
+"""Bad input: each setting malformed in turn, and checks files with problems. Settings and the
+checks file are validated before anything is touched, so each of these exits 2 naming the
+variable (or the file and the check), with no Kubernetes call and no upload."""
+from __future__ import annotations
+
+from kit import AT_REST, Ctx, case
+
+# (variable, malformed value, what else the scene needs (None removes a variable), what the message must say)
+# Every message also names the variable and, for a value taster validates itself, gives an example;
+# a kubeconfig file that is missing or broken is named with what is wrong in it instead.
+FILE_CONTENT = {("KUBECONFIG", "/nonexistent/kubeconfig"), ("KUBECONFIG", "GARBAGE"), ("TASTER_KUBE_CONTEXT", "no-such-context")}
+SETTINGS = [
+    ("MONGODB_URI", "http://taster:Wr0ngScheme-Secret@mongo:27017/", {}, ("mongodb://",)),
+    ("MONGODB_URI", "mongodb://taster:N0Host-Secret@/?authSource=admin", {}, ("no host",)),
+    ("MONGODB_URI", "mongodb://taster:BadP0rt-Secret@127.0.0.1:99999/", {}, ()),
+    ("MONGO_NODE", "mongo node.pxbbq", {"MONGODB_URI": None}, ("not a host name",)),
+    ("MONGO_PORT", "99999", {"MONGODB_URI": None, "MONGO_NODE": "127.0.0.1"}, ("not a TCP port",)),
+    ("MONGO_PASS", "", {"MONGODB_URI": None, "MONGO_NODE": "127.0.0.1", "MONGO_USER": "taster"}, ("missing",)),
+    ("MONGO_USER", "", {"MONGODB_URI": None, "MONGO_NODE": "127.0.0.1", "MONGO_PASS": "Lone-Pass-Secret"}, ("missing",)),
+    ("TASTER_DATABASE", "px.bbq", {}, ("database name",)),
+    ("TASTER_COLLECTIONS", "orders,,registrations", {}, ("collection names",)),
+    ("TASTER_CHECKS", "/nonexistent/checks.yaml", {}, ("not a readable file",)),
+    ("TASTER_MONGO_WAIT", "soon", {}, ("duration",)),
+    ("AWS_ENDPOINT_URL", "ftp://s3.example.com", {}, ()),
+    ("AWS_SECRET_ACCESS_KEY", "", {}, ("missing", "AWS_ACCESS_KEY_ID")),
+    ("AWS_ACCESS_KEY_ID", "", {}, ("missing",)),
+    ("AWS_REGION", "mars central 1", {}, ("region",)),
+    ("TASTER_BUCKET", "Reports_Bucket", {}, ("bucket name",)),
+    ("TASTER_BUCKET", "", {}, ("not set",)),
+    ("TASTER_PREFIX", "chaos//../x", {}, ("prefix",)),
+    ("AWS_CA_BUNDLE", "/nonexistent/ca.pem", {}, ("not a readable file",)),
+    ("TASTER_S3_ADDRESSING", "sideways", {}, ("path",)),
+    ("TASTER_S3_INSECURE", "perhaps", {}, ("boolean",)),
+    ("KUBERNETES_SERVICE_PORT", "https", {"KUBERNETES_SERVICE_HOST": "127.0.0.1"}, ("TCP port",)),
+    ("KUBECONFIG", "/nonexistent/kubeconfig", {}, ("no kubeconfig found",)),
+    ("KUBECONFIG", "GARBAGE", {}, ("not valid YAML", "line 3")),
+    ("TASTER_KUBE_CONTEXT", "no-such-context", {}, ("no-such-context", "it has: taster-test")),
+    ("TASTER_NAMESPACE", "Bad_Namespace", {}, ("namespace name",)),
+    ("TASTER_WORKLOADS", "deployment/Web=x", {}, ("Web",)),
+    ("TASTER_WORKLOADS", "cronjob/backup=1", {}, ("cronjob",)),
+    ("TASTER_READY_TIMEOUT", "-5s", {}, ("duration",)),
+    ("TASTER_DEADLINE", "0s", {}, ("duration",)),
+    ("TASTER_APP", "shop/../other", {}, ("letters",)),
+    ("TASTER_RUN_ID", "../../other-run", {}, ("letters",)),
+    ("TASTER_LOG_FORMAT", "xml", {}, ("text",)),
+    ("TASTER_ARGOCD_APP", "Stage PXBBQ", {}, ("Application",)),
+    ("TASTER_ARGOCD_NAMESPACE", "Argo_CD", {}, ("namespace",)),
+    ("TASTER_NOTIFY_URL", "ftp://hooks.example.com/T0/B0/Notify-Secret-Token", {}, ("http",)),
+    ("TASTER_NOTIFY_FORMAT", "teams", {}, ("slack",)),
+    ("TASTER_NOTIFY_ON", "sometimes", {}, ("failure",)),
+]
+
+
+def bad_setting(variable: str, value: str, scene: dict, says: tuple[str, ...]):
+    def run(c: Ctx) -> None:
+        app = c.app(seed=False)
+        env = dict(scene)
+        if variable == "KUBECONFIG" and value == "GARBAGE":
+            garbage = c.work / "kubeconfig"
+            garbage.write_text("apiVersion: v1\nclusters: [name: {oops\n  - ]]\n")
+            env[variable] = str(garbage)
+        else:
+            env[variable] = value if value != "" else None
+        mark = c.control.mark()
+        runs = [c.run(command, env=env) for command in ("pre-taste", "post-taste", "restore")]
+        c.no_kubernetes_call(mark)
+        c.no_upload()
+        example = () if (variable, value) in FILE_CONTENT else (("for example", "e.g."),)
+        for result in runs[:-1]:
+            c.failed_closed(result, 2, variable, *says, *example)
+        c.failed_closed(runs[-1], 2, variable, *says, *example, replicas=AT_REST)
+    return run
+
+
+for _variable, _value, _scene, _says in SETTINGS:
+    _shown = repr(_value) if _value else "unset"
+    if _variable == "KUBECONFIG" and _value == "GARBAGE":
+        _shown = "a file of broken YAML"
+    case("bad input", f"{_variable} {_shown}",
+         f"exit 2 naming {_variable}; no Kubernetes call, no upload")(bad_setting(_variable, _value, _scene, _says))
+
+
+@case("bad input", "several settings wrong at once", "exit 2 naming every one of them")
+def several_at_once(c: Ctx) -> None:
+    c.app(seed=False)
+    mark = c.control.mark()
+    run = c.run("pre-taste", env={"TASTER_DEADLINE": "never", "TASTER_BUCKET": "No_Bucket", "TASTER_WORKLOADS": "pod/x"})
+    c.no_kubernetes_call(mark)
+    c.no_upload()
+    c.failed_closed(run, 2, "TASTER_DEADLINE", "TASTER_BUCKET", "TASTER_WORKLOADS")
+
+
+@case("bad input", "a run id used before", "exit 2 naming the run id; nothing scaled, nothing replaced")
+def reused_run_id(c: Ctx) -> None:
+    app = c.app()
+    first = c.run("pre-taste", env={"TASTER_RUN_ID": "sync-1"})
+    c.check(first.returncode == 0, f"the first pre-taste failed: {first.stderr[-300:]}")
+    c.run("restore")
+    stored = app.objects()
+    mark = c.control.mark()
+    again = c.run("pre-taste", env={"TASTER_RUN_ID": "sync-1"})
+    c.no_kubernetes_call(mark, method="PATCH")
+    c.check(app.objects() == stored, "the second run changed the stored reports")
+    c.failed_closed(again, 2, "sync-1", "TASTER_RUN_ID")
+
+
+# -- checks files ------------------------------------------------------------------------------
+
+CHECKS_FILES = [
+    ("a YAML error", "checks:\n  - name: orders\n    kind: count\n    collection: [ORDERS\n", ("line",)),
+    ("an unknown kind", "checks:\n  - name: x\n    kind: median\n    collection: ORDERS\n", ("median",)),
+    ("a missing collection", "checks:\n  - name: x\n    kind: count\n", ("collection",)),
+    ("a fingerprint without fields", "checks:\n  - name: x\n    kind: fingerprint\n    collection: ORDERS\n", ("fields",)),
+    ("an unknown setting", "checks:\n  - name: x\n    kind: count\n    collection: ORDERS\n    filtr: {status: paid}\n", ("filtr",)),
+    ("a bad rule", "checks:\n  - name: x\n    kind: count\n    collection: ORDERS\n    rule: roughly\n", ("roughly",)),
+    ("a tolerance that is not a number", "checks:\n  - name: x\n    kind: count\n    collection: ORDERS\n    rule: tolerance\n    tolerance: some\n", ("tolerance",)),
+    ("two checks with one name", "checks:\n  - name: x\n    kind: count\n    collection: ORDERS\n  - name: x\n    kind: count\n    collection: REGISTRATIONS\n", ("x",)),
+    ("a pipeline with $out", "checks:\n  - name: x\n    kind: aggregate\n    collection: ORDERS\n    field: n\n    pipeline:\n      - $out: stolen\n", ("$out",)),
+    ("a filter that is not JSON", "checks:\n  - name: x\n    kind: count\n    collection: ORDERS\n    filter: '{status: '\n", ("filter",)),
+    ("not a checks file at all", "- just\n- a list\n", ("checks",)),
+]
+
+
+def bad_checks(text: str, says: tuple[str, ...]):
+    def run(c: Ctx) -> None:
+        app = c.app(seed=False)
+        path = app.checks(text)
+        mark = c.control.mark()
+        runs = [c.run(command) for command in ("pre-taste", "post-taste")]
+        c.no_kubernetes_call(mark)
+        c.no_upload()
+        for result in runs:
+            c.failed_closed(result, 2, path.name, *says)
+    return run
+
+
+for _title, _text, _says in CHECKS_FILES:
+    case("checks file", _title, "exit 2 naming the file and the problem; nothing touched")(bad_checks(_text, _says))
+
+
+PIPELINES = [
+    ("a pipeline whose number is a string",
+     "    pipeline:\n      - $group: {_id: null, n: {$first: \"$status\"}}\n    field: n\n", ("not a number",)),
+    ("a pipeline without the field",
+     "    pipeline:\n      - $group: {_id: null, total: {$sum: 1}}\n    field: n\n", ("no field n",)),
+    ("a pipeline returning many documents",
+     "    pipeline:\n      - $group: {_id: \"$status\", n: {$sum: 1}}\n    field: n\n", ("more than one",)),
+]
+
+
+def bad_pipeline(text: str, says: tuple[str, ...]):
+    def run(c: Ctx) -> None:
+        app = c.app()
+        app.checks("checks:\n  - name: weird\n    kind: aggregate\n    collection: ORDERS\n" + text)
+        run = c.run("pre-taste")
+        c.failed_closed(run, 2, "weird", *says)
+    return run
+
+
+for _title, _text, _says in PIPELINES:
+    case("checks file", _title,
+         "exit 2 naming the check (found while measuring); replicas put back, no pointer")(bad_pipeline(_text, _says))

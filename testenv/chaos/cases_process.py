@@ -1,0 +1,298 @@
+"""The process: SIGTERM (a Job's activeDeadlineSeconds or deletion) at each stage of pre-taste
+and post-taste, SIGINT once, and the run's deadline (TASTER_DEADLINE) or a step's own limit
+reached in each wait — the readiness watch, the MongoDB wait, S3 and Kubernetes requests that
+hang or keep asking to retry later, a snapshot the server holds, and the restore itself."""
+from __future__ import annotations
+
+import signal
+
+import stack as stacklib
+from kit import AT_REST, RESTORE_BUDGET, SCALED, Ctx, case
+
+PRE = r"/runs/[^/]+/pre\.json$"
+# From the signal to the exit: cancelling is at once, putting the replicas back takes a few calls
+# (a slowed-down restore in one case takes 3 s more). A busy machine gets room.
+STOP_WITHIN = 10.0
+
+
+def baseline(c: Ctx) -> None:
+    run = c.run("pre-taste")
+    if run.returncode != 0:
+        c.violate(f"the pre-taste that sets the scene failed: {run.stderr.strip().splitlines()[-1:]}")
+
+
+def big_checks(c: Ctx) -> None:
+    """A fingerprint over 60,000 documents: a snapshot that takes a while."""
+    big = c.big_collection()
+    c.app().checks(f"checks:\n  - name: big\n    kind: fingerprint\n    collection: {big}\n    fields: [n, payload]\n")
+
+
+def interrupted(c: Ctx, run, *, replicas=None, verdict_stored_before: bool = False) -> None:
+    """Exit 143, saying SIGTERM, soon after the signal; the shared fail-closed checks."""
+    if run.signalled is not None:
+        stopping = run.seconds - run.signalled
+        c.check(stopping < STOP_WITHIN, f"stopping took {stopping:.1f}s after the signal (more than {STOP_WITHIN}s)")
+    if verdict_stored_before:
+        # The comparison had finished and its verdict was stored before the signal: the record
+        # may say pass, the hook still fails (143).
+        c.mentions(run, "SIGTERM")
+        c.check(run.returncode == 143, f"exit {run.returncode}, expected 143")
+        c.check("taster: PASS" not in run.termination_log + run.stdout, "an interrupted run reported a pass")
+        found = c.app().replicas()
+        c.check(found == (replicas or AT_REST), f"replicas {found}, expected {replicas or AT_REST}")
+        if not c.violations:
+            c.outcome = "failed closed"
+        return
+    c.failed_closed(run, 143, "SIGTERM", replicas=replicas)
+
+
+def via_proxy(c: Ctx):
+    proxy = c.proxy()
+    c.app().env["AWS_ENDPOINT_URL"] = proxy.url
+    return proxy
+
+
+# -- SIGTERM in pre-taste ----------------------------------------------------------------------
+
+@case("process", "SIGTERM in pre-taste between the two scale calls", "exit 143; what was scaled put back; no pointer")
+def term_pre_scaling(c: Ctx) -> None:
+    app = c.app()
+    app.fault(action="delay", seconds=6, method="GET", pathRegex=f"/namespaces/{c.name}/deployments/pxbbq-web/scale$", count=1)
+    run = c.run("pre-taste", signal_when="scaled statefulset/mongo")
+    interrupted(c, run)
+
+
+@case("process", "SIGTERM in pre-taste during the readiness wait", "exit 143; replicas put back; no pointer")
+def term_pre_ready(c: Ctx) -> None:
+    c.app()
+    c.control.workload(c.name, "deployment", "pxbbq-web", unready={"reason": "ImagePullBackOff"})
+    interrupted(c, c.run("pre-taste", signal_when="wait until ready"))
+
+
+@case("process", "SIGTERM in pre-taste during the MongoDB wait", "exit 143; replicas put back; no pointer")
+def term_pre_mongo(c: Ctx) -> None:
+    c.app()
+    uri = stacklib.mongo_uri("taster", "Wait-Pass-Secret", stacklib.free_port())
+    interrupted(c, c.run("pre-taste", env={"MONGODB_URI": uri, "TASTER_MONGO_WAIT": "60s"}, signal_when="wait for MongoDB"))
+
+
+@case("process", "SIGTERM in pre-taste during the snapshot", "exit 143; replicas put back; no pointer")
+def term_pre_snapshot(c: Ctx) -> None:
+    big_checks(c)
+    interrupted(c, c.run("pre-taste", signal_when="snapshot of"))
+
+
+@case("process", "SIGTERM in pre-taste during a snapshot the server holds", "exit 143 at once; replicas put back; no pointer")
+def term_pre_held_snapshot(c: Ctx) -> None:
+    app = c.app(seed=False)
+    mongo = c.mongo(test_commands=True).provision(app).start()
+    app.env["MONGODB_URI"] = mongo.uri()
+    mongo.fail_point("alwaysOn", failCommands=["aggregate"], blockConnection=True, blockTimeMS=60_000)
+    interrupted(c, c.run("pre-taste", signal_when="snapshot of"))
+
+
+@case("process", "SIGTERM in pre-taste during the upload of pre.json", "exit 143; replicas put back; no pointer")
+def term_pre_upload(c: Ctx) -> None:
+    proxy = via_proxy(c)
+    proxy.fault(method="PUT", path=PRE, action="delay", seconds=6)
+    interrupted(c, c.run("pre-taste", signal_when="/pre.json…"))
+
+
+@case("process", "SIGTERM in pre-taste while moving the pointer", "exit 143; replicas put back; the pointer not moved")
+def term_pre_pointer(c: Ctx) -> None:
+    proxy = via_proxy(c)
+    proxy.fault(method="PUT", path=r"/latest-pre\.json$", action="delay", seconds=6)
+    interrupted(c, c.run("pre-taste", signal_when="/latest-pre.json at run"))
+
+
+@case("process", "SIGINT in pre-taste during the readiness wait", "exit 130; replicas put back; no pointer")
+def int_pre_ready(c: Ctx) -> None:
+    c.app()
+    c.control.workload(c.name, "statefulset", "mongo", unready={"reason": "Unschedulable"})
+    run = c.run("pre-taste", signal_when="wait until ready", sig=signal.SIGINT)
+    c.failed_closed(run, 130, "SIGINT")
+
+
+# -- SIGTERM in post-taste ---------------------------------------------------------------------
+
+@case("process", "SIGTERM in post-taste while finding the baseline",
+      "exit 143; nothing scaled yet (the app stays as the sync left it); then restore puts it back")
+def term_post_baseline(c: Ctx) -> None:
+    proxy = via_proxy(c)
+    baseline(c)
+    proxy.fault(method="GET", path=r"/latest-pre\.json$", action="delay", seconds=6)
+    run = c.run("post-taste", signal_when="find the baseline")
+    interrupted(c, run, replicas=SCALED)
+    restore = c.run("restore")
+    c.check(restore.returncode == 0 and c.app().replicas() == AT_REST, "the SyncFail restore did not put the replicas back")
+
+
+@case("process", "SIGTERM in post-taste while checking the replicas", "exit 143; replicas put back to the baseline's")
+def term_post_replicas(c: Ctx) -> None:
+    app = c.app()
+    baseline(c)
+    app.fault(action="delay", seconds=6, method="GET", pathRegex=f"/namespaces/{c.name}/statefulsets/mongo/scale$", count=1)
+    interrupted(c, c.run("post-taste", signal_when="check the replicas"))
+
+
+@case("process", "SIGTERM in post-taste during the readiness wait", "exit 143; replicas put back to the baseline's")
+def term_post_ready(c: Ctx) -> None:
+    app = c.app()
+    baseline(c)
+    app.set_replicas("deployments", "pxbbq-web", 0)
+    c.control.workload(c.name, "deployment", "pxbbq-web", unready={"reason": "CrashLoopBackOff", "exitCode": 1})
+    interrupted(c, c.run("post-taste", signal_when="wait until ready"))
+
+
+@case("process", "SIGTERM in post-taste during the MongoDB wait", "exit 143; replicas put back; no verdict")
+def term_post_mongo(c: Ctx) -> None:
+    c.app()
+    baseline(c)
+    uri = stacklib.mongo_uri("taster", "Wait-Pass-Secret", stacklib.free_port())
+    interrupted(c, c.run("post-taste", env={"MONGODB_URI": uri, "TASTER_MONGO_WAIT": "60s"}, signal_when="wait for MongoDB"))
+
+
+@case("process", "SIGTERM in post-taste during the snapshot", "exit 143; replicas put back; no post.json, no verdict")
+def term_post_snapshot(c: Ctx) -> None:
+    big_checks(c)
+    baseline(c)
+    run = c.run("post-taste", signal_when="snapshot of")
+    c.check(not any(k.endswith(("post.json", "verdict.json")) for k in c.app().objects()), "an interrupted snapshot was stored")
+    interrupted(c, run)
+
+
+@case("process", "SIGTERM in post-taste during the upload of post.json", "exit 143; replicas put back; no verdict")
+def term_post_upload(c: Ctx) -> None:
+    proxy = via_proxy(c)
+    baseline(c)
+    proxy.fault(method="PUT", path=r"/post\.json$", action="delay", seconds=6)
+    interrupted(c, c.run("post-taste", signal_when="/post.json…"))
+
+
+@case("process", "SIGTERM in post-taste during the upload of verdict.json", "exit 143; replicas put back; no verdict")
+def term_post_verdict(c: Ctx) -> None:
+    proxy = via_proxy(c)
+    baseline(c)
+    proxy.fault(method="PUT", path=r"/verdict\.json$", action="delay", seconds=6)
+    interrupted(c, c.run("post-taste", signal_when="/verdict.json"))
+
+
+@case("process", "SIGTERM in post-taste while restoring the replicas",
+      "exit 143, not a pass; the restore still completes")
+def term_post_restore(c: Ctx) -> None:
+    app = c.app()
+    baseline(c)
+    # Restoring is the only scale call post-taste makes here; slow it down (a late answer is harmless: it is the restore).
+    app.fault(action="delay", seconds=3, method="PATCH", pathRegex=f"/namespaces/{c.name}/statefulsets/mongo/scale$", count=1)
+    run = c.run("post-taste", signal_when="/verdict.html…")
+    interrupted(c, run, verdict_stored_before=True)
+
+
+# -- the deadline in each wait -----------------------------------------------------------------
+
+def deadline_bound(seconds: float) -> float:
+    """What a run with TASTER_DEADLINE=seconds may take: the deadline, the restore's own budget, and slack."""
+    return seconds + RESTORE_BUDGET + 10
+
+
+@case("deadline", "reached in the readiness wait of pre-taste", "exit 3 naming TASTER_DEADLINE and the pods; replicas put back")
+def deadline_pre_ready(c: Ctx) -> None:
+    c.app()
+    c.control.workload(c.name, "statefulset", "mongo", unready={"reason": "CrashLoopBackOff", "lastTerminationReason": "OOMKilled", "exitCode": 137})
+    run = c.run("pre-taste", env={"TASTER_DEADLINE": "4s", "TASTER_READY_TIMEOUT": "5m"}, bound=deadline_bound(4))
+    c.failed_closed(run, 3, ("deadline", "TASTER_DEADLINE"), "CrashLoopBackOff")
+
+
+@case("deadline", "reached in the readiness wait of post-taste", "exit 3 naming TASTER_DEADLINE; replicas put back, no verdict")
+def deadline_post_ready(c: Ctx) -> None:
+    app = c.app()
+    baseline(c)
+    app.set_replicas("deployments", "pxbbq-web", 0)
+    c.control.workload(c.name, "deployment", "pxbbq-web", unready={"reason": "ImagePullBackOff"})
+    run = c.run("post-taste", env={"TASTER_DEADLINE": "4s", "TASTER_READY_TIMEOUT": "5m"}, bound=deadline_bound(4))
+    c.failed_closed(run, 3, ("deadline", "TASTER_DEADLINE"), "ImagePullBackOff")
+
+
+@case("deadline", "TASTER_READY_TIMEOUT reached", "exit 3 naming TASTER_READY_TIMEOUT and the pods' reason")
+def ready_timeout(c: Ctx) -> None:
+    c.app()
+    c.control.workload(c.name, "deployment", "pxbbq-web", unready={"reason": "Unschedulable"})
+    run = c.run("pre-taste", env={"TASTER_READY_TIMEOUT": "2s"}, bound=deadline_bound(2))
+    c.failed_closed(run, 3, "TASTER_READY_TIMEOUT", "Unschedulable")
+
+
+@case("deadline", "reached in the MongoDB wait", "exit 3 naming TASTER_DEADLINE and MongoDB; replicas put back")
+def deadline_mongo(c: Ctx) -> None:
+    c.app()
+    uri = stacklib.mongo_uri("taster", "Wait-Pass-Secret", stacklib.free_port())
+    run = c.run("pre-taste", env={"MONGODB_URI": uri, "TASTER_DEADLINE": "5s", "TASTER_MONGO_WAIT": "5m"}, bound=deadline_bound(5))
+    c.failed_closed(run, 3, ("deadline", "TASTER_DEADLINE"), "MongoDB")
+
+
+@case("deadline", "TASTER_MONGO_WAIT reached", "exit 3 naming TASTER_MONGO_WAIT; replicas put back")
+def mongo_wait(c: Ctx) -> None:
+    c.app()
+    uri = stacklib.mongo_uri("taster", "Wait-Pass-Secret", stacklib.free_port())
+    run = c.run("pre-taste", env={"MONGODB_URI": uri, "TASTER_MONGO_WAIT": "3s"}, bound=deadline_bound(3))
+    c.failed_closed(run, 3, "TASTER_MONGO_WAIT", "MongoDB")
+
+
+@case("deadline", "reached in a snapshot the server holds", "exit 3 at the deadline, naming TASTER_DEADLINE and the check; replicas put back")
+def deadline_snapshot(c: Ctx) -> None:
+    app = c.app(seed=False)
+    mongo = c.mongo(test_commands=True).provision(app).start()
+    app.env["MONGODB_URI"] = mongo.uri()
+    mongo.fail_point("alwaysOn", failCommands=["aggregate"], blockConnection=True, blockTimeMS=60_000)
+    run = c.run("pre-taste", env={"TASTER_DEADLINE": "8s"}, bound=deadline_bound(8))
+    c.failed_closed(run, 3, "TASTER_DEADLINE", "snapshot (check")
+
+
+@case("deadline", "reached in an S3 upload that hangs", "exit 3 within the deadline; replicas put back, no pointer")
+def deadline_s3_hang(c: Ctx) -> None:
+    proxy = via_proxy(c)
+    proxy.fault(method="PUT", path=PRE, action="delay", seconds=90, count=None)
+    run = c.run("pre-taste", env={"TASTER_DEADLINE": "6s"}, bound=deadline_bound(6))
+    c.failed_closed(run, 3, ("deadline", "TASTER_DEADLINE", "timed out", "timeout"))
+
+
+@case("deadline", "reached while S3 keeps answering SlowDown", "exit 3 within the deadline; replicas put back, no pointer")
+def deadline_s3_retries(c: Ctx) -> None:
+    proxy = via_proxy(c)
+    proxy.fault(method="PUT", path=PRE, action="slowdown", count=None)
+    run = c.run("pre-taste", env={"TASTER_DEADLINE": "4s"}, bound=deadline_bound(4))
+    c.failed_closed(run, 3, ("SlowDown", "deadline"))
+
+
+@case("deadline", "reached while Kubernetes asks to retry after 30 s", "exit 3 at once rather than sleeping past the deadline")
+def deadline_kube_retry_after(c: Ctx) -> None:
+    app = c.app()
+    app.fault(method="GET", pathRegex=f"/namespaces/{c.name}/statefulsets/mongo/scale$", code=429, retryAfter=30, count=None)
+    run = c.run("pre-taste", env={"TASTER_DEADLINE": "5s"}, bound=deadline_bound(5))
+    c.failed_closed(run, 3, ("429", "TooManyRequests", "too many"))
+
+
+@case("deadline", "reached in a Kubernetes request that hangs", "exit 3 within the deadline; nothing left scaled")
+def deadline_kube_hang(c: Ctx) -> None:
+    app = c.app()
+    app.fault(action="delay", seconds=60, method="GET", pathRegex=f"/namespaces/{c.name}/deployments/pxbbq-web/scale$", count=None)
+    run = c.run("pre-taste", env={"TASTER_DEADLINE": "5s"}, bound=deadline_bound(5))
+    c.failed_closed(run, 3, ("deadline", "TASTER_DEADLINE", "timed out", "timeout"))
+
+
+@case("deadline", "the restore's own budget when the API hangs",
+      "post-taste exit 3 saying the restore failed, within its budget; the SyncFail hook restores")
+def restore_budget(c: Ctx) -> None:
+    app = c.app()
+    baseline(c)
+    # Every restore call hangs for a minute (a late answer is harmless: each one scales to 0).
+    hang = app.fault(action="delay", seconds=60, method="PATCH", pathRegex=f"/namespaces/{c.name}/[a-z]+/[a-z-]+/scale$", count=None)
+    post = c.run("post-taste", env={"TASTER_DEADLINE": "10s"}, bound=deadline_bound(10))
+    c.control.call("DELETE", f"/_emulator/faults/{hang['id']}")
+    c.check(post.returncode == 3, f"exit {post.returncode}, expected 3")
+    c.mentions(post, ("restore", "RESTORE FAILED"), "taster restore")
+    c.check("taster: PASS" not in post.termination_log or "RESTORE FAILED" in post.termination_log,
+            "the summary hides the failed restore")
+    restore = c.run("restore")
+    c.survived(restore, replicas=AT_REST)
+    if c.outcome:
+        c.outcome = "failed closed"
