@@ -32,9 +32,17 @@ public struct RunIdentity: Sendable, Equatable {
         return "sync-\(time)-\(revision)"
     }
 
-    /// `20261121T100000Z` from an RFC 3339 time (or now).
+    /// `20261121T100000Z-3f9a0c`: the UTC second (so ids sort by time) and a random suffix, so two
+    /// pre-tastes started within one second (a retried hook, a fast pipeline) never share an id —
+    /// the second would find `pre.json` taken and exit 2.
     public static func timestampID(_ date: Date = Date()) -> String {
-        compact(Timestamp.rfc3339(date))
+        var generator = SystemRandomNumberGenerator()
+        return timestampID(date, using: &generator)
+    }
+
+    static func timestampID(_ date: Date, using generator: inout some RandomNumberGenerator) -> String {
+        let suffix = (0..<3).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return compact(Timestamp.rfc3339(date)) + "-" + TextFormatting.hex(suffix)
     }
 
     static func compact(_ rfc3339: String) -> String {
