@@ -11,6 +11,7 @@ to, it answers the next N matching requests itself instead:
     proxy.fault(method="PUT", action="drop")          # close the connection without an answer
     proxy.fault(method="PUT", action="delay", seconds=5)   # hold it, then forward it (unless the client left)
     proxy.fault(method="PUT", action="down", seconds=5)    # drop it and refuse connections for 5 s
+    proxy.fault(method="PUT", action="lose")          # forward it, then cut the answer: stored, never confirmed
     proxy.fault(path=r"/pre\\.json$", action="large", size=1 << 30)  # a synthetic 1 GiB object
     proxy.down(5)                                        # refuse connections now, for 5 s
     proxy.requests                                       # what came in, what it answered
@@ -42,7 +43,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 
 HOST = "127.0.0.1"
-ACTIONS = ("slowdown", "status", "drop", "delay", "down", "large")
+ACTIONS = ("slowdown", "status", "drop", "delay", "down", "large", "lose")
 S3_CODES = {500: ("InternalError", "We encountered an internal error. Please try again."),
             503: ("SlowDown", "Please reduce your request rate."),
             502: ("BadGateway", "Bad gateway."),
@@ -129,6 +130,10 @@ class FaultProxy:
                 connection, _ = listener.accept()
             except OSError:
                 return  # closed: stopped or down
+            if self.is_down:
+                # Accepted in the instant before the listener closed: refused like the rest.
+                connection.close()
+                continue
             with self._lock:
                 self._connections.add(connection)
             threading.Thread(target=self._serve, args=(connection,), daemon=True, name="faultproxy-conn").start()
@@ -163,8 +168,13 @@ class FaultProxy:
             except OSError:
                 pass
 
+    @property
+    def is_down(self) -> bool:
+        return time.monotonic() < self._down_until
+
     def down(self, seconds: float) -> None:
-        """Refuses connections (and cuts open ones) for `seconds`, then listens again on the same port."""
+        """Refuses connections (and cuts open ones) for `seconds`, then listens again on the same port.
+        Nothing reaches the store meanwhile: a request already on its way is cut, not forwarded."""
         self._down_until = time.monotonic() + seconds
         self._close_everything()
 
@@ -235,6 +245,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         body = self._read_body()
         if self.path.startswith("/_faultproxy/"):
             return self._control(body)
+        if self.proxy.is_down:
+            return self._cut("refused: down")
         fault = self.proxy._take(self.command, self.path)
         if fault is None:
             return self._forward(body)
@@ -247,16 +259,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 return None
             self.proxy._record(self.command, self.path, f"delayed {fault.seconds}s")
             return self._forward(body)
-        if fault.action in ("drop", "down"):
-            self.proxy._record(self.command, self.path, fault.action)
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            if fault.action == "down":
-                self.proxy.down(fault.seconds)
-            return None
+        if fault.action == "down":
+            self.proxy.down(fault.seconds)  # first, so no retry slips through before the listener closes
+            return self._cut("down")
+        if fault.action == "drop":
+            return self._cut("drop")
+        if fault.action == "lose":
+            # The store applies the request; the client never hears so (an answer lost on the way).
+            return self._forward(body, answer=False)
         if fault.action == "large":
             return self._large(fault.size)
         return self._error(fault.status)
@@ -285,7 +295,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def _forward(self, body: bytes) -> None:
+    def _cut(self, answer: str) -> None:
+        """Closes the connection without an answer."""
+        self.proxy._record(self.command, self.path, answer)
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _forward(self, body: bytes, answer: bool = True) -> None:
         upstream = http.client.HTTPConnection(*self.proxy.upstream, timeout=120)
         try:
             # Every header as sent, the signed Host included; the body with its length.
@@ -304,6 +323,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return self._error(502)
         finally:
             upstream.close()
+        if not answer:
+            return self._cut(f"lost {response.status}")
         self.proxy._record(self.command, self.path, str(response.status))
         self.send_response(response.status, response.reason)
         for name, value in response.getheaders():

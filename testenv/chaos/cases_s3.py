@@ -117,6 +117,32 @@ def dropped(c: Ctx) -> None:
     c.survived(run)
 
 
+@case("S3", "the answer to the upload of pre.json lost",
+      "survive: the retry finds the object it stored (PreconditionFailed), reads it back, identical")
+def answer_lost(c: Ctx) -> None:
+    proxy = via_proxy(c)
+    proxy.fault(method="PUT", path=PRE, action="lose")
+    run = c.run("pre-taste")
+    answers = [r["answer"] for r in proxy.answered("PUT", PRE)]
+    c.note(f"the PUTs of pre.json were answered: {', '.join(answers)}")
+    c.check(answers[:1] == ["lost 200"] and any(a.startswith("412") for a in answers[1:]),
+            "the lost answer and the retry's PreconditionFailed were not met")
+    c.survived(run)
+
+
+@case("S3", "the answer to the pointer write lost, then S3 down",
+      "exit 3 saying the baseline is complete and the pointer may name it; replicas put back")
+def pointer_answer_lost(c: Ctx) -> None:
+    proxy = via_proxy(c)
+    proxy.fault(method="PUT", path=r"/latest-pre\.json$", action="lose")
+    proxy.fault(method="PUT", path=r"/latest-pre\.json$", action="down", seconds=15)
+    run = c.run("pre-taste")
+    pointer = c.app().pointer() or {}
+    c.note(f"latest-pre.json names run {pointer.get('runId')}")
+    c.check(pointer.get("runId", "") in run.stderr, "the pointer the store applied does not name this run")
+    c.failed_closed(run, 3, "latest-pre.json to it failed", "is stored and complete", "--run-id")
+
+
 @case("S3", "a wrong secret key", "exit 3 saying SignatureDoesNotMatch and to check the secret key; nothing scaled")
 def wrong_secret(c: Ctx) -> None:
     c.app(seed=False)

@@ -68,3 +68,27 @@ def test_a_large_object_is_streamed_and_counted(stack, proxy):
         response.read(1 << 20)
     time.sleep(0.2)
     assert proxy.bytes_sent >= 1 << 20
+
+
+def test_down_lets_nothing_through_until_it_is_back(stack, proxy, unique):
+    s3 = client(stack, proxy)
+    key = f"proxy/{unique}/d.json"
+    proxy.fault(method="PUT", path=r"/d\.json$", action="down", seconds=1.5)
+    for _ in range(2):  # the faulted PUT, then an immediate retry on a fresh connection
+        with pytest.raises(botocore.exceptions.BotoCoreError):
+            s3.put_object(Bucket=stack["TASTER_BUCKET"], Key=key, Body=b"{}")
+    time.sleep(2.0)
+    with pytest.raises(botocore.exceptions.ClientError) as missing:
+        s3.head_object(Bucket=stack["TASTER_BUCKET"], Key=key)
+    assert missing.value.response["Error"]["Code"] in ("404", "NoSuchKey"), "a PUT reached the store while it was down"
+    assert all(r["answer"] != "200" for r in proxy.answered("PUT", key))
+
+
+def test_lose_applies_the_request_but_cuts_the_answer(stack, proxy, unique):
+    s3 = client(stack, proxy)
+    key = f"proxy/{unique}/l.json"
+    proxy.fault(method="PUT", path=r"/l\.json$", action="lose")
+    with pytest.raises(botocore.exceptions.BotoCoreError):
+        s3.put_object(Bucket=stack["TASTER_BUCKET"], Key=key, Body=b'{"stored": true}')
+    assert s3.get_object(Bucket=stack["TASTER_BUCKET"], Key=key)["Body"].read() == b'{"stored": true}'
+    assert [r["answer"] for r in proxy.answered("PUT", key)] == ["lost 200"]

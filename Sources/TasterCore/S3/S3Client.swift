@@ -96,8 +96,10 @@ public final class S3Client: Sendable {
         do {
             let response = try await send("PutObject", .put, bucket: bucket, key: key, headers: headers, body: data)
             return S3ObjectInfo.unquoted(response.headers["ETag"])
-        } catch let error as S3Error where error.code == "PreconditionFailed" && error.attempts > 1 {
-            // An earlier attempt may have stored the object before its answer was lost: that is
+        } catch let error as S3Error where error.code == "PreconditionFailed" {
+            // The HEAD found nothing, so an earlier send of this very request may have stored the
+            // object before its answer was lost — a retry of ours, or libcurl's own silent resend
+            // on a fresh connection when a reused one dies (one attempt as we count them). That is
             // success when what is there now is exactly what we sent.
             let stored = try? await get(key: key, maxBytes: data.count, bucket: bucket)
             guard stored == data else { throw error }

@@ -84,9 +84,14 @@ public struct PreTasteWorkflow: Sendable {
                 try await store.put(key, data: try ReportCodec.encode(report), contentType: "application/json", createOnly: true)
             }
             let pointer = BaselinePointer(runID: runID, key: key, takenAt: snapshot.takenAt, finishedAt: report.finishedAt)
-            try await log.run("point \(store.uri(for: context.layout.latestPreKey)) at run \(runID)") {
-                try await store.put(context.layout.latestPreKey, data: try ReportCodec.encode(pointer),
-                                    contentType: "application/json", createOnly: false)
+            let pointerURI = store.uri(for: context.layout.latestPreKey)
+            do {
+                try await log.run("point \(pointerURI) at run \(runID)") {
+                    try await store.put(context.layout.latestPreKey, data: try ReportCodec.encode(pointer),
+                                        contentType: "application/json", createOnly: false)
+                }
+            } catch {
+                throw PointerWriteError(runID: runID, baselineURI: store.uri(for: key), pointerURI: pointerURI, underlying: error)
             }
             let counts = snapshot.checks.map { "\($0.name)=\($0.value?.description ?? ($0.missing ? "missing" : "—"))" }
             let summary = "taster: BASELINE \(context.app) run \(runID): \(snapshot.checks.count) checks (\(counts.prefix(6).joined(separator: ", "))\(counts.count > 6 ? ", …" : "")) stored at \(store.uri(for: key))"
