@@ -9,6 +9,7 @@ import platform
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -18,21 +19,66 @@ from typing import Callable
 class Sample:
     seconds: float
     rss_mb: float | None = None
+    anon_mb: float | None = None
+
+
+class AnonymousMemory:
+    """Samples a process's anonymous memory (`Anonymous:` in /proc/PID/smaps_rollup: heap,
+    stacks, dirty copies — what the process itself costs the node, unlike the clean pages of code
+    mapped from files, which peak RSS also counts and the page cache shares) every `interval`
+    seconds on a thread, keeping the peak. /usr/bin/time's child is the measured process."""
+
+    def __init__(self, parent: int, interval: float = 0.002) -> None:
+        self.parent, self.interval, self.peak_kb = parent, interval, 0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _pids(self) -> list[int]:
+        try:
+            children = Path(f"/proc/{self.parent}/task/{self.parent}/children").read_text().split()
+        except OSError:
+            return []
+        return [int(pid) for pid in children]
+
+    def _sample(self) -> None:
+        while not self._done.is_set():
+            for pid in self._pids():
+                try:
+                    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                        if line.startswith("Anonymous:"):
+                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                except (OSError, ValueError):
+                    pass
+            time.sleep(self.interval)
+
+    def stop(self) -> float | None:
+        self._done.set()
+        self._thread.join()
+        return self.peak_kb / 1024 if self.peak_kb else None
 
 
 def run_command(argv: list[str], env: dict[str, str], timeout: float = 600) -> Sample:
-    """Wall time (measured here) and peak RSS (from /usr/bin/time -v) of one command; fails loudly
-    when the command fails, so a broken run is never measured as a fast one."""
+    """Wall time (measured here), peak RSS (from /usr/bin/time) and peak anonymous memory
+    (sampled) of one command; fails loudly when the command fails, so a broken run is never
+    measured as a fast one."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         start = time.perf_counter()
-        result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *argv], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout)
+        process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", report.name, *argv], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sampler = AnonymousMemory(process.pid)
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        finally:
+            if process.poll() is None:
+                process.kill()
+            anon_mb = sampler.stop()
         seconds = time.perf_counter() - start
-        if result.returncode != 0:
-            raise RuntimeError(f"{' '.join(argv[:3])}… exited {result.returncode}:\n{result.stderr[-2000:]}")
+        if process.returncode != 0:
+            raise RuntimeError(f"{' '.join(argv[:3])}… exited {process.returncode}:\n{stderr[-2000:]}")
         lines = [line for line in Path(report.name).read_text().splitlines() if line.strip().isdigit()]
         rss_kb = int(lines[-1]) if lines else None
-    return Sample(seconds, rss_kb / 1024 if rss_kb else None)
+    return Sample(seconds, rss_kb / 1024 if rss_kb else None, anon_mb)
 
 
 @dataclasses.dataclass
@@ -88,6 +134,9 @@ def side_by_side(case: str, a: Side, b: Side, *, runs: int = 5, warmup: int = 1,
     if all(s.rss_mb for s in a_samples + b_samples):
         results.append(Result(case, "peak RSS", a, b, [s.rss_mb for s in a_samples], [s.rss_mb for s in b_samples],
                               rss_target, rss_target_ratio, unit="MB"))
+    if all(s.anon_mb for s in a_samples + b_samples):
+        results.append(Result(case, "peak anonymous memory", a, b, [s.anon_mb for s in a_samples],
+                              [s.anon_mb for s in b_samples], "", None, unit="MB"))
     return results
 
 
