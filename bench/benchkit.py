@@ -118,7 +118,7 @@ def side_by_side(case: str, a: Side, b: Side, *, runs: int = 5, warmup: int = 1,
                  target_ratio: float | None = None, rss_target_ratio: float | None = None,
                  rss_target: str = "", log: Callable[[str], None] = print) -> list[Result]:
     """Alternates A and B (AB, BA, AB, …) after `warmup` runs of each; returns a wall-time result
-    and, when both sides report RSS, a peak-RSS result."""
+    and, when both sides report them, peak-RSS and peak-anonymous-memory results."""
     for index in range(warmup):
         a.measure(-1 - index)
         b.measure(-1 - index)
@@ -170,7 +170,7 @@ def machine() -> str:
     memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                    if line.startswith("MemTotal")), "0")
     swift = first(["swift", "--version"]).splitlines()[0] if first(["swift", "--version"]) else "?"
-    commit = first(["git", "rev-parse", "--short", "HEAD"])
+    commit = first(["git", "describe", "--always", "--dirty", "--abbrev=7"])
     return (f"- machine: {platform.node()}, {model}, {os.cpu_count()} cores, {int(memory) // 1024 // 1024} GiB, "
             f"{platform.system()} {platform.release()}\n- toolchain: {swift}\n- commit: {commit}\n"
             f"- servers: SecantusDB (Python, MongoDB wire protocol) and SeaweedFS on 127.0.0.1, the Kubernetes API emulator")
