@@ -11,6 +11,7 @@ import TasterCore
 @main
 enum TasterMain {
     static func main() async {
+        MongoRuntime.prepareProcess()
         let arguments = Array(CommandLine.arguments.dropFirst())
         let command: ParsableCommand
         do {
