@@ -20,7 +20,7 @@ public struct PointerWriteError: TasterError {
     public var description: String {
         "the baseline of run \(runID) is stored and complete at \(baselineURI), but moving \(pointerURI) to it failed: \(underlying) — "
             + "the store may have applied the write before the answer was lost, so the pointer names the previous baseline or this one, "
-            + "never a partial run; the replicas were put back; sync again once the store is reachable (post-taste --run-id \(runID) "
+            + "never a partial run; sync again once the store is reachable (post-taste --run-id \(runID) "
             + "uses this baseline explicitly)"
     }
 }

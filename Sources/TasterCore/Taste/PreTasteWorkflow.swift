@@ -90,7 +90,7 @@ public struct PreTasteWorkflow: Sendable {
                     try await store.put(context.layout.latestPreKey, data: try ReportCodec.encode(pointer),
                                         contentType: "application/json", createOnly: false)
                 }
-            } catch {
+            } catch where !Task.isCancelled {
                 throw PointerWriteError(runID: runID, baselineURI: store.uri(for: key), pointerURI: pointerURI, underlying: error)
             }
             let counts = snapshot.checks.map { "\($0.name)=\($0.value?.description ?? ($0.missing ? "missing" : "—"))" }

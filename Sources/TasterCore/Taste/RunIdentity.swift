@@ -36,12 +36,7 @@ public struct RunIdentity: Sendable, Equatable {
     /// pre-tastes started within one second (a retried hook, a fast pipeline) never share an id —
     /// the second would find `pre.json` taken and exit 2.
     public static func timestampID(_ date: Date = Date()) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return timestampID(date, using: &generator)
-    }
-
-    static func timestampID(_ date: Date, using generator: inout some RandomNumberGenerator) -> String {
-        let suffix = (0..<3).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let suffix = (0..<3).map { _ in UInt8.random(in: 0...255) }
         return compact(Timestamp.rfc3339(date)) + "-" + TextFormatting.hex(suffix)
     }
 
