@@ -16,7 +16,6 @@ machine (and here on a SecantusDB written in Python sharing the same cores).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -26,7 +25,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import bson
 import pymongo
 from bson import SON, Decimal128
 from bson.codec_options import CodecOptions
@@ -34,20 +32,9 @@ from bson.codec_options import CodecOptions
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "testenv"))
 import stack  # noqa: E402
+from fingerprint import fingerprint  # noqa: E402  (testenv/fingerprint.py)
 
 FIELDS = ["status", "total"]
-
-
-def fingerprint(documents, fields):
-    """taster's fingerprint (README, "Checks file"): sum of SHA-256 over {_id, fields} modulo 2^256."""
-    tops = ["_id"] + [f.split(".")[0] for f in fields]
-    total = 0
-    count = 0
-    for document in documents:
-        canonical = SON([(key, document[key]) for key in tops if key in document])
-        total += int.from_bytes(hashlib.sha256(bson.encode(canonical)).digest(), "big")
-        count += 1
-    return "%064x" % (total % (1 << 256)), count
 
 
 def timed(function):

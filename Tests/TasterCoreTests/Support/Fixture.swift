@@ -11,6 +11,11 @@ enum Fixture {
             .appendingPathComponent(name)
     }
 
+    /// `testenv/`, for the Python helpers the tests share with the stack and the benchmark.
+    static let testenv = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("testenv")
+
     static func data(_ name: String) throws -> Data {
         try Data(contentsOf: url(name))
     }

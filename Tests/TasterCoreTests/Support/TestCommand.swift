@@ -74,21 +74,11 @@ enum PyMongo {
     }
 
     /// Python that computes taster's documented fingerprint of `documents` (a list of dicts as
-    /// decoded with SON) over `fields`: the witness that the encoding is what README says.
+    /// decoded with SON) over `fields` — `testenv/fingerprint.py`, shared with the benchmark: the
+    /// witness that the encoding is what README says.
     static let fingerprintFunction = """
-        def fingerprint(documents, fields):
-            tops = ["_id"]
-            for field in fields:
-                top = field.split(".")[0]
-                if top not in tops:
-                    tops.append(top)
-            total = 0
-            count = 0
-            for document in documents:
-                canonical = SON([(key, document[key]) for key in tops if key in document])
-                total += int.from_bytes(hashlib.sha256(bson.encode(canonical)).digest(), "big")
-                count += 1
-            return "%064x" % (total % (1 << 256)), count
+        sys.path.insert(0, \(String(reflecting: Fixture.testenv.path)))
+        from fingerprint import fingerprint
 
         def projected(collection, fields, filter=None):
             options = bson.codec_options.CodecOptions(document_class=SON)
