@@ -37,12 +37,15 @@ let package = Package(
             name: "TasterCurlShims",
             dependencies: ["TasterCCurl"]
         ),
+        // SIGTERM/SIGINT: a signal-safe handler that writes each signal to a pipe.
+        .target(name: "TasterSignalShims"),
         .target(
             name: "TasterCore",
             dependencies: [
                 "TasterCMongoC",
                 "TasterCCurl",
                 "TasterCurlShims",
+                "TasterSignalShims",
                 "TasterCYAML",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -12,6 +12,8 @@ import TasterCore
 enum TasterMain {
     static func main() async {
         MongoRuntime.prepareProcess()
+        // Before any other thread: from here on no SIGTERM or SIGINT is lost.
+        Interruption.install()
         let arguments = Array(CommandLine.arguments.dropFirst())
         let command: ParsableCommand
         do {

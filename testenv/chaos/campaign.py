@@ -152,8 +152,17 @@ def main() -> int:
         "figures": dict(figures(results)), "seconds": round(seconds, 1), "jobs": args.jobs,
         "scanned": {"runs": runs, "objects": objects, "secrets": secrets},
         "cases": [r.as_dict() for r in results]}, indent=2))
-    wrong = sum(1 for r in results if r.outcome == kit.WRONG)
+    wrong = [r for r in results if r.outcome == kit.WRONG]
     hits = sum(len(r.secret_hits) for r in results)
+    if wrong or hits:
+        # Last, so that a log cut to its tail (CI) still says which case failed and why.
+        print()
+        print(f"CAMPAIGN FAILED: {len(wrong)} wrong, {hits} secret hits")
+        for r in results:
+            if r.outcome == kit.WRONG or r.secret_hits:
+                print(f"  {r.case.area}: {r.case.title} -> {r.outcome}")
+                for problem in r.problems:
+                    print(f"    ! {problem}")
     return 1 if wrong or hits else 0
 
 

@@ -293,6 +293,23 @@ def test_sigterm_during_the_restore_is_not_a_pass(app):
     assert app.replicas() == {"mongo": 0, "pxbbq-web": 0}, "the restore still completes"
 
 
+def test_a_sigterm_in_the_first_moments_is_never_lost(stack):
+    """A Job can be deleted the moment its pod starts. A signal that came while taster was still
+    setting up its handling used to be dropped, and the run went on to pass. Signals at many
+    moments of the start, to a run that would otherwise wait 30 s for MongoDB: each one stops it
+    at once, with 143 (or, before taster's handler exists, by the default action), never 0."""
+    env = harness.base_env(stack, MONGODB_URI="mongodb://127.0.0.1:1/", TASTER_COLLECTIONS="orders",
+                           TASTER_MONGO_WAIT="30s")
+    outcomes = []
+    for delay in [0, 0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.06, 0.1, 0.2] * 2:
+        run = harness.run(["snapshot"], env, signal_after=delay, timeout=5)
+        stopping = run.seconds - run.signalled
+        outcomes.append((delay, run.returncode, round(stopping, 2)))
+        assert run.returncode in (143, -signal.SIGTERM), (delay, run)
+        assert stopping < 2, f"stopped {stopping:.1f}s after a SIGTERM at {delay}s:\n{run.stderr}"
+    assert any(code == 143 for _, code, _ in outcomes), outcomes
+
+
 def test_the_deadline_stops_a_wait(app):
     app.control.workload(app.name, "statefulset", "mongo", unready={"reason": "CrashLoopBackOff", "lastTerminationReason": "OOMKilled", "exitCode": 137})
     pre = app.run("pre-taste", env={"TASTER_DEADLINE": "4s", "TASTER_READY_TIMEOUT": "5m"}, timeout=60)

@@ -35,7 +35,8 @@ extension MongoConnector {
                                      deadlineReached: waitEnd < start.advanced(by: wait), lastError: lastError)
             }
             do {
-                let pool = try await Blocking.run { [self] in
+                // A SIGTERM must not wait for an attempt's server selection (up to 5 s) to end.
+                let pool = try await Blocking.run(until: deadline, step: "waiting for MongoDB at \(host)") { [self] in
                     let pool = try makePool(waitingUntil: waitEnd)
                     // A failed attempt's pool is destroyed here, on this thread, before the next.
                     try pool.withClient { client in

@@ -110,28 +110,8 @@ public enum Blocking {
         }
     }
 
-    /// Starts `body` on a detached thread of its own.
+    /// Starts `body` on a thread of its own; without one, runs it here rather than never.
     private static func spawn(_ body: @escaping @Sendable () -> Void) {
-        let work = Work(body)
-        let context = Unmanaged.passRetained(work).toOpaque()
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        var thread = pthread_t()
-        let created = pthread_create(&thread, &attributes, { context in
-            let work = Unmanaged<Work>.fromOpaque(context!).takeRetainedValue()
-            work.body()
-            return nil
-        }, context)
-        if created != 0 {
-            // No thread: run here rather than never (only under extreme resource exhaustion).
-            Unmanaged<Work>.fromOpaque(context).takeRetainedValue().body()
-        }
-    }
-
-    private final class Work: Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+        if !DetachedThread.start(body) { body() }
     }
 }

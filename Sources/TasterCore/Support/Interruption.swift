@@ -1,6 +1,6 @@
-import Dispatch
 import FoundationEssentials
 import Synchronization
+import TasterSignalShims
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,35 +8,79 @@ import Glibc
 /// SIGTERM (a Job's deadline or deletion) and SIGINT stop a run promptly: the running work is
 /// cancelled, cleanup that must still happen (restoring replicas) runs in a task of its own, and
 /// the process exits 128+signal. A pass is never reported by an interrupted run.
+///
+/// A handler (C, `TasterSignalShims`) writes each signal to a pipe that one thread of ours
+/// reads, so no signal is lost, whichever thread the kernel gives it to and however early it
+/// comes. (A `DispatchSource` needs the disposition set to `SIG_IGN`: setting it discards a
+/// signal already pending, and on Linux libdispatch's main thread waits in `sigsuspend` with
+/// nothing blocked, where an ignored signal is simply dropped. A SIGTERM in the first
+/// milliseconds of a run was lost that way and the run went on to pass.)
 public enum Interruption {
-    private static let received = Atomic<Int32>(0)
+    private struct State {
+        var signal: Int32?
+        /// Cancels the run in progress; nil before it starts and after it ends.
+        var cancel: (@Sendable () -> Void)?
+    }
+
+    private static let state = Mutex(State())
 
     /// The signal that interrupted the run, if any.
-    public static var signal: Int32? {
-        let value = received.load(ordering: .relaxed)
-        return value == 0 ? nil : value
+    public static var signal: Int32? { state.withLock { $0.signal } }
+
+    /// Installs the handler for SIGTERM and SIGINT and starts the thread that takes them. Call
+    /// it first in `main`. A signal that arrives while no run is in progress ends the process at
+    /// once with 128+signal, as the default action would.
+    public static func install() {
+        let pipe = taster_signal_pipe_install()
+        guard pipe >= 0 else { return }  // no pipe: the signals keep their default action
+        let started = DetachedThread.start {
+            var number: UInt8 = 0
+            while true {
+                let count = read(pipe, &number, 1)
+                if count == 1 {
+                    deliver(Int32(number))
+                } else if count < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+        if !started {
+            // Nobody would read the pipe: back to the default action (end the process).
+            _ = Glibc.signal(SIGTERM, SIG_DFL)
+            _ = Glibc.signal(SIGINT, SIG_DFL)
+        }
+    }
+
+    private static func deliver(_ number: Int32) {
+        let (first, cancel) = state.withLock { state -> (Bool, (@Sendable () -> Void)?) in
+            let first = state.signal == nil
+            if first { state.signal = number }
+            return (first, state.cancel)
+        }
+        guard let cancel else {
+            // No run to cancel (argument parsing, a command without cleanup): the default action.
+            ProcessExit.now(128 + number)
+        }
+        if first {
+            let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
+            StandardStream.error.write("taster: \(name) received: stopping (cleanup may take a few seconds)\n")
+        }
+        cancel()
     }
 
     /// Runs `body` and cancels it on SIGTERM or SIGINT. When a signal arrived, the result is
     /// `InterruptedError` whatever `body` returned or threw (it may have been cleaning up).
     public static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let task = Task { try await body() }
-        var sources: [any DispatchSourceSignal] = []
-        for number in [SIGTERM, SIGINT] {
-            _ = Glibc.signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if received.compareExchange(expected: 0, desired: number, ordering: .relaxed).exchanged {
-                    let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
-                    StandardStream.error.write("taster: \(name) received: stopping (cleanup may take a few seconds)\n")
-                }
-                task.cancel()
-            }
-            source.resume()
-            sources.append(source)
+        let signalled = state.withLock { state -> Bool in
+            state.cancel = { task.cancel() }
+            return state.signal != nil
         }
-        defer { sources.forEach { $0.cancel() } }
+        if signalled { task.cancel() }
         let result = await task.result
+        state.withLock { $0.cancel = nil }
         if let signal { throw InterruptedError(signal: signal) }
         return try result.get()
     }
