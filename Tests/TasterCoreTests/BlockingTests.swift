@@ -53,4 +53,16 @@ struct BlockingTests {
         }
         await #expect(throws: CancellationError.self) { try await early.value }
     }
+
+    @Test("runCancellable: no deadline of its own, the call's result when it returns, CancellationError at once when cancelled")
+    func cancellable() async throws {
+        let value = try await Blocking.runCancellable { usleep(200_000); return 7 }
+        #expect(value == 7)
+        let started = ContinuousClock.now
+        let call = Task { try await Blocking.runCancellable { usleep(10_000_000) } }
+        try await Task.sleep(for: .milliseconds(100))
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(started.duration(to: .now) < .seconds(6), "waited for the call")
+    }
 }

@@ -90,7 +90,10 @@ struct MongoConnectionTests {
     @Test("a database that starts 5 s after taster: it waits, then passes")
     func lateStart() async throws {
         let port = TCPProbe.freePort()
-        let fixture = try SnapshotFixture(uri: "mongodb://127.0.0.1:\(port)/", collections: ["none"], extra: ["TASTER_MONGO_WAIT": "40s"])
+        // 1 s attempts, so some surely fail before the database is up (with the default 5 s, a
+        // first attempt that started late on a busy machine could span the start and log nothing).
+        let fixture = try SnapshotFixture(uri: "mongodb://127.0.0.1:\(port)/?serverSelectionTimeoutMS=1000", collections: ["none"],
+                                          extra: ["TASTER_MONGO_WAIT": "40s"])
         let started = ContinuousClock.now
         async let snapshot = fixture.snapshot()
         try await Task.sleep(for: .seconds(5))

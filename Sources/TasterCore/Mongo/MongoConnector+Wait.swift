@@ -35,8 +35,9 @@ extension MongoConnector {
                                      deadlineReached: waitEnd < start.advanced(by: wait), lastError: lastError)
             }
             do {
-                // A SIGTERM must not wait for an attempt's server selection (up to 5 s) to end.
-                let pool = try await Blocking.run(until: deadline, step: "waiting for MongoDB at \(host)") { [self] in
+                // A SIGTERM must not wait for an attempt's server selection (up to 5 s) to end;
+                // the attempt ends by waitEnd on its own, and the loop says why it gave up.
+                let pool = try await Blocking.runCancellable { [self] in
                     let pool = try makePool(waitingUntil: waitEnd)
                     // A failed attempt's pool is destroyed here, on this thread, before the next.
                     try pool.withClient { client in

@@ -34,11 +34,23 @@ public enum Blocking {
     /// What the abandoned call uses must outlive it: see `MongoClientPool.close()`.
     public static func run<T: Sendable>(until deadline: Deadline, step: String,
                                         _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await race(deadline: deadline, step: step, body)
+    }
+
+    /// Like `run(until:step:_:)` without the deadline: for a call bounded by its own timeout,
+    /// whose end the caller turns into a better error than `DeadlineExceededError`, but which a
+    /// SIGTERM must not wait for.
+    public static func runCancellable<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await race(deadline: nil, step: "", body)
+    }
+
+    private static func race<T: Sendable>(deadline: Deadline?, step: String,
+                                          _ body: @escaping @Sendable () throws -> T) async throws -> T {
         let race = Race<T>()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 race.wait(continuation)
-                race.arm(at: deadline, step: step)
+                if let deadline { race.arm(at: deadline, step: step) }
                 spawn { race.finish(Result { try body() }) }
             }
         } onCancel: {
