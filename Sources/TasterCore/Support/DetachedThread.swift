@@ -2,8 +2,8 @@
 import Glibc
 #endif
 
-/// A thread of its own for work that blocks (a C call, `sigwait`), outside Swift's cooperative
-/// pool. It inherits the signal mask of the thread that starts it.
+/// A thread of its own for work that blocks (a C call, reading the signal pipe), outside Swift's
+/// cooperative pool. It inherits the signal mask of the thread that starts it.
 enum DetachedThread {
     /// Starts `body` on a new detached thread; false when no thread could be created (only under
     /// extreme resource exhaustion), and `body` has not run.

@@ -18,7 +18,9 @@ import Glibc
 public enum Interruption {
     private struct State {
         var signal: Int32?
-        /// Cancels the run in progress; nil before it starts and after it ends.
+        /// A run is in progress: a signal cancels it rather than ending the process.
+        var running = false
+        /// Cancels the run in progress; nil until its task exists.
         var cancel: (@Sendable () -> Void)?
     }
 
@@ -54,12 +56,12 @@ public enum Interruption {
     }
 
     private static func deliver(_ number: Int32) {
-        let (first, cancel) = state.withLock { state -> (Bool, (@Sendable () -> Void)?) in
+        let (first, running, cancel) = state.withLock { state -> (Bool, Bool, (@Sendable () -> Void)?) in
             let first = state.signal == nil
             if first { state.signal = number }
-            return (first, state.cancel)
+            return (first, state.running, state.cancel)
         }
-        guard let cancel else {
+        guard running else {
             // No run to cancel (argument parsing, a command without cleanup): the default action.
             ProcessExit.now(128 + number)
         }
@@ -67,12 +69,14 @@ public enum Interruption {
             let name = number == SIGTERM ? "SIGTERM" : "SIGINT"
             StandardStream.error.write("taster: \(name) received: stopping (cleanup may take a few seconds)\n")
         }
-        cancel()
+        // Without `cancel` yet, `run` finds the signal recorded and cancels the task itself.
+        cancel?()
     }
 
     /// Runs `body` and cancels it on SIGTERM or SIGINT. When a signal arrived, the result is
     /// `InterruptedError` whatever `body` returned or threw (it may have been cleaning up).
     public static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        state.withLock { $0.running = true }
         let task = Task { try await body() }
         let signalled = state.withLock { state -> Bool in
             state.cancel = { task.cancel() }
@@ -80,7 +84,10 @@ public enum Interruption {
         }
         if signalled { task.cancel() }
         let result = await task.result
-        state.withLock { $0.cancel = nil }
+        state.withLock { state in
+            state.running = false
+            state.cancel = nil
+        }
         if let signal { throw InterruptedError(signal: signal) }
         return try result.get()
     }
