@@ -52,4 +52,16 @@ struct NotificationTests {
         #expect(text.contains("• orders: 10 → 7 (3 fewer, rule equal)"))
         #expect(text.contains("verdict: s3://b/v.json"))
     }
+
+    @Test("an error notification never carries a secret the error's text happened to hold")
+    func errorIsScrubbed() throws {
+        let secret = "errorPathSecret-\(UUID().uuidString)"
+        SecretRedactor.shared.register(secret)
+        let summary = "taster: ERROR post-taste pxbbq: cannot read mongodb://taster:\(secret)@db/"
+        for format in [NotificationSettings.Format.json, .slack] {
+            let text = String(decoding: try NotificationPayload.body(forError: summary, app: "pxbbq", runID: nil, format: format), as: UTF8.self)
+            #expect(!text.contains(secret))
+            #expect(text.contains("taster: ERROR post-taste pxbbq"))
+        }
+    }
 }

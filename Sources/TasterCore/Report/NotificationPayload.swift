@@ -4,7 +4,9 @@ import FoundationEssentials
 /// and never a secret.
 public enum NotificationPayload {
     /// The body for a run that failed before it had a verdict (`result: error`).
+    /// The summary is an error's text, which goes to a third party: scrubbed like every log line.
     public static func body(forError summary: String, app: String, runID: String?, format: NotificationSettings.Format) throws -> Data {
+        let summary = SecretRedactor.shared.scrub(summary)
         switch format {
         case .json:
             return try ReportCodec.encode(Generic(summary: summary, result: "error", app: app, namespace: nil, runId: runID ?? "",
