@@ -78,12 +78,7 @@ extension Taster {
                 await announcer.announce(.error(summary: "taster: ERROR post-taste \(taste.context.app): \(error)", runID: nil), app: taste.context.app)
                 throw error
             }
-            let store = taste.store
-            await announcer.announce(.verdict(outcome.verdict, reportURIs: [
-                "pre": outcome.verdict.preKey.map { store.uri(for: $0) } ?? "",
-                "post": store.uri(for: outcome.postKey), "verdict": store.uri(for: outcome.verdictKey),
-                "page": store.uri(for: taste.context.layout.key(.verdictHTML, run: outcome.verdict.runID)),
-            ]), app: taste.context.app)
+            await announcer.announce(.verdict(outcome.verdict, reportURIs: outcome.reportURIs), app: taste.context.app)
             try printVerdict(outcome.verdict, output: output)
             TerminationMessage.write(outcome.summary)
             if !outcome.restoreProblems.isEmpty {

@@ -40,8 +40,8 @@ public struct PostTasteWorkflow: Sendable {
 
     public struct Outcome: Sendable {
         public let verdict: Verdict
-        public let postKey: String
-        public let verdictKey: String
+        /// Where the run's reports are, by role (`pre`, `post`, `verdict`, `page`): for the notification.
+        public let reportURIs: [String: String]
         /// Problems restoring the replicas (the exit is non-zero when there are any).
         public let restoreProblems: [String]
 
@@ -75,7 +75,7 @@ public struct PostTasteWorkflow: Sendable {
         // What to put back afterwards: the replicas recorded in the baseline, plus anything this
         // run had to scale that the baseline does not know.
         var restoreTargets = baseline.report.workloads.map { WorkloadTarget(kind: $0.kind, name: $0.name, replicas: $0.replicasBefore) }
-        var result: Result<(Verdict, String, String), any Error>
+        var result: Result<(Verdict, [String: String]), any Error>
         do {
             var records: [TasteReport.WorkloadRecord] = []
             var warnings: [String] = []
@@ -140,7 +140,10 @@ public struct PostTasteWorkflow: Sendable {
             } catch {
                 context.logger.warning("the verdict page was not stored (verdict.json was): \(error)")
             }
-            result = .success((verdict, postKey, verdictKey))
+            result = .success((verdict, [
+                "pre": store.uri(for: baseline.key), "post": store.uri(for: postKey),
+                "verdict": store.uri(for: verdictKey), "page": store.uri(for: pageKey),
+            ]))
         } catch {
             result = .failure(error)
         }
@@ -153,8 +156,8 @@ public struct PostTasteWorkflow: Sendable {
         }
 
         switch result {
-        case .success(let (verdict, postKey, verdictKey)):
-            return Outcome(verdict: verdict, postKey: postKey, verdictKey: verdictKey, restoreProblems: restoreProblems)
+        case .success(let (verdict, reportURIs)):
+            return Outcome(verdict: verdict, reportURIs: reportURIs, restoreProblems: restoreProblems)
         case .failure(let error):
             if !restoreProblems.isEmpty {
                 context.logger.error("\(RestoreFailedError(problems: restoreProblems))")
