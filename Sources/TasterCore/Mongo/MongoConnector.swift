@@ -78,12 +78,9 @@ public struct MongoConnector: Sendable {
 
     /// TLS files named in the URI must be readable: say so (exit 2) instead of a handshake error.
     private func checkFiles(of parsed: MongoURI) throws(ConfigurationError) {
-        var problems: [ConfigurationProblem] = []
-        for option in [MONGOC_URI_TLSCAFILE, MONGOC_URI_TLSCERTIFICATEKEYFILE] {
-            if let path = parsed.string(option), !FileProbe.isReadableFile(path) {
-                problems.append(ConfigurationProblem(variable: "MONGODB_URI", problem: "its \(option) \"\(path)\" is not a readable file",
-                                                     example: "MONGODB_URI=mongodb://mongo.pxbbq.svc/?tls=true&tlsCAFile=/etc/taster/mongo-ca.pem"))
-            }
+        let problems = parsed.unreadableTLSFiles.map {
+            ConfigurationProblem(variable: "MONGODB_URI", problem: $0,
+                                 example: "MONGODB_URI=mongodb://mongo.pxbbq.svc/?tls=true&tlsCAFile=/etc/taster/mongo-ca.pem")
         }
         if !problems.isEmpty { throw ConfigurationError(problems) }
     }

@@ -45,6 +45,15 @@ final class MongoURI {
         set { _ = mongoc_uri_set_appname(pointer, newValue) }
     }
 
+    /// What is wrong with the TLS files the string names (`tlsCAFile`, `tlsCertificateKeyFile`):
+    /// one text per file that is not readable.
+    var unreadableTLSFiles: [String] {
+        [MONGOC_URI_TLSCAFILE, MONGOC_URI_TLSCERTIFICATEKEYFILE].compactMap { option in
+            guard let path = string(option), !FileProbe.isReadableFile(path) else { return nil }
+            return "its \(option) \"\(path)\" is not a readable file"
+        }
+    }
+
     var username: String? {
         mongoc_uri_get_username(pointer).map { String(cString: $0) }
     }

@@ -1,5 +1,3 @@
-import TasterCMongoC
-
 /// How to reach MongoDB and what to measure there.
 public struct MongoSettings: Sendable {
     /// Where the connection came from.
@@ -130,12 +128,7 @@ extension MongoSettings {
         } catch {
             return "does not parse: \(error.detail) (value not shown: it may hold a password)"
         }
-        for option in [MONGOC_URI_TLSCAFILE, MONGOC_URI_TLSCERTIFICATEKEYFILE] {
-            if let path = parsed.string(option), !FileProbe.isReadableFile(path) {
-                return "its \(option) \"\(path)\" is not a readable file"
-            }
-        }
-        return nil
+        return parsed.unreadableTLSFiles.first
     }
 
     static func isValidDatabaseName(_ name: String) -> Bool {
