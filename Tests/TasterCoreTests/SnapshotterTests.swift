@@ -265,8 +265,12 @@ struct SnapshotterTests {
         let orders = try await seedOrders("order", count: 20)
         let lines = (0..<12).map { "  - {name: c\($0), kind: count, collection: \(orders), filter: {amount: {$gte: \($0 * 10)}}}" }
         let fixture = try SnapshotFixture(collections: [], checks: "checks:\n" + lines.joined(separator: "\n"))
-        let snapshot = try await Snapshotter(settings: try fixture.settings, deadline: Deadline(budget: .seconds(60)),
-                                             logger: fixture.logger, concurrency: 3).run()
+        let settings = try fixture.settings
+        let deadline = Deadline(budget: .seconds(60))
+        let pool = try await MongoConnector(settings: settings, deadline: deadline).waitUntilReady(wait: settings.wait, logger: fixture.logger)
+        let snapshot = try await Snapshotter(settings: settings, deadline: deadline, logger: fixture.logger, concurrency: 3)
+            .measure(try SnapshotPlan(settings: settings), pool: pool)
+        await pool.close()
         // TASTER_COLLECTIONS is empty, so the default counts (orders, registrations) come first.
         let mine = snapshot.checks.filter { $0.collection == orders }
         #expect(mine.map(\.name) == (0..<12).map { "c\($0)" })

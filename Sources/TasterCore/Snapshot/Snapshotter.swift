@@ -1,8 +1,8 @@
 import FoundationEssentials
 import Logging
 
-/// Takes a snapshot: validates the plan (exit 2), waits for MongoDB (exit 3 when it does not come
-/// up), then measures every check, concurrently on one pool, read-only.
+/// Measures every check of a plan, concurrently on one pool, read-only. Waiting for MongoDB and
+/// owning the pool is `MongoSnapshotSource`'s part.
 public struct Snapshotter: Sendable {
     public var settings: MongoSettings
     public var deadline: Deadline
@@ -19,26 +19,11 @@ public struct Snapshotter: Sendable {
         self.concurrency = max(1, concurrency)
     }
 
-    /// Validates the plan, waits for MongoDB (`TASTER_MONGO_WAIT`) and measures.
+    /// Measures `plan` on `pool`: the server's version and time first, then which collections
+    /// exist, then every check (at most `concurrency` at once). The first failure cancels the rest.
     ///
     /// - Parameter cut: the baseline's time for `asOf: baseline` checks; nil when this snapshot is
     ///   the baseline, which then cuts at its own time.
-    public func run(asOf cut: Date? = nil) async throws -> Snapshot {
-        let plan = try SnapshotPlan(settings: settings)
-        let connector = try MongoConnector(settings: settings, deadline: deadline)
-        let pool = try await connector.waitUntilReady(wait: settings.wait, logger: logger)
-        do {
-            let snapshot = try await measure(plan, pool: pool, asOf: cut)
-            await pool.close()
-            return snapshot
-        } catch {
-            await pool.close()
-            throw error
-        }
-    }
-
-    /// Measures `plan` on `pool`: the server's version and time first, then which collections
-    /// exist, then every check (at most `concurrency` at once). The first failure cancels the rest.
     public func measure(_ plan: SnapshotPlan, pool: MongoClientPool, asOf cut: Date? = nil) async throws -> Snapshot {
         let clock = ContinuousClock()
         let started = clock.now

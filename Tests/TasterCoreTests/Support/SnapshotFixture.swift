@@ -34,7 +34,7 @@ struct SnapshotFixture {
     }
 
     func snapshot(asOf cut: Date? = nil, deadline: Duration = .seconds(60)) async throws -> Snapshot {
-        try await Snapshotter(settings: try settings, deadline: Deadline(budget: deadline), logger: logger).run(asOf: cut)
+        try await MongoSnapshotSource(settings: try settings, logger: logger).snapshot(asOf: cut, deadline: Deadline(budget: deadline))
     }
 }
 
