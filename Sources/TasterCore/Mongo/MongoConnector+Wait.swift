@@ -32,7 +32,7 @@ extension MongoConnector {
                     throw DeadlineExceededError(step: "waiting for MongoDB at \(host)", budget: deadline.budget)
                 }
                 throw MongoWaitError(host: host, waited: start.duration(to: now), wait: wait,
-                                     deadlineReached: waitEnd < start.advanced(by: wait), lastError: lastError)
+                                     deadlineReached: waitEnd == deadline.end, lastError: lastError)
             }
             do {
                 // A SIGTERM must not wait for an attempt's server selection (up to 5 s) to end;
