@@ -10,11 +10,13 @@ import TasterCMongoC
 public enum MongoRuntime {
     /// Touch this before creating any libmongoc handle; Swift runs the initialiser exactly once.
     static let initialized: Void = {
-        prepareProcess()
         mongoc_log_set_handler({ level, domain, message, _ in
             MongoRuntime.forward(level: level, domain: domain, message: message)
         }, nil)
         mongoc_init()
+        // After mongoc_init: a libmongoc that does not initialise itself when loaded creates the
+        // counters there.
+        prepareProcess()
     }()
 
     /// Removes the name of libmongoc's shared-memory counters (`/dev/shm/mongoc-<pid>`, for the
