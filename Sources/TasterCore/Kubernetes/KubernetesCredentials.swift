@@ -90,13 +90,18 @@ final class KubernetesCredentials: Sendable {
     }
 
     static func readTokenFile(_ path: String) throws -> String {
-        let text: String
+        let data: Data
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            data = try FileIO.read(path, maxBytes: 64 * 1024)
         } catch {
-            throw KubernetesAuthError(message: "cannot read the Kubernetes token file \(path): \(error) — is the service account token mounted (automountServiceAccountToken)?")
+            let why = switch error {
+            case .missing: "it does not exist"
+            case .unreadable(let reason): reason
+            case .tooLarge: "it holds more than 64 KiB, which is no token"
+            }
+            throw KubernetesAuthError(message: "cannot read the Kubernetes token file \(path): \(why) — is the service account token mounted (automountServiceAccountToken)?")
         }
-        let token = text.trimmingSpaces()
+        let token = String(decoding: data, as: UTF8.self).trimmingSpaces()
         guard !token.isEmpty else {
             throw KubernetesAuthError(message: "the Kubernetes token file \(path) is empty")
         }
