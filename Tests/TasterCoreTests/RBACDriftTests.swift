@@ -6,9 +6,7 @@ import Testing
 /// `KubernetesPermissions`: a call the Role lacks is a 403 in the middle of a sync, a grant the
 /// code never uses is privilege nobody needs.
 @Suite struct RBACDriftTests {
-    /// The repository, found from this file so the test runs from any directory.
-    static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = Fixture.repository
 
     /// `kustomize/overlays/*/role.yaml`: each overlay's Role, restricted to its app's workloads.
     static let overlayRoles: [String] = {

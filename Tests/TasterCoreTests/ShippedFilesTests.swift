@@ -6,7 +6,7 @@ import Testing
 /// overlay's settings pass the same validation a hook runs before touching anything.
 @Suite("Shipped files")
 struct ShippedFilesTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = Fixture.repository
 
     @Test("kustomize/base/checks.yaml is a valid checks file")
     func checksFile() throws {
