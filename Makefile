@@ -10,8 +10,8 @@ LINT_VENV := .venv-lint
 APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev libyaml-dev
 # Tests only: the headless browser that renders the verdict page; for the reliability campaign,
 # faketime (a signing clock 20 minutes off) and GNU time (a run's peak memory).
-TEST_APT_PACKAGES := chromium faketime time
 CHAOS_APT_PACKAGES := faketime time
+TEST_APT_PACKAGES := chromium $(CHAOS_APT_PACKAGES)
 SWIFT_TEST_FLAGS ?=
 
 .PHONY: bench help apt venv venv-lint build release test test-swift test-stack test-chaos test-shipping chaos image-check image-clean demo stack-up stack-down clean
@@ -87,9 +87,8 @@ image-clean:
 	rm -rf .image
 
 # Benchmarks: taster side by side with the approach it replaces (bench/results/<date>.md).
-bench: apt venv
+bench: venv release
 	@scripts/ensure-apt.sh time binutils
-	swift build -c release --static-swift-stdlib
 	TASTER_BINARY=$(CURDIR)/.build/release/taster scripts/with-stack.sh $(PYTHON) bench/run.py
 
 demo: apt venv build
