@@ -23,13 +23,6 @@ def statuses(c: Ctx, since: int, **filters) -> list[int]:
     return [call["status"] for call in c.taster_calls(since, **filters)]
 
 
-def baseline(c: Ctx) -> None:
-    """A good pre-taste: the app is up and a baseline stored."""
-    run = c.run("pre-taste")
-    if run.returncode != 0:
-        c.violate(f"the pre-taste that sets the scene failed: {run.stderr.strip().splitlines()[-1:]}")
-
-
 def kubeconfig(c: Ctx, *, token: str | None = None, token_file: str | None = None, ca: bytes | None = None,
                server: str | None = None, user: dict | None = None) -> str:
     """A kubeconfig for the emulator with the case's changes."""
@@ -90,6 +83,10 @@ def internal_errors(c: Ctx) -> None:
 @case("Kubernetes", "503 on the readiness watches", "survive: the watch is started again")
 def watch_unavailable(c: Ctx) -> None:
     app = c.app()
+    # Slow enough that both workloads are still unready when taster first reads them, however
+    # busy the machine: a workload already ready is never watched, and the 503s would go unmet.
+    for kind, name in (("statefulset", "mongo"), ("deployment", "pxbbq-web")):
+        c.control.workload(c.name, kind, name, readyDelaySeconds=1.5)
     app.fault(pathRegex=f"/namespaces/{c.name}/", watch=True, code=503, count=2)
     mark = c.control.mark()
     run = c.run("pre-taste")
@@ -115,7 +112,7 @@ def dropped_watch(c: Ctx) -> None:
 def gone(c: Ctx) -> None:
     app = c.app()
     for kind, name in (("statefulset", "mongo"), ("deployment", "pxbbq-web")):
-        c.control.workload(c.name, kind, name, readyDelaySeconds=1.0)
+        c.control.workload(c.name, kind, name, readyDelaySeconds=2.0)  # still unready when listed again
     app.fault(action="expire-watch", pathRegex=f"/namespaces/{c.name}/statefulsets", watch=True, count=1)
     app.fault(code=410, pathRegex=f"/namespaces/{c.name}/deployments", watch=True, count=1)
     mark = c.control.mark()
@@ -176,7 +173,7 @@ def break_the_rollout(c: Ctx) -> None:
       "post-taste exit 3 naming CrashLoopBackOff, replicas put back; restore exit 0")
 def never_ready_post(c: Ctx) -> None:
     c.app()
-    baseline(c)
+    c.baseline()
     break_the_rollout(c)
     post = c.run("post-taste", env={"TASTER_READY_TIMEOUT": "3s"})
     restore = c.run("restore")
@@ -188,7 +185,7 @@ def never_ready_post(c: Ctx) -> None:
       "restore exit 0 and the app back at the replicas recorded in the baseline")
 def killed_then_restore(c: Ctx) -> None:
     app = c.app()
-    baseline(c)
+    c.baseline()
     break_the_rollout(c)
     killed = c.run("post-taste", signal_when="wait until ready", sig=signal.SIGKILL)
     c.check(killed.returncode == -signal.SIGKILL, f"post-taste was not killed: {killed.returncode}")
@@ -201,7 +198,7 @@ def killed_then_restore(c: Ctx) -> None:
 @case("Kubernetes", "the SyncFail hook after a good pre-taste", "survive: restore scales back to the baseline's replicas")
 def sync_failed(c: Ctx) -> None:
     c.app()
-    baseline(c)
+    c.baseline()
     restore = c.run("restore")
     c.survived(restore, replicas=AT_REST)
 
@@ -209,7 +206,7 @@ def sync_failed(c: Ctx) -> None:
 @case("Kubernetes", "the sync scaled the app down", "survive: post-taste scales up again, warns, passes, restores")
 def sync_scaled_down(c: Ctx) -> None:
     app = c.app()
-    baseline(c)
+    c.baseline()
     app.set_replicas("deployments", "pxbbq-web", 0)
     post = c.run("post-taste")
     c.mentions(post, "ignoreDifferences")
@@ -219,7 +216,7 @@ def sync_scaled_down(c: Ctx) -> None:
 @case("Kubernetes", "the token rotated mid-run", "survive: the token file is read again; restore uses the new token")
 def token_rotated(c: Ctx) -> None:
     app = c.app()
-    baseline(c)
+    c.baseline()
     user = c.stack["TESTENV_KUBE_USER"]
     old, new = stacklib.random_secret(40), stacklib.random_secret(40)
     c.control.add_token(old, user)

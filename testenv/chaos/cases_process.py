@@ -7,18 +7,11 @@ from __future__ import annotations
 import signal
 
 import stack as stacklib
-from kit import AT_REST, RESTORE_BUDGET, SCALED, Ctx, case
+from kit import AT_REST, PRE, RESTORE_BUDGET, SCALED, Ctx, case
 
-PRE = r"/runs/[^/]+/pre\.json$"
 # From the signal to the exit: cancelling is at once, putting the replicas back takes a few calls
 # (a slowed-down restore in one case takes 3 s more). A busy machine gets room.
 STOP_WITHIN = 10.0
-
-
-def baseline(c: Ctx) -> None:
-    run = c.run("pre-taste")
-    if run.returncode != 0:
-        c.violate(f"the pre-taste that sets the scene failed: {run.stderr.strip().splitlines()[-1:]}")
 
 
 def big_checks(c: Ctx) -> None:
@@ -44,12 +37,6 @@ def interrupted(c: Ctx, run, *, replicas=None, verdict_stored_before: bool = Fal
             c.outcome = "failed closed"
         return
     c.failed_closed(run, 143, "SIGTERM", replicas=replicas)
-
-
-def via_proxy(c: Ctx):
-    proxy = c.proxy()
-    c.app().env["AWS_ENDPOINT_URL"] = proxy.url
-    return proxy
 
 
 # -- SIGTERM in pre-taste ----------------------------------------------------------------------
@@ -93,14 +80,14 @@ def term_pre_held_snapshot(c: Ctx) -> None:
 
 @case("process", "SIGTERM in pre-taste during the upload of pre.json", "exit 143; replicas put back; no pointer")
 def term_pre_upload(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=PRE, action="delay", seconds=6)
     interrupted(c, c.run("pre-taste", signal_when="/pre.json…"))
 
 
 @case("process", "SIGTERM in pre-taste while moving the pointer", "exit 143; replicas put back; the pointer not moved")
 def term_pre_pointer(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=r"/latest-pre\.json$", action="delay", seconds=6)
     interrupted(c, c.run("pre-taste", signal_when="/latest-pre.json at run"))
 
@@ -118,8 +105,8 @@ def int_pre_ready(c: Ctx) -> None:
 @case("process", "SIGTERM in post-taste while finding the baseline",
       "exit 143; nothing scaled yet (the app stays as the sync left it); then restore puts it back")
 def term_post_baseline(c: Ctx) -> None:
-    proxy = via_proxy(c)
-    baseline(c)
+    proxy = c.s3_via_proxy()
+    c.baseline()
     proxy.fault(method="GET", path=r"/latest-pre\.json$", action="delay", seconds=6)
     run = c.run("post-taste", signal_when="find the baseline")
     interrupted(c, run, replicas=SCALED)
@@ -130,7 +117,7 @@ def term_post_baseline(c: Ctx) -> None:
 @case("process", "SIGTERM in post-taste while checking the replicas", "exit 143; replicas put back to the baseline's")
 def term_post_replicas(c: Ctx) -> None:
     app = c.app()
-    baseline(c)
+    c.baseline()
     app.fault(action="delay", seconds=6, method="GET", pathRegex=f"/namespaces/{c.name}/statefulsets/mongo/scale$", count=1)
     interrupted(c, c.run("post-taste", signal_when="check the replicas"))
 
@@ -138,7 +125,7 @@ def term_post_replicas(c: Ctx) -> None:
 @case("process", "SIGTERM in post-taste during the readiness wait", "exit 143; replicas put back to the baseline's")
 def term_post_ready(c: Ctx) -> None:
     app = c.app()
-    baseline(c)
+    c.baseline()
     app.set_replicas("deployments", "pxbbq-web", 0)
     c.control.workload(c.name, "deployment", "pxbbq-web", unready={"reason": "CrashLoopBackOff", "exitCode": 1})
     interrupted(c, c.run("post-taste", signal_when="wait until ready"))
@@ -147,7 +134,7 @@ def term_post_ready(c: Ctx) -> None:
 @case("process", "SIGTERM in post-taste during the MongoDB wait", "exit 143; replicas put back; no verdict")
 def term_post_mongo(c: Ctx) -> None:
     c.app()
-    baseline(c)
+    c.baseline()
     uri = stacklib.mongo_uri("taster", "Wait-Pass-Secret", stacklib.free_port())
     interrupted(c, c.run("post-taste", env={"MONGODB_URI": uri, "TASTER_MONGO_WAIT": "60s"}, signal_when="wait for MongoDB"))
 
@@ -155,7 +142,7 @@ def term_post_mongo(c: Ctx) -> None:
 @case("process", "SIGTERM in post-taste during the snapshot", "exit 143; replicas put back; no post.json, no verdict")
 def term_post_snapshot(c: Ctx) -> None:
     big_checks(c)
-    baseline(c)
+    c.baseline()
     run = c.run("post-taste", signal_when="snapshot of")
     c.check(not any(k.endswith(("post.json", "verdict.json")) for k in c.app().objects()), "an interrupted snapshot was stored")
     interrupted(c, run)
@@ -163,16 +150,16 @@ def term_post_snapshot(c: Ctx) -> None:
 
 @case("process", "SIGTERM in post-taste during the upload of post.json", "exit 143; replicas put back; no verdict")
 def term_post_upload(c: Ctx) -> None:
-    proxy = via_proxy(c)
-    baseline(c)
+    proxy = c.s3_via_proxy()
+    c.baseline()
     proxy.fault(method="PUT", path=r"/post\.json$", action="delay", seconds=6)
     interrupted(c, c.run("post-taste", signal_when="/post.json…"))
 
 
 @case("process", "SIGTERM in post-taste during the upload of verdict.json", "exit 143; replicas put back; no verdict")
 def term_post_verdict(c: Ctx) -> None:
-    proxy = via_proxy(c)
-    baseline(c)
+    proxy = c.s3_via_proxy()
+    c.baseline()
     proxy.fault(method="PUT", path=r"/verdict\.json$", action="delay", seconds=6)
     interrupted(c, c.run("post-taste", signal_when="/verdict.json"))
 
@@ -181,7 +168,7 @@ def term_post_verdict(c: Ctx) -> None:
       "exit 143, not a pass; the restore still completes")
 def term_post_restore(c: Ctx) -> None:
     app = c.app()
-    baseline(c)
+    c.baseline()
     # Restoring is the only scale call post-taste makes here; slow it down (a late answer is harmless: it is the restore).
     app.fault(action="delay", seconds=3, method="PATCH", pathRegex=f"/namespaces/{c.name}/statefulsets/mongo/scale$", count=1)
     run = c.run("post-taste", signal_when="/verdict.html…")
@@ -206,7 +193,7 @@ def deadline_pre_ready(c: Ctx) -> None:
 @case("deadline", "reached in the readiness wait of post-taste", "exit 3 naming TASTER_DEADLINE; replicas put back, no verdict")
 def deadline_post_ready(c: Ctx) -> None:
     app = c.app()
-    baseline(c)
+    c.baseline()
     app.set_replicas("deployments", "pxbbq-web", 0)
     c.control.workload(c.name, "deployment", "pxbbq-web", unready={"reason": "ImagePullBackOff"})
     run = c.run("post-taste", env={"TASTER_DEADLINE": "4s", "TASTER_READY_TIMEOUT": "5m"}, bound=deadline_bound(4))
@@ -249,7 +236,7 @@ def deadline_snapshot(c: Ctx) -> None:
 
 @case("deadline", "reached in an S3 upload that hangs", "exit 3 within the deadline; replicas put back, no pointer")
 def deadline_s3_hang(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=PRE, action="delay", seconds=90, count=None)
     run = c.run("pre-taste", env={"TASTER_DEADLINE": "6s"}, bound=deadline_bound(6))
     c.failed_closed(run, 3, ("deadline", "TASTER_DEADLINE", "timed out", "timeout"))
@@ -257,7 +244,7 @@ def deadline_s3_hang(c: Ctx) -> None:
 
 @case("deadline", "reached while S3 keeps answering SlowDown", "exit 3 within the deadline; replicas put back, no pointer")
 def deadline_s3_retries(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=PRE, action="slowdown", count=None)
     run = c.run("pre-taste", env={"TASTER_DEADLINE": "4s"}, bound=deadline_bound(4))
     c.failed_closed(run, 3, ("SlowDown", "deadline"))
@@ -283,7 +270,7 @@ def deadline_kube_hang(c: Ctx) -> None:
       "post-taste exit 3 saying the restore failed, within its budget; the SyncFail hook restores")
 def restore_budget(c: Ctx) -> None:
     app = c.app()
-    baseline(c)
+    c.baseline()
     # Every restore call hangs for a minute (a late answer is harmless: each one scales to 0).
     hang = app.fault(action="delay", seconds=60, method="PATCH", pathRegex=f"/namespaces/{c.name}/[a-z]+/[a-z-]+/scale$", count=None)
     post = c.run("post-taste", env={"TASTER_DEADLINE": "10s"}, bound=deadline_bound(10))

@@ -10,26 +10,7 @@ import sys
 
 import harness
 import stack as stacklib
-from kit import Ctx, case
-
-PRE = r"/runs/[^/]+/pre\.json$"
-
-
-def baseline(c: Ctx, restore: bool = False) -> str:
-    """A good pre-taste; returns the key of its pre.json."""
-    run = c.run("pre-taste")
-    if run.returncode != 0:
-        c.violate(f"the pre-taste that sets the scene failed: {run.stderr.strip().splitlines()[-1:]}")
-    if restore:
-        c.run("restore")
-    pointer = c.app().pointer() or {}
-    return pointer.get("key", "")
-
-
-def via_proxy(c: Ctx):
-    proxy = c.proxy()
-    c.app().env["AWS_ENDPOINT_URL"] = proxy.url
-    return proxy
+from kit import PRE, Ctx, case
 
 
 def answered(proxy, method: str, path: str, answer: str) -> int:
@@ -39,7 +20,7 @@ def answered(proxy, method: str, path: str, answer: str) -> int:
 @case("S3", "down for 5 s during the upload of pre.json",
       "survive (retried after it came back), or exit 3 naming the endpoint with replicas put back and no pointer")
 def down_five_seconds(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=PRE, action="down", seconds=5)
     run = c.run("pre-taste")
     tries = len(proxy.answered("PUT", PRE))
@@ -62,8 +43,8 @@ def down_for_good(c: Ctx) -> None:
 
 @case("S3", "gone for good during post-taste", "exit 3 naming the endpoint; no verdict; replicas put back")
 def gone_during_post(c: Ctx) -> None:
-    proxy = via_proxy(c)
-    baseline(c)
+    proxy = c.s3_via_proxy()
+    c.baseline()
     proxy.fault(method="PUT", path=r"/post\.json$", action="down", seconds=300)
     run = c.run("post-taste")
     c.failed_closed(run, 3, proxy.url.split("//")[1])
@@ -71,7 +52,7 @@ def gone_during_post(c: Ctx) -> None:
 
 @case("S3", "503 SlowDown twice on the upload", "survive: retried (honouring Retry-After)")
 def slowdown_twice(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=PRE, action="slowdown", count=2)
     run = c.run("pre-taste")
     c.check(answered(proxy, "PUT", PRE, "503 SlowDown") == 2, "the two SlowDown answers were not met")
@@ -80,7 +61,7 @@ def slowdown_twice(c: Ctx) -> None:
 
 @case("S3", "503 SlowDown on every upload", "exit 3 naming SlowDown after at most 5 attempts; replicas put back, no pointer")
 def slowdown_always(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=PRE, action="slowdown", count=None)
     run = c.run("pre-taste")
     attempts = answered(proxy, "PUT", PRE, "503")
@@ -90,8 +71,8 @@ def slowdown_always(c: Ctx) -> None:
 
 @case("S3", "500 twice on reading the baseline pointer", "survive: retried")
 def internal_error_reads(c: Ctx) -> None:
-    proxy = via_proxy(c)
-    baseline(c)
+    proxy = c.s3_via_proxy()
+    c.baseline()
     proxy.fault(method="GET", path=r"/latest-pre\.json$", action="status", status=500, count=2)
     run = c.run("post-taste")
     c.check(answered(proxy, "GET", r"/latest-pre\.json$", "500") == 2, "the two 500 answers were not met")
@@ -100,8 +81,8 @@ def internal_error_reads(c: Ctx) -> None:
 
 @case("S3", "500 on every upload of verdict.json", "exit 3 naming the verdict upload; no verdict; replicas put back")
 def internal_error_verdict(c: Ctx) -> None:
-    proxy = via_proxy(c)
-    baseline(c)
+    proxy = c.s3_via_proxy()
+    c.baseline()
     proxy.fault(method="PUT", path=r"/verdict\.json$", action="status", status=500, count=None)
     run = c.run("post-taste")
     c.check(not any(k.endswith("verdict.json") for k in c.app().objects()), "a verdict was stored")
@@ -110,7 +91,7 @@ def internal_error_verdict(c: Ctx) -> None:
 
 @case("S3", "connections dropped twice on the upload", "survive: retried")
 def dropped(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=PRE, action="drop", count=2)
     run = c.run("pre-taste")
     c.check(answered(proxy, "PUT", PRE, "drop") == 2, "the two drops were not met")
@@ -120,7 +101,7 @@ def dropped(c: Ctx) -> None:
 @case("S3", "the answer to the upload of pre.json lost",
       "survive: the retry finds the object it stored (PreconditionFailed), reads it back, identical")
 def answer_lost(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=PRE, action="lose")
     run = c.run("pre-taste")
     answers = [r["answer"] for r in proxy.answered("PUT", PRE)]
@@ -133,7 +114,7 @@ def answer_lost(c: Ctx) -> None:
 @case("S3", "the answer to the pointer write lost, then S3 down",
       "exit 3 saying the baseline is complete and the pointer may name it; replicas put back")
 def pointer_answer_lost(c: Ctx) -> None:
-    proxy = via_proxy(c)
+    proxy = c.s3_via_proxy()
     proxy.fault(method="PUT", path=r"/latest-pre\.json$", action="lose")
     proxy.fault(method="PUT", path=r"/latest-pre\.json$", action="down", seconds=15)
     run = c.run("pre-taste")
@@ -222,7 +203,7 @@ def skewed_request_code(c: Ctx, faketime: str, offset: str) -> str:
 def damaged_baseline(damage, *says):
     def run(c: Ctx) -> None:
         app = c.app()
-        key = baseline(c, restore=True)
+        key = c.baseline(restore=True)
         c.baseline_damaged_on_purpose = True
         client = harness.s3_client(c.stack)
         bucket = c.stack["TASTER_BUCKET"]
@@ -260,7 +241,7 @@ for _title, _damage, _says in BASELINES:
 @case("S3", "a baseline pointer that is not JSON", "exit 4 naming latest-pre.json; nothing scaled")
 def pointer_not_json(c: Ctx) -> None:
     app = c.app()
-    baseline(c, restore=True)
+    c.baseline(restore=True)
     c.baseline_damaged_on_purpose = True
     harness.s3_client(c.stack).put_object(Bucket=c.stack["TASTER_BUCKET"], Key=f"{app.prefix}/latest-pre.json", Body=b"{not json")
     mark = c.control.mark()
@@ -271,8 +252,8 @@ def pointer_not_json(c: Ctx) -> None:
 
 @case("S3", "a baseline of 1 GiB", "exit 4 without downloading it: a few MB read, bounded memory, quick")
 def huge_baseline(c: Ctx) -> None:
-    proxy = via_proxy(c)
-    baseline(c, restore=True)
+    proxy = c.s3_via_proxy()
+    c.baseline(restore=True)
     proxy.fault(method="GET", path=PRE, action="large", size=1 << 30, count=None)
     proxy.fault(method="HEAD", path=PRE, action="large", size=1 << 30, count=None)
     rss_file = c.work / "rss"

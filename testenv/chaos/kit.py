@@ -37,6 +37,8 @@ WORKLOADS = "statefulset/mongo=1,deployment/pxbbq-web=1"
 AT_REST = {"mongo": 0, "pxbbq-web": 0}
 SCALED = {"mongo": 1, "pxbbq-web": 1}
 ORDERS, REGISTRATIONS = 120, 30
+# The key of a run's pre.json, for proxy faults and request counts.
+PRE = r"/runs/[^/]+/pre\.json$"
 # What a run may take beyond its TASTER_DEADLINE: the restore's own budget (20 s, README) and
 # room for a busy machine. More than this is a hang.
 RESTORE_BUDGET = 20.0
@@ -310,6 +312,22 @@ class Ctx:
         proxy = FaultProxy(self.stack["AWS_ENDPOINT_URL"]).start()
         self.cleanup(proxy.stop)
         return proxy
+
+    def s3_via_proxy(self) -> FaultProxy:
+        """A fault proxy that the app's runs reach S3 through."""
+        proxy = self.proxy()
+        self.app().env["AWS_ENDPOINT_URL"] = proxy.url
+        return proxy
+
+    def baseline(self, restore: bool = False) -> str:
+        """A good pre-taste that sets the scene (the app up, a baseline stored; `restore` puts
+        the replicas back); returns the key of its pre.json."""
+        run = self.run("pre-taste")
+        if run.returncode != 0:
+            self.violate(f"the pre-taste that sets the scene failed: {run.stderr.strip().splitlines()[-1:]}")
+        if restore:
+            self.run("restore")
+        return (self.app().pointer() or {}).get("key", "")
 
     def mongo(self, **options) -> PrivateMongo:
         return PrivateMongo(self, **options)
