@@ -9,10 +9,8 @@ import socket
 import threading
 import time
 
-import pytest
 
 import harness
-from test_workflows import app  # noqa: F401  (the fixture: a staging app of its own, scanned for leaks)
 
 
 def hook_pod(app, job: str = "post-taste") -> str:
@@ -122,15 +120,18 @@ class Receiver:
         self.server.shutdown()
         self.server.server_close()
 
+    def __enter__(self) -> "Receiver":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
 
 def test_a_failure_notification(app):
-    receiver = Receiver()
-    try:
+    with Receiver() as receiver:
         assert app.run("pre-taste").returncode == 0
         app.orders.delete_one({"n": 2})
         post = app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url})
-    finally:
-        receiver.close()
     assert post.returncode == 1, post
     assert len(receiver.received) == 1
     body = receiver.received[0]["body"]
@@ -142,16 +143,13 @@ def test_a_failure_notification(app):
 
 
 def test_a_pass_is_not_notified_unless_asked_and_slack_format(app):
-    receiver = Receiver()
-    try:
+    with Receiver() as receiver:
         assert app.run("pre-taste").returncode == 0
         assert app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url}).returncode == 0
         assert receiver.received == [], "only failures by default"
         assert app.run("pre-taste").returncode == 0
         post = app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url, "TASTER_NOTIFY_ON": "always",
                                           "TASTER_NOTIFY_FORMAT": "slack"})
-    finally:
-        receiver.close()
     assert post.returncode == 0, post
     assert len(receiver.received) == 1
     assert receiver.received[0]["body"]["text"].startswith(":white_check_mark: taster: PASS")
@@ -173,13 +171,10 @@ def test_a_receiver_that_is_down_does_not_change_the_verdict(app):
 
 
 def test_a_failing_receiver_answer_is_reported(app):
-    receiver = Receiver(status=500)
-    try:
+    with Receiver(status=500) as receiver:
         assert app.run("pre-taste").returncode == 0
         app.orders.delete_one({"n": 2})
         post = app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url})
-    finally:
-        receiver.close()
     assert post.returncode == 1
     assert len(receiver.received) == 3, "retried briefly"
     assert "answered HTTP 500" in post.stderr or "could not send the notification" in post.stderr
