@@ -128,7 +128,7 @@ struct VerdictPageTests {
         let html = page.render()
         #expect(parseError(html) == nil)
         #expect(html.contains("<a href=\"pre.json\">pre.json</a> · <a href=\"post.json\">post.json</a> · <a href=\"verdict.json\">verdict.json</a>"))
-        #expect(html.contains("<code>s3://b/taster/pxbbq/pxbbq/runs/r2/pre.json</code>"), "the URIs stay, to copy")
+        #expect(html.contains("verdict.json</a> — in <code>s3://b/taster/pxbbq/pxbbq/runs/r2/</code>"), "where they are, to copy")
         #expect(html.contains("<li><a href=\"../r0/verdict.html\">"))
         #expect(html.contains("<li><a href=\"../r%201/verdict.json\">"), "a run whose page was not stored links to its verdict.json")
         #expect(html.contains("<a href=\"../r0/verdict.html\"><circle class=\"mark pass\""), "the history points link to their runs")

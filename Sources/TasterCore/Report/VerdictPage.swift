@@ -194,10 +194,15 @@ public struct VerdictPage: Sendable {
         return html
     }
 
-    /// The run's reports: linked when there is a link base, with the stored URIs as text to copy.
+    /// The run's reports: linked when there is a link base, with where they are stored as text to
+    /// copy (their folder, when they share one).
     private func reports() -> String {
         let e = HTML.escape
-        let shown = [preURI ?? verdict.preKey, postURI ?? verdict.postKey].compactMap { $0 }
+        var shown = [preURI ?? verdict.preKey, postURI ?? verdict.postKey].compactMap { $0 }
+        if shown.count == 2, let slash = shown[0].lastIndex(of: "/"),
+           case let folder = String(shown[0][...slash]), shown[1].hasPrefix(folder), !shown[1].dropFirst(folder.count).contains("/") {
+            shown = [folder]
+        }
         guard let links else {
             return "<p class=\"muted\" id=\"reports\">Reports: <code>\(e(preURI ?? verdict.preKey ?? "—"))</code> and <code>\(e(postURI ?? verdict.postKey ?? "—"))</code></p>\n"
         }
@@ -207,7 +212,7 @@ public struct VerdictPage: Sendable {
         }
         var html = "<p class=\"muted\" id=\"reports\">Reports: "
         html += anchors.isEmpty ? "" : anchors.joined(separator: " · ") + " — "
-        html += shown.map { "<code>\(e($0))</code>" }.joined(separator: " and ")
+        html += (shown.count == 1 ? "in " : "") + shown.map { "<code>\(e($0))</code>" }.joined(separator: " and ")
         return html + "</p>\n"
     }
 }
