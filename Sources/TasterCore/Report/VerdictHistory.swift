@@ -6,22 +6,43 @@ public struct VerdictHistory: Sendable, Equatable {
         public let runID: String
         public let createdAt: String
         public let result: Verdict.Result
-        /// Each check's post value (numbers only), by check name.
-        public let values: [String: Decimal]
+        /// Each check as that run saw it, by check name: its post value (of any kind, so that a
+        /// fingerprint has a history too) and its own result.
+        public let checks: [String: Mark]
+        /// The run's `verdict.json` and, when it was stored, its `verdict.html`: what the page
+        /// links to.
+        public var verdictKey: String?
+        public var pageKey: String?
 
-        public init(runID: String, createdAt: String, result: Verdict.Result, values: [String: Decimal]) {
+        public init(runID: String, createdAt: String, result: Verdict.Result, checks: [String: Mark],
+                    verdictKey: String? = nil, pageKey: String? = nil) {
             self.runID = runID
             self.createdAt = createdAt
             self.result = result
-            self.values = values
+            self.checks = checks
+            self.verdictKey = verdictKey
+            self.pageKey = pageKey
         }
 
-        public init(verdict: Verdict) {
-            var values: [String: Decimal] = [:]
-            for check in verdict.checks {
-                if let value = check.post?.decimal { values[check.name] = value }
+        public init(verdict: Verdict, verdictKey: String? = nil, pageKey: String? = nil) {
+            var checks: [String: Mark] = [:]
+            for check in verdict.checks where checks[check.name] == nil {
+                checks[check.name] = Mark(value: check.post, result: check.result)
             }
-            self.init(runID: verdict.runID, createdAt: verdict.createdAt, result: verdict.result, values: values)
+            self.init(runID: verdict.runID, createdAt: verdict.createdAt, result: verdict.result, checks: checks,
+                      verdictKey: verdictKey, pageKey: pageKey)
+        }
+    }
+
+    /// One check in one run.
+    public struct Mark: Sendable, Equatable {
+        /// The post value; nil when there was none (a missing collection, an empty `min`).
+        public let value: CheckValue?
+        public let result: CheckComparison.Result
+
+        public init(value: CheckValue?, result: CheckComparison.Result) {
+            self.value = value
+            self.result = result
         }
     }
 

@@ -3,7 +3,8 @@ import Logging
 
 /// Reads the earlier verdicts of the same app for the verdict page's history charts: lists
 /// `<prefix>/runs/`, reads at most `limit` of the newest `verdict.json`s (bounded in count and
-/// size), and names the ones it could not read instead of failing.
+/// size), and names the ones it could not read instead of failing. Each entry keeps its run's
+/// `verdict.json` key and, when the listing holds one, its `verdict.html` key, for links.
 struct VerdictHistoryLoader: Sendable {
     let store: any ReportStore
     let layout: ReportLayout
@@ -23,6 +24,7 @@ struct VerdictHistoryLoader: Sendable {
             .filter { $0.key.hasSuffix("/" + ReportLayout.File.verdict.rawValue) && layout.runID(of: $0.key) != runID }
             .sorted { ($0.lastModified ?? "", $0.key) > ($1.lastModified ?? "", $1.key) }
             .prefix(limit)
+        let listedKeys = Set(listed.map(\.key))
         var entries: [VerdictHistory.Entry] = []
         var skipped: [String] = []
         for object in candidates {
@@ -30,7 +32,9 @@ struct VerdictHistoryLoader: Sendable {
             do {
                 guard let data = try await store.get(object.key, maxBytes: Self.maxVerdictBytes) else { continue }
                 let verdict = try ReportCodec.decode(Verdict.self, from: data, supported: Verdict.currentSchemaVersion, source: object.key)
-                entries.append(VerdictHistory.Entry(verdict: verdict))
+                let pageKey = layout.key(.verdictHTML, run: run)
+                entries.append(VerdictHistory.Entry(verdict: verdict, verdictKey: object.key,
+                                                    pageKey: listedKeys.contains(pageKey) ? pageKey : nil))
             } catch {
                 skipped.append("\(run) (\(Self.short(error)))")
             }
