@@ -11,6 +11,9 @@ import TasterCore
 @main
 enum TasterMain {
     static func main() async {
+        // First: a closed or broken standard output never ends a run (SIGPIPE ignored, closed
+        // descriptors reopened on /dev/null before anything else can take their numbers).
+        StandardStream.prepareProcess()
         MongoRuntime.prepareProcess()
         // Before any other thread: from here on no SIGTERM or SIGINT is lost.
         Interruption.install()
