@@ -18,6 +18,11 @@ enum TasterMain {
         // Before any other thread: from here on no SIGTERM or SIGINT is lost.
         Interruption.install()
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // `taster help settings`: every variable, beside ArgumentParser's `taster help <command>`.
+        if arguments == ["help", "settings"] {
+            StandardStream.output.write(SettingVariable.helpText + "\n")
+            ProcessExit.now(TasterExitCode.pass.rawValue)
+        }
         let command: ParsableCommand
         do {
             command = try Taster.parseAsRoot(arguments)
