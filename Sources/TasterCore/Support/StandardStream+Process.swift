@@ -8,7 +8,10 @@ extension StandardStream {
     ///
     /// - SIGPIPE is ignored: a write to a pipe nobody reads any more fails with EPIPE (handled by
     ///   `write`) instead of killing a hook between scaling up and restoring. Child processes get
-    ///   the default action back (`ChildProcess`).
+    ///   the default action back (`ChildProcess`). The same holds for sockets: libcurl runs with
+    ///   `CURLOPT_NOSIGNAL` and leaves SIGPIPE to the application, and a TLS write to a connection
+    ///   the server closed can raise it.
+    ///   - SeeAlso: https://curl.se/libcurl/c/CURLOPT_NOSIGNAL.html
     /// - A standard descriptor that is closed (`taster pre-taste >&- 2>&-`) is reopened on
     ///   /dev/null. Otherwise the next descriptor taster opens — the signal pipe, a socket to
     ///   MongoDB, a report file — would take its number, and log lines or tables would be written
