@@ -17,7 +17,7 @@ SWIFT_TEST_FLAGS ?=
 .PHONY: bench help apt venv venv-lint build release test test-swift test-stack test-chaos test-shipping chaos image-check image-clean demo stack-up stack-down clean
 
 help:
-	@echo "make demo    set up, build, start the local stack, run taster end to end, stop the stack"
+	@echo "make demo    set up, build, run taster end to end on a local stack of its own (one from make stack-up is left running)"
 	@echo "make test    set up, build, and run every test against the local stack"
 	@echo "make stack-up / stack-down   start or stop the local stack (testenv/.run/stack.env)"
 	@echo "make chaos   the reliability campaign: faults, bad inputs and secrets through the binary (part of make test)"

@@ -8,21 +8,25 @@ extension Taster {
             commandName: "await-job",
             abstract: "Wait for a Kubernetes Job, stream its logs, and fail when it fails (a CI step).",
             discussion: """
-            Watches the Job until it is Complete or Failed, streaming its pods' container logs as they run (prefixed with pod/container). Exits 0 when the Job succeeded, 1 when it failed, 3 on API errors or timeout.
+            Watches the Job until it is Complete or Failed, streaming its pods' container logs as they run (prefixed with pod/container) on standard output.
 
             By default a succeeded Job is deleted (so the next `kubectl apply` creates it again) and a failed one is kept for debugging.
 
-            \(TasterExitCode.helpText)
+            \(TasterExitCode.helpText([.pass, .integrityFailure, .usage, .dependency, .interrupted, .terminated], meanings: [
+                .pass: "the Job succeeded",
+                .integrityFailure: "the Job failed (it is kept for debugging)",
+                .dependency: "Kubernetes API error, --timeout reached, or the succeeded Job could not be deleted",
+            ]))
             """
         )
 
         @Argument(help: "Name of the Job.")
         var name: String
 
-        @Option(help: "Namespace of the Job (default TASTER_NAMESPACE, else the context's).")
+        @Option(help: settingHelp("Namespace of the Job", "TASTER_NAMESPACE"))
         var namespace: String?
 
-        @Option(help: "kubeconfig context to use instead of current-context (TASTER_KUBE_CONTEXT).")
+        @Option(help: settingHelp("kubeconfig context to use instead of current-context", "TASTER_KUBE_CONTEXT"))
         var context: String?
 
         @Option(help: ArgumentHelp("Give up after this long (exit 3).", valueName: "duration"))
@@ -34,7 +38,7 @@ extension Taster {
         @Flag(name: .customLong("delete-on-success"), help: "Delete the Job when it succeeded (the default).")
         var deleteOnSuccess = false
 
-        @Option(name: .customLong("log-format"), help: ArgumentHelp("Log lines as text or json (TASTER_LOG_FORMAT).", valueName: "format"))
+        @Option(name: .customLong("log-format"), help: settingHelp("Log lines as text or json", "TASTER_LOG_FORMAT", valueName: "format"))
         var logFormat: String?
 
         func validate() throws {

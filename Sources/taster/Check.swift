@@ -10,9 +10,12 @@ extension Taster {
             discussion: """
             For each dependency prints OK or what is wrong and what to do: Kubernetes (may get and patch each workload's scale), MongoDB (authenticates, may read each collection), S3 (bucket reachable; put, get and delete of a probe object). Exits 3 if anything is wrong.
 
-            --show-settings prints every effective setting and where it came from, with passwords, secret keys, tokens and URI user info masked, and exits.
+            --show-settings prints every effective setting and where it came from, with passwords, secret keys, tokens and URI user info masked, and exits. `taster help settings` says what each variable means.
 
-            \(TasterExitCode.helpText)
+            \(TasterExitCode.helpText([.pass, .usage, .dependency, .interrupted, .terminated], meanings: [
+                .pass: "every dependency is reachable and allows what taster does",
+                .dependency: "something is wrong: the table says what and what to do",
+            ]))
             """
         )
 

@@ -8,9 +8,14 @@ extension Taster {
             commandName: "compare",
             abstract: "Compare two reports (files or s3://bucket/key URIs) with the configured rules.",
             discussion: """
-            Prints the table CHECK PRE POST DELTA RULE RESULT and exits 0 when every check passes its rule, 1 when data changed beyond a rule. Rules come from the checks file (TASTER_CHECKS); a check without a rule must be equal.
+            Prints the table CHECK PRE POST DELTA RULE RESULT. Rules come from the checks file (TASTER_CHECKS); a check without a rule must be equal. Reads the reports only: no MongoDB, no Kubernetes, nothing uploaded.
 
-            \(TasterExitCode.helpText)
+            \(TasterExitCode.helpText([.pass, .integrityFailure, .usage, .dependency, .noBaseline, .interrupted, .terminated], meanings: [
+                .pass: "every check passes its rule (with --report-only: also when data changed)",
+                .usage: "usage error, or a report file that does not exist or cannot be read",
+                .dependency: "S3 unreachable, denied or timed out",
+                .noBaseline: "a report is not JSON, truncated or of an unknown schema, or the first is not a baseline",
+            ]))
             """
         )
 
@@ -20,8 +25,8 @@ extension Taster {
         @Argument(help: "The report to compare with it: a file or s3://bucket/key.")
         var post: String
 
-        @OptionGroup(title: "MongoDB") var mongo: MongoOptions
-        @OptionGroup(title: "Report store (S3)") var s3: S3Options
+        @OptionGroup(title: "Rules") var checks: ChecksOptions
+        @OptionGroup(title: "S3 (for s3:// reports)") var s3: S3ConnectionOptions
         @OptionGroup(title: "Run") var run: RunOptions
 
         @Flag(name: .customLong("report-only"), help: "Report every difference but exit 0 (for tuning rules).")
@@ -35,7 +40,7 @@ extension Taster {
 
         func run() async throws {
             let settings = try loadSettings { environment in
-                mongo.apply(to: &environment)
+                checks.apply(to: &environment)
                 s3.apply(to: &environment)
                 run.apply(to: &environment)
             }

@@ -11,7 +11,7 @@ extension Taster {
             Steps:
               1. find the baseline: --run-id, else <prefix>/latest-pre.json; exit 4
                  when it is missing, unreadable, of an unknown schemaVersion,
-                 already used, or older than --max-baseline-age
+                 already used, or older than TASTER_MAX_BASELINE_AGE
               2. wait until the workloads are ready (the sync may have rolled pods),
                  then for MongoDB
               3. snapshot, upload post.json, compare, upload verdict.json
@@ -19,7 +19,10 @@ extension Taster {
                  failed (unless --keep-running)
               5. print the table; exit 0 on pass, 1 when data changed beyond a rule
 
-            \(TasterExitCode.helpText)
+            \(TasterExitCode.helpText([.pass, .integrityFailure, .usage, .dependency, .noBaseline, .interrupted, .terminated], meanings: [
+                .pass: "pass (with --report-only: also when data changed)",
+                .dependency: "a dependency failed (Kubernetes, MongoDB or S3), or the restore did",
+            ]))
             """
         )
 
@@ -31,8 +34,8 @@ extension Taster {
         @Option(name: .customLong("run-id"), help: "Compare with this run's baseline instead of latest-pre.json (TASTER_RUN_ID).")
         var runID: String?
 
-        @Option(name: .customLong("max-baseline-age"), help: ArgumentHelp("Refuse a baseline older than this (default 24h).", valueName: "duration"))
-        var maxBaselineAge: String = "24h"
+        @Option(name: .customLong("max-baseline-age"), help: settingHelp("Refuse a baseline older than this", "TASTER_MAX_BASELINE_AGE", valueName: "duration"))
+        var maxBaselineAge: String?
 
         @Flag(name: .customLong("keep-running"), help: "Do not restore the replicas afterwards (for debugging).")
         var keepRunning = false
@@ -43,18 +46,13 @@ extension Taster {
         @Option(help: "Print the comparison as a table or json.")
         var output: OutputFormat = .table
 
-        func validate() throws {
-            guard let age = DurationParser.parse(maxBaselineAge), age > .zero else {
-                throw ValidationError("--max-baseline-age \"\(maxBaselineAge)\" is not a duration (for example --max-baseline-age 24h)")
-            }
-        }
-
         func run() async throws {
             let settings = try loadSettings(hook: "post-taste") { environment in
                 mongo.apply(to: &environment)
                 s3.apply(to: &environment)
                 kubernetes.apply(to: &environment)
                 run.apply(to: &environment)
+                environment.override("TASTER_MAX_BASELINE_AGE", with: maxBaselineAge, flag: "--max-baseline-age")
             }
             let logger = Logger(label: "taster")
             let taste: TasteRun
@@ -68,7 +66,7 @@ extension Taster {
             let announcer = ResultAnnouncer(settings: settings, kubernetes: taste.kubernetes, logger: logger)
             do {
                 let identity = await taste.identity(explicit: runID, fallback: .baselinePointer)
-                let options = PostTasteWorkflow.Options(runID: identity.id, maxBaselineAge: DurationParser.parse(maxBaselineAge)!,
+                let options = PostTasteWorkflow.Options(runID: identity.id, maxBaselineAge: settings.maxBaselineAge,
                                                         keepRunning: keepRunning, reportOnly: reportOnly)
                 outcome = try await PostTasteWorkflow(context: taste.context, options: options, workloads: taste.workloads,
                                                       database: taste.database!, store: taste.store).run()

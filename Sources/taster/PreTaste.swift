@@ -18,7 +18,11 @@ extension Taster {
                  then the pointer <prefix>/latest-pre.json
             Any failure exits non-zero and leaves no latest-pre.json pointing at a partial run.
 
-            \(TasterExitCode.helpText)
+            \(TasterExitCode.helpText([.pass, .usage, .dependency, .interrupted, .terminated], meanings: [
+                .pass: "the baseline is stored; the workloads are left up for the sync",
+                .usage: "usage or configuration error, or a run id used before (nothing was touched)",
+                .dependency: "a dependency failed (Kubernetes, MongoDB or S3); the replicas were put back",
+            ]))
             """
         )
 
@@ -27,7 +31,7 @@ extension Taster {
         @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
         @OptionGroup(title: "Run") var run: RunOptions
 
-        @Option(name: .customLong("run-id"), help: "Identifier of this run in report keys (TASTER_RUN_ID; default from the Argo CD sync, else the time).")
+        @Option(name: .customLong("run-id"), help: settingHelp("Identifier of this run in report keys", "TASTER_RUN_ID"))
         var runID: String?
 
         @Option(help: "Print the summary as a table or json.")

@@ -10,12 +10,16 @@ extension Taster {
             discussion: """
             Reads <prefix>/latest-pre.json (or the pre.json of --run-id) and scales every workload it recorded back to its replicas from before pre-taste. Safe to run more than once.
 
-            \(TasterExitCode.helpText)
+            \(TasterExitCode.helpText([.pass, .usage, .dependency, .noBaseline, .interrupted, .terminated], meanings: [
+                .pass: "the workloads are back at the replicas recorded in the baseline",
+                .dependency: "a dependency failed (Kubernetes or S3), or a workload could not be scaled back",
+                .noBaseline: "no usable baseline to restore from",
+            ]))
             """
         )
 
         @OptionGroup(title: "Report store (S3)") var s3: S3Options
-        @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesOptions
+        @OptionGroup(title: "Kubernetes") var kubernetes: KubernetesAccessOptions
         @OptionGroup(title: "Run") var run: RunOptions
 
         @Option(name: .customLong("run-id"), help: "Restore from this run's baseline instead of latest-pre.json (TASTER_RUN_ID).")

@@ -11,7 +11,10 @@ extension Taster {
             discussion: """
             Counts every collection in TASTER_COLLECTIONS exactly and runs the checks in TASTER_CHECKS, read-only (the built-in `read` role is enough). Waits up to TASTER_MONGO_WAIT for MongoDB to accept connections. For a manual debug run in a pod.
 
-            \(TasterExitCode.helpText)
+            \(TasterExitCode.helpText([.pass, .usage, .dependency, .interrupted, .terminated], meanings: [
+                .pass: "the snapshot is printed",
+                .dependency: "MongoDB unreachable, denied or timed out",
+            ]))
             """
         )
 

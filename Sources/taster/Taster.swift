@@ -21,8 +21,9 @@ struct Taster: AsyncParsableCommand {
           await-job    wait for a Kubernetes Job, stream its logs, fail when it fails
 
         Settings come from environment variables (a Job's Secret and
-        ConfigMap); flags override them. `taster check --show-settings`
-        prints them; README.md lists every variable.
+        ConfigMap); flags override them. `taster help settings` lists every
+        variable: meaning, default, flag, the commands that use it.
+        `taster check --show-settings` prints the effective values.
 
         \(TasterExitCode.helpText)
         """,

@@ -11,10 +11,18 @@ import TasterCore
 @main
 enum TasterMain {
     static func main() async {
+        // First: a closed or broken standard output never ends a run (SIGPIPE ignored, closed
+        // descriptors reopened on /dev/null before anything else can take their numbers).
+        StandardStream.prepareProcess()
         MongoRuntime.prepareProcess()
         // Before any other thread: from here on no SIGTERM or SIGINT is lost.
         Interruption.install()
         let arguments = Array(CommandLine.arguments.dropFirst())
+        // `taster help settings`: every variable, beside ArgumentParser's `taster help <command>`.
+        if arguments == ["help", "settings"] {
+            StandardStream.output.write(SettingVariable.helpText + "\n")
+            ProcessExit.now(TasterExitCode.pass.rawValue)
+        }
         let command: ParsableCommand
         do {
             command = try Taster.parseAsRoot(arguments)

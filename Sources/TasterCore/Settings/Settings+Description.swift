@@ -64,6 +64,7 @@ extension Settings {
             add("notify.on", notification.on.rawValue, "TASTER_NOTIFY_ON")
         }
         add("deadline", DurationParser.format(deadline), "TASTER_DEADLINE")
+        add("max-baseline-age", DurationParser.format(maxBaselineAge), "TASTER_MAX_BASELINE_AGE")
         add("log-format", logFormat.rawValue, "TASTER_LOG_FORMAT")
         for (ignored, winner) in shadowed {
             rows.append(Row(setting: "ignored", value: "\(ignored) (\(winner) wins)", source: ignored))

@@ -21,12 +21,15 @@ public struct Settings: Sendable {
     public var notification: NotificationSettings?
     /// `TASTER_DEADLINE`: the whole run's budget.
     public var deadline: Duration
+    /// `TASTER_MAX_BASELINE_AGE`: post-taste refuses an older baseline.
+    public var maxBaselineAge: Duration = Settings.defaultMaxBaselineAge
     /// Variables that were set but lost to a standard spelling, e.g. `S3_URL` beside `AWS_ENDPOINT_URL`.
     public var shadowed: [(ignored: String, winner: String)]
     /// Where each setting came from (variable or flag), keyed by the variable's standard name.
     public var sources: [String: String]
 
     public static let defaultDeadline: Duration = .seconds(900)
+    public static let defaultMaxBaselineAge: Duration = .seconds(86_400)
 
     /// Reads and validates every setting; throws one `ConfigurationError` listing all problems.
     public static func load(from environment: Environment) throws(ConfigurationError) -> Settings {
@@ -71,6 +74,7 @@ public struct Settings: Sendable {
             }
         }
         let deadline = reader.duration("TASTER_DEADLINE", default: defaultDeadline, example: "15m")
+        let maxBaselineAge = reader.duration("TASTER_MAX_BASELINE_AGE", default: defaultMaxBaselineAge, example: "24h")
         let notification = NotificationSettings.read(&reader)
 
         if !reader.problems.isEmpty { throw ConfigurationError(reader.problems) }
@@ -88,7 +92,8 @@ public struct Settings: Sendable {
         }
         return Settings(mongo: mongo, s3: s3, kubernetes: kubernetes, app: app, runID: runID,
                         logFormat: logFormat, argoApplication: argoApplication, argoNamespace: argoNamespace,
-                        notification: notification, deadline: deadline, shadowed: shadowed, sources: sources)
+                        notification: notification, deadline: deadline, maxBaselineAge: maxBaselineAge, shadowed: shadowed,
+                        sources: sources)
     }
 
     /// MongoDB settings, or exit 2 naming the variable to set.
@@ -117,19 +122,8 @@ public struct Settings: Sendable {
         return s3
     }
 
-    /// Every variable taster reads, for `--show-settings` and README.
-    public static let variableNames = [
-        "MONGODB_URI", "MONGO_NODE", "MONGO_PORT", "MONGO_USER", "MONGO_PASS",
-        "TASTER_DATABASE", "TASTER_COLLECTIONS", "TASTER_CHECKS", "TASTER_MONGO_WAIT",
-        "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "S3_URL", "TASTER_S3_INSECURE",
-        "AWS_ACCESS_KEY_ID", "S3_ACCESSKEY", "AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY", "AWS_SESSION_TOKEN",
-        "AWS_REGION", "AWS_DEFAULT_REGION", "TASTER_BUCKET", "S3_RESULTS_BUCKET", "S3_BUCKET",
-        "TASTER_PREFIX", "AWS_CA_BUNDLE", "TASTER_S3_ADDRESSING",
-        "KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT", "KUBECONFIG", "TASTER_KUBE_CONTEXT",
-        "TASTER_NAMESPACE", "TASTER_WORKLOADS", "TASTER_READY_TIMEOUT", "TASTER_DEADLINE",
-        "TASTER_APP", "TASTER_RUN_ID", "TASTER_LOG_FORMAT", "TASTER_ARGOCD_APP", "TASTER_ARGOCD_NAMESPACE",
-        "TASTER_NOTIFY_URL", "TASTER_NOTIFY_FORMAT", "TASTER_NOTIFY_ON",
-    ]
+    /// Every variable taster reads (`SettingVariable.all`), for `--show-settings`.
+    public static let variableNames = SettingVariable.all.flatMap(\.names)
 
     static func isSafeIdentifier(_ text: String) -> Bool {
         (1...128).contains(text.count)

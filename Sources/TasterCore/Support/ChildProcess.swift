@@ -43,8 +43,9 @@ public enum ChildProcess {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        // The child starts with no signal blocked and SIGTERM/SIGINT at their default action:
-        // the threads taster runs work on block every signal, and a child would inherit that.
+        // The child starts with no signal blocked and SIGTERM/SIGINT/SIGPIPE at their default
+        // action: the threads taster runs work on block every signal, taster ignores SIGPIPE
+        // (StandardStream.prepareProcess), and a child would inherit both.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -55,6 +56,7 @@ public enum ChildProcess {
         sigemptyset(&defaults)
         sigaddset(&defaults, SIGTERM)
         sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGPIPE)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0

@@ -31,11 +31,19 @@ public enum TasterExitCode: Int32, Sendable, CaseIterable {
         }
     }
 
-    /// The text block `--help` shows.
+    /// The text block `taster --help` shows: every code.
     public static var helpText: String {
-        "Exit codes:\n" + allCases.map {
+        helpText(allCases, meanings: [.integrityFailure: "data changed beyond a rule (await-job: the Job failed)"])
+    }
+
+    /// The text block a command's `--help` shows: only the codes that command exits with, each
+    /// with the command's own meaning where `meanings` gives one (await-job's 1 is "the Job
+    /// failed", not "data changed").
+    public static func helpText(_ codes: [TasterExitCode], meanings: [TasterExitCode: String] = [:]) -> String {
+        "Exit codes:\n" + codes.map {
             let code = String($0.rawValue)
-            return "  " + code + String(repeating: " ", count: 5 - code.count) + $0.meaning
+            let lines = TextFormatting.wrap(meanings[$0] ?? $0.meaning, width: 79 - 7)
+            return "  " + code + String(repeating: " ", count: 5 - code.count) + lines.joined(separator: "\n       ")
         }.joined(separator: "\n")
     }
 }
