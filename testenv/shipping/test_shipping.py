@@ -36,7 +36,7 @@ def is_kustomization(folder: Path) -> bool:
 
 # Kustomizations applied by hand next to an overlay (credentials/, argocd/).
 EXTRAS = sorted(p.parent for p in (ROOT / "kustomize" / "overlays").glob("*/*/kustomization.yaml") if is_kustomization(p.parent))
-ALL = [ROOT / "hooks", ROOT / "kustomize" / "base", ROOT / "kustomize" / "ci", *OVERLAYS, *EXTRAS]
+ALL = [ROOT / "hooks", ROOT / "kustomize" / "base", ROOT / "kustomize" / "ci", ROOT / "kustomize" / "argocd", *OVERLAYS, *EXTRAS]
 HOOK_JOBS = {"PreSync": "pre-taste", "PostSync": "post-taste", "SyncFail": "restore"}
 
 
@@ -259,10 +259,19 @@ def test_no_credentials_in_the_settings(rendered, overlay):
 
 # -- Adopting taster for an app: names given once, Argo CD's files ------------------------------
 
+SCHEMAS = yaml.safe_load((Path(__file__).parent / "argocd-schemas.yaml").read_text())
 # Names that may only be written in an app's app/ folder: everything else derives them.
 APP_FILES = {"app/kustomization.yaml", "app/settings.env"}
 # Examples a person copies and edits, not read by any build step that could derive them.
 EXAMPLES = {"credentials/.env.example", "app/checks.yaml"}
+
+
+def argocd_errors(document: dict) -> list[str]:
+    """What the API server would refuse in an Application or ApplicationSet (argocd-schemas.yaml)."""
+    import jsonschema
+    schema = {**SCHEMAS, "$ref": f"#/$defs/{document.get('kind')}"}
+    validator = jsonschema.Draft202012Validator(schema)
+    return [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in validator.iter_errors(document)]
 
 
 def app_identity(overlay: Path) -> dict:
@@ -273,6 +282,53 @@ def app_identity(overlay: Path) -> dict:
     return {"namespace": component["namespace"], "prefix": component.get("namePrefix", ""),
             "application": settings["TASTER_ARGOCD_APP"], "argocd": settings["TASTER_ARGOCD_NAMESPACE"],
             "workloads": workload_names(settings)}
+
+
+def test_argocd_schemas_refuse_what_the_api_server_refuses():
+    """The trimmed schemas are strict enough to catch a misplaced field and a missing one."""
+    good = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", "metadata": {"name": "a"},
+            "spec": {"project": "p", "destination": {"namespace": "n"},
+                     "sources": [{"repoURL": "https://example.com/r.git", "path": "x"}]}}
+    assert argocd_errors(good) == []
+    misplaced = {**good, "spec": {**good["spec"], "syncOptions": ["RespectIgnoreDifferences=true"]}}
+    assert any("syncOptions" in e for e in argocd_errors(misplaced))
+    no_kind = {**good, "spec": {**good["spec"], "ignoreDifferences": [{"name": "mongo"}]}}
+    assert any("kind" in e for e in argocd_errors(no_kind))
+
+
+@pytest.mark.parametrize("folder", [ROOT / "kustomize" / "argocd", *(o / "argocd" for o in OVERLAYS)], ids=name)
+def test_argocd_objects_are_valid(rendered, folder):
+    found = [d for d in documents(rendered[name(folder)]) if d["apiVersion"].startswith("argoproj.io/")]
+    assert found, f"{name(folder)} renders no Argo CD object"
+    for document in found:
+        assert argocd_errors(document) == [], f"{name(folder)}: {document['kind']} {document['metadata']['name']}"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS, ids=name)
+def test_application_is_derived_from_the_app(rendered, overlay):
+    """argocd/ renders the app's Application and the Role that reads it, every name from app/."""
+    app = app_identity(overlay)
+    objects = {(d["kind"], d["metadata"]["name"]): d for d in documents(rendered[name(overlay / "argocd")])}
+    assert set(objects) == {("Application", app["application"]), ("Role", f"taster-read-{app['application']}"),
+                            ("RoleBinding", f"taster-read-{app['application']}")}, sorted(objects)
+    application = objects[("Application", app["application"])]
+    assert {d["metadata"]["namespace"] for d in objects.values()} == {app["argocd"]}
+    spec = application["spec"]
+    assert spec["destination"]["namespace"] == app["namespace"]
+    assert "RespectIgnoreDifferences=true" in spec["syncPolicy"]["syncOptions"]
+    ignored = {(i["group"], i["kind"], i["name"]) for i in spec["ignoreDifferences"] if i["jsonPointers"] == ["/spec/replicas"]}
+    for workload in app["workloads"]:
+        assert {("apps", "StatefulSet", workload), ("apps", "Deployment", workload)} <= ignored, workload
+    assert len(spec["ignoreDifferences"]) == 2 * len(app["workloads"])
+    # The second source is this very overlay.
+    assert spec["sources"][-1]["path"] == name(overlay)
+    role = objects[("Role", f"taster-read-{app['application']}")]
+    assert role["rules"][0]["resourceNames"] == [app["application"]]
+    binding = objects[("RoleBinding", f"taster-read-{app['application']}")]
+    assert binding["roleRef"]["name"] == role["metadata"]["name"]
+    [service_account] = [n for k, n in overlay_objects(rendered, overlay) if k == "ServiceAccount"]
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": service_account, "namespace": app["namespace"]}]
+    assert service_account == app["prefix"] + "taster"
 
 
 def namespace_fields(node, namespace: str) -> int:
@@ -308,3 +364,27 @@ def test_app_names_are_given_once(overlay):
         if n:
             written[f] = n
     assert written == {"app/kustomization.yaml": 1}, f"{name(overlay)}: namespace {app['namespace']!r} is written in {written}"
+
+
+def test_applicationset_makes_one_application_per_app(rendered):
+    """The ApplicationSet's git directory generator, played here over this repository: each
+    kustomize/overlays/<app>/argocd becomes a valid Application that syncs a folder that renders."""
+    [appset] = documents(rendered["kustomize/argocd"])
+    spec = appset["spec"]
+    assert spec["goTemplate"] is True
+    [generator] = spec["generators"]
+    [directory] = generator["git"]["directories"]
+    matches = sorted(p for p in ROOT.glob(directory["path"]) if p.is_dir())
+    assert matches == sorted(o / "argocd" for o in OVERLAYS)
+    template = yaml.safe_dump(spec["template"])
+    made = set()
+    for folder in matches:
+        path = name(folder)
+        text = (template.replace("{{.path.path}}", path)
+                .replace("{{index .path.segments 2}}", path.split("/")[2]))
+        assert "{{" not in text, f"a template parameter the test does not play: {text}"
+        application = {"apiVersion": "argoproj.io/v1alpha1", "kind": "Application", **yaml.safe_load(text)}
+        assert argocd_errors(application) == [], path
+        assert application["spec"]["source"]["path"] in rendered
+        made.add(application["metadata"]["name"])
+    assert len(made) == len(matches), f"Application names collide: {sorted(made)}"
