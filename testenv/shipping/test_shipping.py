@@ -366,6 +366,32 @@ def test_app_names_are_given_once(overlay):
     assert written == {"app/kustomization.yaml": 1}, f"{name(overlay)}: namespace {app['namespace']!r} is written in {written}"
 
 
+def test_apps_sharing_a_namespace_do_not_collide(rendered):
+    """Two apps' tasters in one namespace (shop-orders and shop-catalog, with name prefixes): no
+    object of one is an object of the other, and each app's Jobs use only their own."""
+    owners: dict[tuple[str, str, str], str] = {}
+    namespaces: dict[str, list[str]] = {}
+    for overlay in OVERLAYS:
+        objects = overlay_objects(rendered, overlay)
+        for document in objects.values():
+            key = (document["kind"], document["metadata"]["namespace"], document["metadata"]["name"])
+            assert key not in owners, f"{key} is made by {owners.get(key)} and {name(overlay)}"
+            owners[key] = name(overlay)
+        namespaces.setdefault(next(iter(objects.values()))["metadata"]["namespace"], []).append(name(overlay))
+        for job in jobs(objects):
+            named = references(job)
+            assert ("ServiceAccount", named["ServiceAccount"]) in objects
+            assert ("ConfigMap", named["settings"]) in objects and ("ConfigMap", named["checks"]) in objects
+    assert any(len(apps) > 1 for apps in namespaces.values()), f"no namespace holds two apps: {namespaces}"
+    # In Argo CD's namespace too: each app's Application and Role are its own.
+    argocd: dict[tuple[str, str, str], str] = {}
+    for overlay in OVERLAYS:
+        for document in documents(rendered[name(overlay / "argocd")]):
+            key = (document["kind"], document["metadata"]["namespace"], document["metadata"]["name"])
+            assert key not in argocd, f"{key} is made by {argocd.get(key)} and {name(overlay)}/argocd"
+            argocd[key] = name(overlay)
+
+
 def test_applicationset_makes_one_application_per_app(rendered):
     """The ApplicationSet's git directory generator, played here over this repository: each
     kustomize/overlays/<app>/argocd becomes a valid Application that syncs a folder that renders."""
