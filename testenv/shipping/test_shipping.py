@@ -414,3 +414,12 @@ def test_applicationset_makes_one_application_per_app(rendered):
         assert application["spec"]["source"]["path"] in rendered
         made.add(application["metadata"]["name"])
     assert len(made) == len(matches), f"Application names collide: {sorted(made)}"
+
+
+def test_readme_shows_the_application_argocd_renders(rendered):
+    """README "Deploying" shows pxbbq's Application as argocd/ renders it, not as it once was."""
+    readme = (ROOT / "README.md").read_text()
+    after = readme.split("For pxbbq it renders:", 1)[1]
+    shown = yaml.safe_load(after.split("```yaml\n", 1)[1].split("```", 1)[0])
+    [application] = [d for d in documents(rendered["kustomize/overlays/pxbbq-stage/argocd"]) if d["kind"] == "Application"]
+    assert shown == application
