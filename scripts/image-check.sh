@@ -175,7 +175,7 @@ run_chroot() {
   local user=$1 root=$state/chroot
   mkdir -p "$root/etc/taster/checks"
   cp "$KUBECONFIG" "$root/etc/taster/kubeconfig"
-  cp kustomize/base/checks.yaml "$root/etc/taster/checks/checks.yaml"
+  cp kustomize/overlays/pxbbq-stage/app/checks.yaml "$root/etc/taster/checks/checks.yaml"
   chown -R "$user" "$root/etc/taster"
   # As in a container: /proc (Swift reads the arguments from /proc/self/cmdline) and /dev.
   mount -t proc proc "$root/proc"
@@ -201,7 +201,7 @@ run_image() {
   # The stack's kubeconfig and checks file, readable by the hooks' user only, mounted read-only
   # where the hooks mount theirs.
   cp "$KUBECONFIG" "$files/kubeconfig"
-  cp kustomize/base/checks.yaml "$files/checks.yaml"
+  cp kustomize/overlays/pxbbq-stage/app/checks.yaml "$files/checks.yaml"
   {
     echo "MONGODB_URI=$MONGODB_URI"
     echo "TASTER_DATABASE=$TASTER_DATABASE"

@@ -8,13 +8,10 @@ import Testing
 @Suite struct RBACDriftTests {
     static let root = Fixture.repository
 
-    /// `kustomize/overlays/*/role.yaml`: each overlay's Role, restricted to its app's workloads.
-    static let overlayRoles: [String] = {
-        let overlays = root.appendingPathComponent("kustomize/overlays")
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: overlays.path)) ?? []
-        return names.sorted().map { "kustomize/overlays/\($0)/role.yaml" }
-            .filter { FileManager.default.fileExists(atPath: root.appendingPathComponent($0).path) }
-    }()
+    /// The Role an app's overlay applies: the base's rules with the workload rules restricted by
+    /// name (`kustomize/components/workload-1/role.yaml`, which every app's `app/` component lists;
+    /// workload-2 .. workload-N only add names to it).
+    static let overlayRoles = ["kustomize/components/workload-1/role.yaml"]
 
     /// One rule of a Role, as written.
     struct Rule {
@@ -89,8 +86,10 @@ import Testing
         }
     }
 
-    @Test func everyOverlayHasItsRole() {
-        #expect(!Self.overlayRoles.isEmpty, "no kustomize/overlays/*/role.yaml")
+    @Test func everyOverlayRoleExists() {
+        for path in Self.overlayRoles {
+            #expect(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(path).path), "\(path) is missing")
+        }
     }
 
     /// The Role a CI pipeline's identity needs for `taster await-job`.
@@ -102,15 +101,11 @@ import Testing
         #expect(named.isEmpty, "\(path): resourceNames on \(named); Job and pod names are not known in advance")
     }
 
-    /// The optional Role in Argo CD's namespace; it may name the one Application it reads.
+    /// The Role in Argo CD's namespace that an app's `argocd/` makes; it names the one Application.
     @Test func argoCDRoleGrantsExactlyReadingTheApplication() throws {
-        let overlays = Self.root.appendingPathComponent("kustomize/overlays")
-        let names = try FileManager.default.contentsOfDirectory(atPath: overlays.path).sorted()
-        let paths = names.map { "kustomize/overlays/\($0)/argocd/role.yaml" }
-            .filter { FileManager.default.fileExists(atPath: Self.root.appendingPathComponent($0).path) }
-        #expect(!paths.isEmpty, "no kustomize/overlays/*/argocd/role.yaml")
-        for path in paths {
-            Self.expectSameGrants(try Self.rules(of: path), KubernetesPermissions.argoApplication, in: path)
-        }
+        let path = "kustomize/components/argocd-application/role.yaml"
+        Self.expectSameGrants(try Self.rules(of: path), KubernetesPermissions.argoApplication, in: path)
+        let unnamed = try Self.rules(of: path).filter(\.resourceNames.isEmpty).flatMap(\.resources)
+        #expect(unnamed.isEmpty, "\(path): \(unnamed) must name the one Application")
     }
 }

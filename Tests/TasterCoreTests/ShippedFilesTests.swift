@@ -2,20 +2,38 @@ import Foundation
 import Testing
 @testable import TasterCore
 
-/// What we ship must be what taster accepts: the checks file in the base ConfigMap and the
-/// overlay's settings pass the same validation a hook runs before touching anything.
+/// What we ship must be what taster accepts: the checks files in the ConfigMaps and the settings
+/// pass the same validation a hook runs before touching anything.
 @Suite("Shipped files")
 struct ShippedFilesTests {
     static let repository = Fixture.repository
 
-    @Test("kustomize/base/checks.yaml is a valid checks file")
-    func checksFile() throws {
+    /// Each app's folder under `kustomize/overlays` (its settings and checks are in `app/`).
+    static let apps: [String] = {
+        let overlays = repository.appendingPathComponent("kustomize/overlays")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: overlays.path)) ?? []
+        return names.sorted().map { "kustomize/overlays/\($0)/app" }
+            .filter { FileManager.default.fileExists(atPath: repository.appendingPathComponent($0).path) }
+    }()
+
+    @Test("the base's example checks file is valid")
+    func exampleChecksFile() throws {
         let path = Self.repository.appendingPathComponent("kustomize/base/checks.yaml").path
-        let checks = try ChecksFile.load(path: path, defaultDatabase: "pxbbq")
-        #expect(!checks.isEmpty)
+        _ = try ChecksFile.load(path: path, defaultDatabase: "example")
     }
 
-    @Test("every settings.env in kustomize/ passes settings validation", arguments: ["kustomize/base/settings.env", "kustomize/overlays/pxbbq-stage/settings.env"])
+    @Test("every app's checks file is valid and checks something", arguments: apps)
+    func checksFile(app: String) throws {
+        let path = Self.repository.appendingPathComponent(app + "/checks.yaml").path
+        let checks = try ChecksFile.load(path: path, defaultDatabase: "example")
+        #expect(!checks.isEmpty, "\(app)/checks.yaml has no checks")
+    }
+
+    @Test("there are apps to check") func appsExist() {
+        #expect(!Self.apps.isEmpty, "no kustomize/overlays/*/app")
+    }
+
+    @Test("every settings.env in kustomize/ passes settings validation", arguments: ["kustomize/base/settings.env"] + apps.map { $0 + "/settings.env" })
     func settings(file: String) throws {
         let text = try String(contentsOf: Self.repository.appendingPathComponent(file), encoding: .utf8)
         var values: [String: String] = [:]
