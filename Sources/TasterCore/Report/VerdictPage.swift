@@ -50,6 +50,11 @@ public struct VerdictPage: Sendable {
         baseline taken \(e(verdict.preTakenAt)) · compared \(e(verdict.postTakenAt))\(verdict.reportOnly ? " · <strong>report-only</strong> (does not fail the sync)" : "")</p>
 
         """
+        // Checks that guard nothing, and how the verdict was made when not from the reports' rules.
+        let remarks = verdict.hollowChecks.map { "Warning: check \"\($0.name)\": \($0.warning ?? "")" } + (verdict.notes ?? []).map { "Note: \($0)" }
+        if !remarks.isEmpty {
+            html += "<ul id=\"warnings\">" + remarks.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
+        }
         html += "<table id=\"comparison\">\n<thead><tr><th>Check</th><th>Kind</th><th>Collection</th><th class=\"num\">Pre</th><th class=\"num\">Post</th><th class=\"num\">Delta</th><th>Rule</th><th>Result</th><th>Pre vs post</th><th>Last runs</th></tr></thead>\n<tbody>\n"
         for check in verdict.checks {
             let rowClass = check.result == .pass ? "" : " class=\"row-\(check.result.rawValue)\""

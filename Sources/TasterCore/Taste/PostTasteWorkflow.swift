@@ -109,7 +109,7 @@ public struct PostTasteWorkflow: Sendable {
             }
             let cut = Timestamp.parse(baseline.report.snapshot.takenAt)
             let snapshot = try await log.run("snapshot of \(settings.mongo.database)") {
-                try await database.snapshot(asOf: cut, deadline: deadline)
+                try await database.snapshot(asOf: cut, refusingMissing: false, deadline: deadline)
             }
             let postKey = context.layout.key(.post, run: runID)
             let post = TasteReport(phase: .post, runID: runID, app: context.app, namespace: context.namespace,
