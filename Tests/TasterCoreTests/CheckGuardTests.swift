@@ -29,7 +29,7 @@ struct CheckGuardTests {
     @Test("a check that measures another kind, collection or parameters than in the baseline fails")
     func changedMeasurement() {
         let kind = Comparator.compare(pre: check("c", .int64(3)), post: check("c", .int64(3), kind: .estimatedCount))
-        #expect(kind.result == .fail && kind.reason?.contains("estimated-count of pxbbq.c, the baseline count of pxbbq.c") == true)
+        #expect(kind.result == .fail && kind.reason?.contains("now measures estimated-count of pxbbq.c (count of pxbbq.c in the baseline)") == true)
         let place = Comparator.compare(pre: check("c", .int64(3)), post: check("c", .int64(3), collection: "other"))
         #expect(place.result == .fail)
         let filter = Comparator.compare(pre: check("c", .int64(3), parameters: ["filter": "{ \"a\" : 1 }"]),

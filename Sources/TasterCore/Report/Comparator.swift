@@ -72,9 +72,9 @@ public enum Comparator {
     /// What a check measures now, in words, when that is not what it measured in the baseline
     /// (another kind, collection or parameters); nil when it measures the same. The `asOf` cut's
     /// time is not compared: post-taste cuts at the baseline's own time.
-    static func measurementChange(pre: CheckResult, post: CheckResult) -> String? {
+    static func measurementChange(pre: CheckResult, post: CheckResult, reference: String = "in the baseline") -> String? {
         if pre.kind != post.kind || pre.database != post.database || pre.collection != post.collection {
-            return "\(post.kind.rawValue) of \(post.database).\(post.collection), the baseline \(pre.kind.rawValue) of \(pre.database).\(pre.collection)"
+            return "\(post.kind.rawValue) of \(post.database).\(post.collection) (\(pre.kind.rawValue) of \(pre.database).\(pre.collection) \(reference))"
         }
         func comparable(_ parameters: [String: String]) -> [String: String] {
             var copy = parameters
@@ -84,7 +84,7 @@ public enum Comparator {
         let before = comparable(pre.parameters), after = comparable(post.parameters)
         guard before != after else { return nil }
         let keys = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
-        return "another " + keys.joined(separator: ", ") + " than in the baseline"
+        return "another " + keys.joined(separator: ", ") + " than \(reference)"
     }
 
     /// The warning a comparison carries when either snapshot found no document holding a measured
