@@ -107,3 +107,21 @@ struct BaselineValidationTests {
         ])
     }
 }
+
+/// post-taste cuts at the baseline's time as written in pre.json: parsing it back must give the
+/// very millisecond the baseline cut at, or a document written in that millisecond would be
+/// counted in one snapshot and not the other.
+@Suite("The cut of a parsed baseline time")
+struct ParsedCutTests {
+    @Test("every millisecond of a second survives the text round trip")
+    func milliseconds() throws {
+        for millisecond in 0..<1000 {
+            let fraction = String(repeating: "0", count: 3 - String(millisecond).count) + String(millisecond)
+            let text = "2026-11-21T10:00:07.\(fraction)Z"
+            let cut = AsOfCut(time: try #require(Timestamp.parse(text)))
+            let expected = 1_795_255_207_000 + Int64(millisecond)
+            #expect(cut.filterJSON(for: AsOf(field: "createdAt")).contains("\"\(expected)\""), "\(text)")
+            #expect(cut.describe(AsOf(field: "createdAt")) == "createdAt <= \(text)")
+        }
+    }
+}
