@@ -169,6 +169,8 @@ struct ChecksFileTests {
         ("kind: aggregate\n    collection: orders\n    field: n\n    pipeline: [{$out: copy}]", "taster only reads"),
         ("kind: aggregate\n    collection: orders\n    field: n\n    pipeline: [{$match: {}, $count: n}]", "one key naming the stage"),
         ("kind: count\n    collection: system.users", "not a valid collection name"),
+        ("kind: count\n    collection: orders\n    allowMissing: yes", "`allowMissing:` must be true or false"),
+        ("kind: count\n    collection: orders\n    allowMissing: \"true\"", "`allowMissing:` must be true or false"),
     ])
     func malformed(entry: String, expected: String) throws {
         let error = try #require(failure("checks:\n  - name: broken\n    \(entry)\n"))
@@ -190,6 +192,18 @@ struct ChecksFileTests {
         #expect(failure("check:\n  - {name: a}")?.description.contains("unknown top-level key `check`") == true)
         #expect(failure("checks: {name: a}")?.description.contains("must be a list of checks") == true)
         #expect(failure("checks:\n  - {kind: count, collection: orders}")?.description.contains("check #1") == true)
+    }
+
+    @Test("allowMissing: true lets a check's collection be absent; without it the check requires the collection")
+    func allowMissing() throws {
+        let checks = try parse("""
+            checks:
+              - {name: later, kind: count, collection: later, allowMissing: true}
+              - {name: strict, kind: count, collection: orders, allowMissing: false}
+              - {name: plain, kind: count, collection: orders}
+            """)
+        #expect(checks.map(\.allowMissing) == [true, false, false])
+        #expect(CheckDefinition.defaultCount(of: "orders", database: "pxbbq").allowMissing == false)
     }
 
     @Test("a file that cannot be read is an exit-2 error naming it")

@@ -230,6 +230,68 @@ struct SnapshotterTests {
         await drop(present)
     }
 
+    @Test("the baseline refuses a check whose collection does not exist, before measuring, unless it allows that")
+    func refusingMissing() async throws {
+        let present = try await seedOrders("refuse", count: 3)
+        let misspelled = present.replacingOccurrences(of: "refuse", with: "refsue")
+        let fixture = try SnapshotFixture(collections: [present], checks: """
+            checks:
+              - {name: typo, kind: count, collection: \(misspelled)}
+              - {name: later, kind: count, collection: \(TestStack.uniqueName("later")), allowMissing: true}
+            """)
+        let source = try MongoSnapshotSource(settings: try fixture.settings, logger: fixture.logger)
+        do {
+            _ = try await source.snapshot(asOf: nil, refusingMissing: true, deadline: Deadline(budget: .seconds(60)))
+            Issue.record("expected MissingCollectionError")
+        } catch let error as MissingCollectionError {
+            #expect(error.exitCode == .usage)
+            #expect(error.refused.map(\.check) == ["typo"], "the allowMissing check is not refused")
+            #expect(error.description.contains("check \"typo\" (#1) reads pxbbq.\(misspelled), which does not exist (did you mean \(present)?)"))
+            #expect(error.description.contains("allowMissing: true"))
+        }
+        // Recorded as missing otherwise (post-taste, `taster snapshot`), with a warning for the check that requires it.
+        let recorded = try await fixture.snapshot()
+        #expect(try recorded.check("typo").missing && recorded.check("later").missing && recorded.check("later").allowMissing)
+        #expect(fixture.sink.written.contains { $0.contains("check \"typo\" (#1): collection pxbbq.\(misspelled) does not exist") })
+        #expect(!fixture.sink.written.contains { $0.contains("check \"later\" (#2): collection") })
+        await drop(present)
+    }
+
+    @Test("a measured field no document holds is found in the same round trip, for every kind that measures a field")
+    func absentFields() async throws {
+        let orders = try await seedOrders("absent", count: 20)
+        try await PyMongo.run("""
+            db["\(orders)"].update_many({}, {"$set": {"lines": [{"sku": "a"}, {"qty": 2}]}})
+            db["\(orders)"].update_one({"status": "void"}, {"$set": {"note": None}})
+            """)
+        let fixture = try SnapshotFixture(collections: [], checks: """
+            checks:
+              - {name: sum-typo, kind: sum, collection: \(orders), field: amout}
+              - {name: sum-ok, kind: sum, collection: \(orders), field: amount}
+              - {name: min-typo, kind: min, collection: \(orders), field: customer.idd}
+              - {name: max-ok, kind: max, collection: \(orders), field: customer.id}
+              - {name: distinct-typo, kind: distinct-count, collection: \(orders), field: tags}
+              - {name: distinct-ok, kind: distinct-count, collection: \(orders), field: tag}
+              - {name: null-is-held, kind: max, collection: \(orders), field: note}
+              - {name: filtered-empty, kind: sum, collection: \(orders), field: amout, filter: {status: none}}
+              - {name: print, kind: fingerprint, collection: \(orders), fields: [status, totl, lines.sku, lines.skew, customer.name]}
+            """)
+        let snapshot = try await fixture.snapshot()
+        let absent = Dictionary(uniqueKeysWithValues: snapshot.checks.filter { $0.collection == orders }.map { ($0.name, $0.absentFields) })
+        #expect(absent == [
+            "sum-typo": ["amout"], "sum-ok": [], "min-typo": ["customer.idd"], "max-ok": [], "distinct-typo": ["tags"],
+            "distinct-ok": [], "null-is-held": [], "filtered-empty": [], "print": ["totl", "lines.skew"],
+        ])
+        // The values themselves are unchanged by the extra accumulators.
+        #expect(try snapshot.check("distinct-ok").value == .int64(7) && snapshot.check("distinct-ok").documents == 20)
+        #expect(try snapshot.check("distinct-typo").value == .int64(0) && snapshot.check("distinct-typo").documents == 0)
+        #expect(try snapshot.check("sum-typo").value == .int64(0) && snapshot.check("sum-typo").documents == 20)
+        #expect(snapshot.warnings.count == 4)
+        #expect(fixture.sink.written.contains { $0.contains("check \"sum-typo\" (#1): field amout is absent from every document of pxbbq.\(orders)") })
+        #expect(fixture.sink.written.contains { $0.contains("check \"print\" (#9): fields totl, lines.skew are absent") })
+        await drop(orders)
+    }
+
     @Test("MONGO_NODE/MONGO_USER/MONGO_PASS with a password holding @ : / % ? connects")
     func demoSpellingWithSpecialPassword() async throws {
         let password = try TestStack.value("TESTENV_MONGO_PASSWORD")

@@ -3,6 +3,10 @@ checks file are validated before anything is touched, so each of these exits 2 n
 variable (or the file and the check), with no Kubernetes call and no upload."""
 from __future__ import annotations
 
+import json
+import time
+
+import harness
 from kit import AT_REST, Ctx, case
 
 # (variable, malformed value, what else the scene needs (None removes a variable), what the message must say)
@@ -160,3 +164,70 @@ def bad_pipeline(text: str, says: tuple[str, ...]):
 for _title, _text, _says in PIPELINES:
     case("checks file", _title,
          "exit 2 naming the check (found while measuring); replicas put back, no pointer")(bad_pipeline(_text, _says))
+
+
+# -- checks that guard nothing -----------------------------------------------------------------
+
+@case("checks file", "a misspelled collection",
+      "exit 2 naming the check, the collection and allowMissing; replicas put back, no pointer; check exit 3")
+def misspelled_collection(c: Ctx) -> None:
+    app = c.app()
+    misspelled = app.orders.replace("orders", "ordres")
+    app.checks(f"checks:\n  - name: paid\n    kind: count\n    collection: {misspelled}\n    filter: {{status: paid}}\n")
+    check = c.run("check")
+    c.check(check.returncode == 3 and f"read pxbbq.{misspelled}" in check.stdout, f"taster check did not fail on it: exit {check.returncode}")
+    run = c.run("pre-taste")
+    c.no_upload()
+    c.failed_closed(run, 2, '"paid"', misspelled, "does not exist", "allowMissing: true")
+
+
+@case("checks file", "a misspelled field",
+      "survive, warning in the log, pre.json, the verdict and its summary that the check guards nothing; check exit 3")
+def misspelled_field(c: Ctx) -> None:
+    app = c.app()
+    app.checks("checks:\n  - name: revenue\n    kind: sum\n    collection: ORDERS\n    field: totl\n"
+               "  - name: content\n    kind: fingerprint\n    collection: ORDERS\n    fields: [status, totl]\n")
+    check = c.run("check")
+    c.check(check.returncode == 3 and "totl" in check.stdout, f"taster check did not fail on it: exit {check.returncode}")
+    pre = c.run("pre-taste")
+    c.mentions(pre, 'check "revenue" (#1): field totl is absent from every document', "2 checks guard nothing")
+    report = json.loads(app.objects().get((app.pointer() or {}).get("key", ""), b"{}"))
+    c.check(len(report.get("warnings") or []) == 2, f"pre.json does not carry the warnings: {report.get('warnings')}")
+    post = c.run("post-taste")
+    c.check("guard nothing" in post.termination_log, f"the verdict's summary does not warn: {post.termination_log.strip()[:200]!r}")
+    verdicts = [json.loads(body) for key, body in app.objects().items() if key.endswith("verdict.json")]
+    c.check(len(verdicts) == 1 and all(check.get("warning") for check in verdicts[0]["checks"]
+                                        if check["name"] in ("revenue", "content")), "the verdict does not carry the warnings")
+    c.survived(post)
+
+
+# -- baselines whose time cannot be trusted --------------------------------------------------------
+
+def untrusted_time(taken_at: str, says: str):
+    def run(c: Ctx) -> None:
+        app = c.app()
+        app.checks(f"checks:\n  - name: {app.orders}\n    kind: count\n    collection: ORDERS\n    asOf: baseline\n")
+        key = c.baseline(restore=True)
+        c.baseline_damaged_on_purpose = True
+        report = json.loads(app.objects()[key])
+        report["snapshot"]["takenAt"] = taken_at
+        harness.s3_client(c.stack).put_object(Bucket=c.stack["TASTER_BUCKET"], Key=key, Body=json.dumps(report).encode())
+        # The sync replaces a baseline document: only the cut at the baseline's time sees it.
+        db = c.admin_db()
+        db[app.orders].delete_one({"n": 5})
+        time.sleep(1.1)
+        db[app.orders].insert_one({"n": 5000, "status": "paid"})
+        mark = c.control.mark()
+        run = c.run("post-taste")
+        c.no_kubernetes_call(mark, method="PATCH")
+        c.check(not any(k.endswith("verdict.json") for k in app.objects()), "a verdict was stored on an untrusted baseline")
+        c.failed_closed(run, 4, says, "run pre-taste again")
+    return run
+
+
+for _title, _taken_at, _says in [
+    ("unreadable", "Thursday noon", "snapshot.takenAt"),
+    ("in the future", "2099-01-01T00:00:00.000Z", "lies in the future"),
+]:
+    case("bad input", f"a baseline whose snapshot time is {_title}, and a replaced document",
+         "exit 4 naming snapshot.takenAt; nothing scaled, no verdict, never a pass")(untrusted_time(_taken_at, _says))

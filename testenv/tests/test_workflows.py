@@ -134,7 +134,7 @@ def test_stale_baseline_exits_4(app):
     before = app.control.mark()
     post = app.run("post-taste", "--max-baseline-age", "2s")
     assert post.returncode == 4, post
-    assert "older than --max-baseline-age 2s" in post.stderr
+    assert "older than TASTER_MAX_BASELINE_AGE (--max-baseline-age) 2s" in post.stderr
     assert app.control.requests(since=before, namespace=app.name, method="PATCH") == [], "refused before touching anything"
 
 

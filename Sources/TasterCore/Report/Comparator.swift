@@ -2,10 +2,13 @@ import FoundationEssentials
 
 /// Compares a post snapshot with its baseline, check by check, by name.
 ///
-/// The rule and severity come from the post side (the configuration the sync is being checked
-/// with). A check present on one side only, or a collection that vanished or appeared, fails.
-/// Numbers are compared exactly (`Decimal`: int64 and Decimal128 without loss); fingerprints and
-/// other non-numeric values can only be `equal`.
+/// The rule, severity and `allowMissing` come from the post side (the configuration the sync is
+/// being checked with). A check present on one side only, a check that measures something else
+/// than in the baseline, or a collection that vanished or appeared, fails; a collection missing on
+/// both sides passes only when the check allows it. Numbers are compared exactly (`Decimal`: int64
+/// and Decimal128 without loss); fingerprints and other non-numeric values can only be `equal`.
+/// A check whose measured field no document holds passes or fails by its rule, with a warning:
+/// it guards nothing.
 public enum Comparator {
     public static func compare(pre: Snapshot, post: Snapshot) -> [CheckComparison] {
         let preByName = Dictionary(pre.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -25,13 +28,23 @@ public enum Comparator {
             let result: CheckComparison.Result = passed ? .pass : (reference.severity == .warn ? .warn : .fail)
             return CheckComparison(name: reference.name, kind: reference.kind, collection: reference.collection,
                                    pre: pre?.value, post: post?.value, delta: delta, rule: reference.rule,
-                                   severity: reference.severity, result: result, reason: reason)
+                                   severity: reference.severity, result: result, reason: reason,
+                                   warning: warning(pre: pre, post: post))
         }
         guard let pre else { return outcome(false, "not in the baseline: a new or renamed check (take a new baseline with it)") }
         guard let post else { return outcome(false, "only in the baseline: the check was removed or renamed") }
+        if let change = measurementChange(pre: pre, post: post) {
+            return outcome(false, "the check now measures \(change): the values do not compare "
+                + "(the checks changed between pre-taste and post-taste; take a new baseline with them)")
+        }
         if pre.missing || post.missing {
             switch (pre.missing, post.missing) {
-            case (true, true): return outcome(true, "collection \(post.collection) is missing on both sides")
+            case (true, true):
+                guard post.allowMissing else {
+                    return outcome(false, "collection \(post.database).\(post.collection) does not exist on either side: the check guards "
+                        + "nothing (fix `collection:`, or set `allowMissing: true` if it may legitimately not exist)")
+                }
+                return outcome(true, "collection \(post.collection) is missing on both sides (allowMissing)")
             case (false, true): return outcome(false, "collection \(post.collection) vanished")
             default: return outcome(false, "collection \(post.collection) did not exist in the baseline")
             }
@@ -53,6 +66,35 @@ public enum Comparator {
                 return outcome(false, "rule \(post.rule.name) needs numbers; \(post.kind.rawValue) values can only be equal")
             }
             return before == after ? outcome(true, nil) : outcome(false, "changed")
+        }
+    }
+
+    /// What a check measures now, in words, when that is not what it measured in the baseline
+    /// (another kind, collection or parameters); nil when it measures the same. The `asOf` cut's
+    /// time is not compared: post-taste cuts at the baseline's own time.
+    static func measurementChange(pre: CheckResult, post: CheckResult, reference: String = "in the baseline") -> String? {
+        if pre.kind != post.kind || pre.database != post.database || pre.collection != post.collection {
+            return "\(post.kind.rawValue) of \(post.database).\(post.collection) (\(pre.kind.rawValue) of \(pre.database).\(pre.collection) \(reference))"
+        }
+        func comparable(_ parameters: [String: String]) -> [String: String] {
+            var copy = parameters
+            if let asOf = copy["asOf"] { copy["asOf"] = String(asOf.prefix { $0 != " " }) }
+            return copy
+        }
+        let before = comparable(pre.parameters), after = comparable(post.parameters)
+        guard before != after else { return nil }
+        let keys = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+        return "another " + keys.joined(separator: ", ") + " than \(reference)"
+    }
+
+    /// The warning a comparison carries when either snapshot found no document holding a measured
+    /// field.
+    static func warning(pre: CheckResult?, post: CheckResult?) -> String? {
+        switch (pre?.absentFieldsWarning, post?.absentFieldsWarning) {
+        case (nil, nil): return nil
+        case (_, let after?) where pre?.absentFields == post?.absentFields: return after + " (in the baseline and after the sync)"
+        case (_, let after?): return after + " (after the sync)"
+        case (let before?, nil): return before + " (in the baseline)"
         }
     }
 

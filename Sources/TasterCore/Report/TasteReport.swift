@@ -23,6 +23,9 @@ public struct TasteReport: Sendable, Equatable, Codable {
     public var snapshot: Snapshot
     /// Problems met during the phase (a report with errors is never used as a baseline).
     public var errors: [String]
+    /// What deserves a look although the phase succeeded: checks that guard nothing because no
+    /// document holds the field they measure. Nil (not written) when there is nothing.
+    public var warnings: [String]?
     /// For a post report: the baseline it was compared with.
     public var baseline: BaselineReference?
 
@@ -42,12 +45,14 @@ public struct TasteReport: Sendable, Equatable, Codable {
         self.workloads = workloads
         self.snapshot = snapshot
         self.errors = errors
+        let warnings = snapshot.warnings
+        self.warnings = warnings.isEmpty ? nil : warnings
         self.baseline = baseline
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, phase, runID = "runId", app, namespace, tool, host, startedAt, finishedAt, settings,
-             workloads, snapshot, errors, baseline
+             workloads, snapshot, errors, warnings, baseline
     }
 
     public struct Tool: Sendable, Equatable, Codable {

@@ -23,17 +23,20 @@ public struct Verdict: Sendable, Equatable, Codable {
     public var preTakenAt: String
     public var postTakenAt: String
     public var checks: [CheckComparison]
+    /// How the verdict was made when that differs from the reports: e.g. `taster compare` applying
+    /// a checks file's rules instead of the recorded ones. Nil (not written) when there is nothing.
+    public var notes: [String]?
     /// One line for people, the pod's termination message and notifications.
     public var summary: String
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, runID = "runId", app, namespace, tool, createdAt, result, reportOnly, preKey, postKey,
-             preTakenAt, postTakenAt, checks, summary
+             preTakenAt, postTakenAt, checks, notes, summary
     }
 
     public init(runID: String, app: String, namespace: String?, createdAt: String, result: Result, reportOnly: Bool,
                 preKey: String?, postKey: String?, preTakenAt: String, postTakenAt: String,
-                checks: [CheckComparison], summary: String) {
+                checks: [CheckComparison], notes: [String]? = nil, summary: String) {
         schemaVersion = Self.currentSchemaVersion
         self.runID = runID
         self.app = app
@@ -47,11 +50,14 @@ public struct Verdict: Sendable, Equatable, Codable {
         self.preTakenAt = preTakenAt
         self.postTakenAt = postTakenAt
         self.checks = checks
+        self.notes = notes
         self.summary = summary
     }
 
     public var failedChecks: [CheckComparison] { checks.filter { $0.result == .fail } }
     public var warnedChecks: [CheckComparison] { checks.filter { $0.result == .warn } }
+    /// Checks that guard nothing: no document held a field they measure.
+    public var hollowChecks: [CheckComparison] { checks.filter { $0.warning != nil } }
 }
 
 /// One check compared: both values, the difference, the rule and what came of it.
@@ -75,9 +81,12 @@ public struct CheckComparison: Sendable, Equatable, Codable {
     public var result: Result
     /// Why it failed or warned, for people: "3 documents fewer, rule equal".
     public var reason: String?
+    /// Why the check guards nothing whatever its result (a measured field no document holds);
+    /// nil (not written) when it guards something.
+    public var warning: String?
 
     public init(name: String, kind: CheckKind, collection: String, pre: CheckValue?, post: CheckValue?, delta: String?,
-                rule: ComparisonRule, severity: Severity, result: Result, reason: String?) {
+                rule: ComparisonRule, severity: Severity, result: Result, reason: String?, warning: String? = nil) {
         self.name = name
         self.kind = kind
         self.collection = collection
@@ -88,5 +97,6 @@ public struct CheckComparison: Sendable, Equatable, Codable {
         self.severity = severity
         self.result = result
         self.reason = reason
+        self.warning = warning
     }
 }

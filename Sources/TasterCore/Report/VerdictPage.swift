@@ -77,6 +77,11 @@ public struct VerdictPage: Sendable {
         baseline taken \(e(verdict.preTakenAt)) · compared \(e(verdict.postTakenAt))\(verdict.reportOnly ? " · <strong>report-only</strong> (does not fail the sync)" : "")</p>
 
         """
+        // Checks that guard nothing, and how the verdict was made when not from the reports' rules.
+        let remarks = verdict.hollowChecks.map { "Warning: check \"\($0.name)\": \($0.warning ?? "")" } + (verdict.notes ?? []).map { "Note: \($0)" }
+        if !remarks.isEmpty {
+            html += "<ul id=\"warnings\">" + remarks.map { "<li>\(e($0))</li>" }.joined() + "</ul>\n"
+        }
         html += "<table id=\"comparison\">\n"
         html += "<colgroup><col class=\"check\"/><col class=\"value\"/><col class=\"value\"/><col class=\"change\"/><col class=\"rule\"/>"
         html += "<col class=\"severity\"/><col class=\"outcome\"/><col class=\"history\"/></colgroup>\n"

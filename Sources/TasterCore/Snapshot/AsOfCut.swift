@@ -9,19 +9,24 @@ import FoundationEssentials
 struct AsOfCut {
     let time: Date
 
+    /// The cut in whole milliseconds since 1970, rounded to the nearest: a time parsed back from
+    /// a report's text is a binary fraction a hair below or above the millisecond written, and
+    /// must cut at that millisecond, as the baseline did.
+    var milliseconds: Int64 { Int64((time.timeIntervalSince1970 * 1000).rounded()) }
+
     func filterJSON(for asOf: AsOf) -> String {
         if asOf.usesObjectID {
-            let seconds = UInt32(clamping: Int64(time.timeIntervalSince1970.rounded(.down)))
+            let whole = milliseconds
+            let seconds = UInt32(clamping: whole >= 0 ? whole / 1000 : (whole - 999) / 1000)
             let hex = String(seconds, radix: 16)
             let objectID = String(repeating: "0", count: 8 - hex.count) + hex + "ffffffffffffffff"
             return #"{"_id": {"$lte": {"$oid": "\#(objectID)"}}}"#
         }
-        let milliseconds = Int64((time.timeIntervalSince1970 * 1000).rounded(.down))
         return "{\(ExtendedJSONText.quote(asOf.field)): {\"$lte\": {\"$date\": {\"$numberLong\": \"\(milliseconds)\"}}}}"
     }
 
     /// How the report shows the cut: `_id <= 2026-11-21T10:00:00.000Z`.
     func describe(_ asOf: AsOf) -> String {
-        "\(asOf.field) <= \(Timestamp.rfc3339(time))"
+        "\(asOf.field) <= \(Timestamp.rfc3339(Date(timeIntervalSince1970: Double(milliseconds) / 1000)))"
     }
 }

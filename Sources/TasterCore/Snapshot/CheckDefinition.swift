@@ -19,13 +19,17 @@ public struct CheckDefinition: Sendable, Equatable {
     public var asOf: AsOf?
     public var rule: ComparisonRule
     public var severity: Severity
+    /// The collection may legitimately not exist (`allowMissing: true`). Without it, pre-taste
+    /// refuses a check whose collection does not exist: a misspelled collection would otherwise be
+    /// "missing on both sides" and pass forever.
+    public var allowMissing: Bool
     /// Where the check was configured, for messages: `TASTER_COLLECTIONS` or
     /// `checks file /etc/taster/checks.yaml, check "revenue" (#3)`.
     public var origin: String
 
     public init(name: String, kind: CheckKind, database: String, collection: String, filter: String? = nil,
                 field: String? = nil, fields: [String] = [], pipeline: [String] = [], asOf: AsOf? = nil,
-                rule: ComparisonRule = .equal, severity: Severity = .fail, origin: String) {
+                rule: ComparisonRule = .equal, severity: Severity = .fail, allowMissing: Bool = false, origin: String) {
         self.name = name
         self.kind = kind
         self.database = database
@@ -37,6 +41,7 @@ public struct CheckDefinition: Sendable, Equatable {
         self.asOf = asOf
         self.rule = rule
         self.severity = severity
+        self.allowMissing = allowMissing
         self.origin = origin
     }
 

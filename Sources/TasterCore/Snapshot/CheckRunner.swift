@@ -14,6 +14,8 @@ struct CheckRunner {
     struct Measurement {
         var value: CheckValue?
         var documents: Int64?
+        /// Measured fields that no considered document holds (see `CheckResult.absentFields`).
+        var absentFields: [String] = []
     }
 
     /// Fingerprints read this many documents per round trip (the server caps a batch at 16 MiB).
@@ -69,6 +71,17 @@ struct CheckRunner {
     /// `$field` as an aggregation expression.
     func path(_ field: String) -> String { ExtendedJSONText.quote("$" + field) }
 
+    /// An accumulator counting the documents that hold `field` (of any type, null included), so
+    /// a field absent from every document is seen in the same round trip as the value.
+    func presentCount(_ field: String) -> String {
+        "{\"$sum\": {\"$cond\": [{\"$eq\": [{\"$type\": \(path(field))}, \"missing\"]}, 0, 1]}}"
+    }
+
+    /// `[field]` when documents were considered and none held the field.
+    static func absent(_ field: String, documents: Int64, present: Int64) -> [String] {
+        documents > 0 && present == 0 ? [field] : []
+    }
+
     // MARK: Kinds
 
     func sum(_ check: CheckDefinition, collection: MongoCollection, options: BSONDocument, operation: String) throws -> Measurement {
@@ -77,7 +90,8 @@ struct CheckRunner {
         // would silently return as a rounded double.
         let group = """
             {"$group": {"_id": null, "value": {"$sum": \(path(field))}, "documents": {"$sum": 1}, \
-            "doubles": {"$sum": {"$cond": [{"$eq": [{"$type": \(path(field))}, "double"]}, 1, 0]}}}}
+            "doubles": {"$sum": {"$cond": [{"$eq": [{"$type": \(path(field))}, "double"]}, 1, 0]}}, \
+            "present": \(presentCount(field))}}
             """
         guard let result = try single(check, collection: collection, stages: ["{\"$match\": \(filterJSON(of: check))}", group],
                                       options: options, operation: operation) else {
@@ -89,31 +103,45 @@ struct CheckRunner {
             throw CheckMeasurementError(check: check, message: "the sum of field \(field) overflowed 64-bit integers and MongoDB rounded it to a double; "
                 + "sum {$toDecimal: \"$\(field)\"} in an aggregate check instead")
         }
-        return Measurement(value: value ?? .int64(0), documents: documents)
+        return Measurement(value: value ?? .int64(0), documents: documents,
+                           absentFields: Self.absent(field, documents: documents, present: result["present"]?.int64 ?? 0))
     }
 
     func extreme(_ check: CheckDefinition, collection: MongoCollection, options: BSONDocument, operation: String) throws -> Measurement {
         let accumulator = check.kind == .min ? "$min" : "$max"
-        let group = "{\"$group\": {\"_id\": null, \"value\": {\"\(accumulator)\": \(path(check.field ?? ""))}, \"documents\": {\"$sum\": 1}}}"
+        let field = check.field ?? ""
+        let group = "{\"$group\": {\"_id\": null, \"value\": {\"\(accumulator)\": \(path(field))}, \"documents\": {\"$sum\": 1}, "
+            + "\"present\": \(presentCount(field))}}"
         guard let result = try single(check, collection: collection, stages: ["{\"$match\": \(filterJSON(of: check))}", group],
                                       options: options, operation: operation) else {
             return Measurement(value: nil, documents: 0)
         }
-        return Measurement(value: CheckValue(anyAt: "value", in: result), documents: result["documents"]?.int64 ?? 0)
+        let documents = result["documents"]?.int64 ?? 0
+        return Measurement(value: CheckValue(anyAt: "value", in: result), documents: documents,
+                           absentFields: Self.absent(field, documents: documents, present: result["present"]?.int64 ?? 0))
     }
 
     func distinctCount(_ check: CheckDefinition, collection: MongoCollection, options: BSONDocument, operation: String) throws -> Measurement {
         let field = check.field ?? ""
         let exists = "{\(ExtendedJSONText.quote(field)): {\"$exists\": true}}"
+        // One round trip: the distinct values among the documents that have the field, and how
+        // many documents the filter matched at all (to tell an absent field from an empty match).
         let stages = [
-            "{\"$match\": \(filterJSON(of: check, extra: exists))}",
-            "{\"$group\": {\"_id\": \(path(field)), \"n\": {\"$sum\": 1}}}",
-            "{\"$group\": {\"_id\": null, \"value\": {\"$sum\": 1}, \"documents\": {\"$sum\": \"$n\"}}}",
+            "{\"$match\": \(filterJSON(of: check))}",
+            """
+            {"$facet": {"values": [{"$match": \(exists)}, {"$group": {"_id": \(path(field)), "n": {"$sum": 1}}}, \
+            {"$group": {"_id": null, "value": {"$sum": 1}, "documents": {"$sum": "$n"}}}], \
+            "considered": [{"$group": {"_id": null, "n": {"$sum": 1}}}]}}
+            """,
         ]
         guard let result = try single(check, collection: collection, stages: stages, options: options, operation: operation) else {
             return Measurement(value: .int64(0), documents: 0)
         }
-        return Measurement(value: .int64(result["value"]?.int64 ?? 0), documents: result["documents"]?.int64 ?? 0)
+        let values = result.documents(inArray: "values")?.first
+        let considered = result.documents(inArray: "considered")?.first?["n"]?.int64 ?? 0
+        let documents = values?["documents"]?.int64 ?? 0
+        return Measurement(value: .int64(values?["value"]?.int64 ?? 0), documents: documents,
+                           absentFields: Self.absent(field, documents: considered, present: documents))
     }
 
     func aggregate(_ check: CheckDefinition, collection: MongoCollection, options: BSONDocument, operation: String) throws -> Measurement {
@@ -137,11 +165,13 @@ struct CheckRunner {
         let projection = BSONDocument()
         for field in check.fields { projection.appending(field, Int32(1)) }
         options.appending("projection", projection).appending("batchSize", Self.fingerprintBatchSize)
+        let presence = FieldPresence(fields: check.fields)
         let fingerprint = try collection.withFind(filter: try filter(of: check), options: options, operation: operation) { cursor in
             try Fingerprint.digest(&cursor, fields: check.fields, cancellation: cancellation, deadline: deadline,
-                                   step: "the snapshot (check \"\(check.name)\")")
+                                   step: "the snapshot (check \"\(check.name)\")", presence: presence)
         }
-        return Measurement(value: .digest(fingerprint.hex), documents: fingerprint.documents)
+        return Measurement(value: .digest(fingerprint.hex), documents: fingerprint.documents,
+                           absentFields: fingerprint.documents > 0 ? presence.absent : [])
     }
 
     /// Runs `stages` and returns the one result document; nil when there is none; an error

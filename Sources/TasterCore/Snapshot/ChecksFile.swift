@@ -104,7 +104,8 @@ private struct EntryReader {
         ChecksFileError(file: file, check: label, line: line ?? node.line, message: message)
     }
 
-    static let commonKeys: Set<String> = ["name", "kind", "collection", "database", "rule", "tolerance", "severity", "asOf", "asOfField"]
+    static let commonKeys: Set<String> = ["name", "kind", "collection", "database", "rule", "tolerance", "severity", "asOf", "asOfField",
+                                          "allowMissing"]
     static let kindKeys: [CheckKind: Set<String>] = [
         .count: ["filter"],
         .estimatedCount: [],
@@ -155,6 +156,7 @@ private struct EntryReader {
             }
             check.severity = value
         }
+        check.allowMissing = try boolean("allowMissing", in: mapping) ?? false
         check.asOf = try asOf(in: mapping, kind: kind)
         if let filterNode = mapping["filter"] {
             check.filter = try document(filterNode, what: "filter")
@@ -186,6 +188,15 @@ private struct EntryReader {
         let text = scalar.value.trimmingSpaces()
         guard !text.isEmpty else { throw error("`\(key):` is empty", at: value.line) }
         return text
+    }
+
+    /// A YAML 1.2 boolean: plain `true` or `false`.
+    func boolean(_ key: String, in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> Bool? {
+        guard let value = mapping[key] else { return nil }
+        guard case .scalar(let scalar) = value, case .bool(let flag) = YAMLCoreSchema.resolve(scalar) else {
+            throw error("`\(key):` must be true or false", at: value.line)
+        }
+        return flag
     }
 
     func requiredField(_ key: String, in mapping: YAMLNode.Mapping, hint: String) throws(ChecksFileError) -> String {

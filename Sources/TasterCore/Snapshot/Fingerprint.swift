@@ -57,15 +57,17 @@ struct Fingerprint {
         return names
     }
 
-    /// Digests every document `cursor` returns (projected to `_id` and the fields). Blocking;
-    /// checks `cancellation` and the deadline every 1024 documents.
+    /// Digests every document `cursor` returns (projected to `_id` and the fields), noting in
+    /// `presence` which fields they hold. Blocking; checks `cancellation` and the deadline every
+    /// 1024 documents.
     static func digest(_ cursor: inout MongoCursor, fields: [String], cancellation: CancellationFlag,
-                       deadline: Deadline, step: String) throws -> Fingerprint {
+                       deadline: Deadline, step: String, presence: FieldPresence? = nil) throws -> Fingerprint {
         let keys = topLevelNames(of: fields).map { Array($0.utf8CString.dropLast()) }
         let iterator = BSONIterator()
         let canonical = BSONDocument()
         var fingerprint = Fingerprint()
         while let document = try cursor.next() {
+            presence?.observe(document)
             bson_reinit(canonical.pointer)
             for key in keys {
                 key.withUnsafeBufferPointer { name in

@@ -31,20 +31,26 @@ public final class MongoSnapshotSource: DatabaseSnapshotting {
         }
     }
 
-    public func snapshot(asOf: Date?, deadline: Deadline) async throws -> Snapshot {
+    public func snapshot(asOf: Date?, refusingMissing: Bool, deadline: Deadline) async throws -> Snapshot {
         guard let pool = pool.withLock({ $0 }) else {
             try await waitUntilAvailable(timeout: deadline.capped(settings.wait), deadline: deadline)
-            return try await snapshot(asOf: asOf, deadline: deadline)
+            return try await snapshot(asOf: asOf, refusingMissing: refusingMissing, deadline: deadline)
         }
         let snapshotter = Snapshotter(settings: settings, deadline: deadline, logger: logger)
         do {
-            let snapshot = try await snapshotter.measure(plan, pool: pool, asOf: asOf)
+            let snapshot = try await snapshotter.measure(plan, pool: pool, asOf: asOf, refusingMissing: refusingMissing)
             await release()
             return snapshot
         } catch {
             await release()
             throw error
         }
+    }
+
+    /// A snapshot that records missing collections (`taster snapshot`): see
+    /// `snapshot(asOf:refusingMissing:deadline:)`.
+    public func snapshot(asOf: Date?, deadline: Deadline) async throws -> Snapshot {
+        try await snapshot(asOf: asOf, refusingMissing: false, deadline: deadline)
     }
 
     /// Done with the pool: close it, or hand it to `ProcessExit` when the process ends right after.

@@ -14,7 +14,12 @@ extension Snapshot {
         }
         let table = TextTable(header: ["CHECK", "KIND", "COLLECTION", "VALUE", "DOCUMENTS", "RULE", "TIME"],
                               rows: rows, rightAligned: [3, 4, 6])
-        return heading + "\n\n" + table.render()
+        return heading + "\n\n" + table.render() + warnings.map { "\nWARNING: " + $0 }.joined()
+    }
+
+    /// One line per check that guards nothing (no considered document holds its field).
+    public var warnings: [String] {
+        checks.compactMap { check in check.absentFieldsWarning.map { "check \"\(check.name)\": \($0)" } }
     }
 
     /// The snapshot as pretty-printed JSON with sorted keys (the shape reports embed).

@@ -22,9 +22,15 @@ public struct Snapshotter: Sendable {
     /// Measures `plan` on `pool`: the server's version and time first, then which collections
     /// exist, then every check (at most `concurrency` at once). The first failure cancels the rest.
     ///
-    /// - Parameter cut: the baseline's time for `asOf: baseline` checks; nil when this snapshot is
-    ///   the baseline, which then cuts at its own time.
-    public func measure(_ plan: SnapshotPlan, pool: MongoClientPool, asOf cut: Date? = nil) async throws -> Snapshot {
+    /// - Parameters:
+    ///   - cut: the baseline's time for `asOf: baseline` checks; nil when this snapshot is the
+    ///     baseline, which then cuts at its own time.
+    ///   - refusingMissing: throw `MissingCollectionError` (exit 2), before measuring anything,
+    ///     when a check's collection does not exist and the check does not say `allowMissing:
+    ///     true` — a baseline must not record a check that guards nothing. Otherwise such
+    ///     collections are recorded as missing.
+    public func measure(_ plan: SnapshotPlan, pool: MongoClientPool, asOf cut: Date? = nil,
+                        refusingMissing: Bool = false) async throws -> Snapshot {
         let clock = ContinuousClock()
         let started = clock.now
         let clientTime = Date()
@@ -36,6 +42,13 @@ public struct Snapshotter: Sendable {
                 for database in databases { existing[database] = try client.collectionNames(database: database) }
                 return (info, existing)
             }
+        }
+        let unguarded = plan.checks.filter { !$0.allowMissing && !(existing[$0.database]?.contains($0.collection) ?? false) }
+        if refusingMissing, !unguarded.isEmpty {
+            throw MissingCollectionError(checks: unguarded, existing: existing)
+        }
+        for check in unguarded {
+            logger.warning("\(check.origin): collection \(check.database).\(check.collection) does not exist (recorded as missing)")
         }
         let takenAt = server.localTime ?? clientTime
         let asOf = AsOfCut(time: cut ?? takenAt)
@@ -65,6 +78,11 @@ public struct Snapshotter: Sendable {
         let snapshot = Snapshot(database: plan.database, serverVersion: server.version, takenAt: Timestamp.rfc3339(takenAt),
                                 clock: server.localTime == nil ? "client" : "server",
                                 durationSeconds: started.duration(to: clock.now).seconds, checks: results.compactMap { $0 })
+        for (definition, result) in zip(checks, snapshot.checks) {
+            if let warning = result.absentFieldsWarning {
+                logger.warning("\(definition.origin): \(warning)")
+            }
+        }
         let missing = snapshot.checks.filter(\.missing).map(\.name)
         logger.info("snapshot taken", metadata: [
             "database": .string(plan.database), "checks": .stringConvertible(snapshot.checks.count),
@@ -80,7 +98,7 @@ public struct Snapshotter: Sendable {
         let started = clock.now
         var result = CheckResult(name: check.name, kind: check.kind, database: check.database, collection: check.collection,
                                  value: nil, durationSeconds: 0, missing: !exists, rule: check.rule, severity: check.severity,
-                                 parameters: parameters(of: check, cut: cut))
+                                 allowMissing: check.allowMissing, parameters: parameters(of: check, cut: cut))
         // A dropped collection is reported as missing, never measured as a silent 0.
         guard exists else { return result }
         let cancellation = CancellationFlag()
@@ -93,6 +111,7 @@ public struct Snapshotter: Sendable {
         }
         result.value = measurement.value
         result.documents = measurement.documents
+        result.absentFields = measurement.absentFields
         result.durationSeconds = started.duration(to: clock.now).seconds
         return result
     }

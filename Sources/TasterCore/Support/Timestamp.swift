@@ -11,9 +11,11 @@ public enum Timestamp {
 
     /// The calendar parts of `date` in UTC.
     public static func utc(_ date: Date) -> UTC {
-        let interval = date.timeIntervalSince1970
-        var seconds = time_t(interval.rounded(.down))
-        let milliseconds = min(999, Int((interval - Double(seconds)) * 1000))
+        // Rounded to the nearest millisecond: a time read back from its own text is a binary
+        // fraction a hair below the millisecond written, which truncation would print one lower.
+        let total = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        var seconds = time_t(total >= 0 ? total / 1000 : (total - 999) / 1000)
+        let milliseconds = Int(total - Int64(seconds) * 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return UTC(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday),

@@ -2,7 +2,9 @@ import FoundationEssentials
 import Logging
 
 /// `taster compare PRE POST`: compares two reports, each a file or an `s3://bucket/key` URI,
-/// with the rules recorded in the post report (or a checks file's, when one is given).
+/// with the rules recorded in the post report, or — when a checks file is given (`--checks`,
+/// `TASTER_CHECKS`) — with the file's rules, severities and `allowMissing`, saying which differ
+/// from the recorded ones. It only reads the file: MongoDB settings are not needed.
 public struct CompareTool: Sendable {
     public let settings: Settings
     public let deadline: Deadline
@@ -21,13 +23,29 @@ public struct CompareTool: Sendable {
     }
 
     public func run(pre: String, post: String, reportOnly: Bool) async throws -> Outcome {
-        let preReport = try await load(pre)
-        let postReport = try await load(post)
+        var preReport = try await load(pre)
+        var postReport = try await load(post)
         guard preReport.phase == .pre else {
             throw NoBaselineError(message: "\(pre) is a \(preReport.phase.rawValue) report; give the baseline (pre.json) first")
         }
+        let preProblems = preReport.problems(for: .comparison)
+        guard preProblems.isEmpty else {
+            throw NoBaselineError(message: "the baseline \(pre) cannot be used: \(preProblems.joined(separator: "; "))")
+        }
+        let postProblems = postReport.problems(for: .comparison)
+        guard postProblems.isEmpty else {
+            throw ReportDecodingError(source: post, problem: .invalid(postProblems.joined(separator: "; ")))
+        }
+        var notes: [String] = []
+        if let file = settings.mongo.checksFile {
+            // Checks without `database:` measure the reports' database, whatever TASTER_DATABASE says.
+            let rules = ChecksFileRules(file: file, checks: try ChecksFile.load(path: file, defaultDatabase: postReport.snapshot.database))
+            let applied = try rules.apply(pre: &preReport.snapshot, post: &postReport.snapshot)
+            notes = applied.notes(file: file)
+            logger.info("\(notes.joined(separator: "; "))")
+        }
         let verdict = Verdict.make(pre: preReport, post: postReport, preKey: pre, postKey: post, reportOnly: reportOnly,
-                                   createdAt: Timestamp.rfc3339())
+                                   createdAt: Timestamp.rfc3339(), notes: notes)
         return Outcome(verdict: verdict, pre: preReport, post: postReport)
     }
 

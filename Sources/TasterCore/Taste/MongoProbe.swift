@@ -1,8 +1,10 @@
 import Logging
 
-/// `taster check` for MongoDB: the checks file is valid, taster authenticates, and it may read
-/// each collection it will measure (a `find` of one document, which the built-in `read` role
-/// allows). A collection that does not exist is a warning: a snapshot records it as missing.
+/// `taster check` for MongoDB: the checks file is valid, taster authenticates, it may read each
+/// collection it will measure (a `find` of one document, which the built-in `read` role allows),
+/// and every check guards something: a collection that does not exist fails unless each check of
+/// it says `allowMissing: true` (pre-taste refuses it), and so does a measured field that no
+/// document matching the check's filter holds (a misspelled field sums to 0 == 0 forever).
 struct MongoProbe: Sendable {
     let settings: MongoSettings
     let deadline: Deadline
@@ -39,8 +41,9 @@ struct MongoProbe: Sendable {
                         let subject = "read \(target.database).\(target.collection)"
                         do {
                             if existing[target.database] == nil { existing[target.database] = try client.collectionNames(database: target.database) }
-                            guard existing[target.database]!.contains(target.collection) else {
-                                lines.append(.init("MongoDB", subject, .warn, "the collection does not exist; a snapshot records it as missing (and a comparison fails if it vanished)"))
+                            let names = existing[target.database] ?? []
+                            guard names.contains(target.collection) else {
+                                lines.append(Self.missing(target, checks: plan.checks, existing: names))
                                 continue
                             }
                             let options = try BSONDocument(json: #"{"limit": 1, "projection": {"_id": 1}, "maxTimeMS": 10000}"#)
@@ -50,6 +53,10 @@ struct MongoProbe: Sendable {
                                 }
                             }
                             lines.append(.init("MongoDB", subject, .ok, "may read"))
+                            let checks = plan.checks.filter { $0.database == target.database && $0.collection == target.collection }
+                            lines += client.withCollection(database: target.database, name: target.collection) { collection in
+                                checks.flatMap { Self.fields(of: $0, in: collection) }
+                            }
                         } catch {
                             lines.append(.init("MongoDB", subject, .fail, "\(error)"))
                         }
@@ -63,6 +70,66 @@ struct MongoProbe: Sendable {
         }
         await pool.close()
         return results
+    }
+
+    /// The line for a collection that does not exist: OK when every check of it allows that,
+    /// else FAIL naming the checks pre-taste would refuse.
+    static func missing(_ target: Target, checks: [CheckDefinition], existing: Set<String>) -> CheckFinding {
+        let subject = "read \(target.database).\(target.collection)"
+        let concerned = checks.filter { $0.database == target.database && $0.collection == target.collection }
+        let refused = concerned.filter { !$0.allowMissing }
+        guard !refused.isEmpty else {
+            return .init("MongoDB", subject, .ok, "the collection does not exist, which its checks allow (allowMissing: true)")
+        }
+        let similar = MissingCollectionError.similar(to: target.collection, among: existing)
+        let hint = similar.isEmpty ? "" : " (did you mean \(similar.joined(separator: " or "))?)"
+        return .init("MongoDB", subject, .fail, "the collection does not exist\(hint): "
+            + refused.map(\.origin).joined(separator: "; ")
+            + " would guard nothing, and pre-taste refuses it (exit 2); fix the collection name, or set `allowMissing: true` "
+            + "on a check whose collection may legitimately not exist")
+    }
+
+    /// Whether any document matching the check's filter holds each field the check measures: a
+    /// `find` of one document with the field, and when there is none, of one without it. FAIL
+    /// when documents match but none has the field; WARN when no document matches (nothing to
+    /// tell by) or MongoDB could not answer in time.
+    static func fields(of check: CheckDefinition, in collection: MongoCollection) -> [CheckFinding] {
+        let fields: [String]
+        switch check.kind {
+        case .sum, .min, .max, .distinctCount: fields = check.field.map { [$0] } ?? []
+        case .fingerprint: fields = check.fields
+        case .count, .estimatedCount, .aggregate: fields = []
+        }
+        let subject = "check \"\(check.name)\""
+        var absent: [String] = []
+        for field in fields {
+            let exists = "{\(ExtendedJSONText.quote(field)): {\"$exists\": true}}"
+            do {
+                if try any(check.filter.map { "{\"$and\": [\($0), \(exists)]}" } ?? exists, in: collection, check: check) { continue }
+                guard try any(check.filter ?? "{}", in: collection, check: check) else {
+                    return [.init("MongoDB", subject, .warn, "no document of \(collection.namespace) matches the check's filter yet, "
+                        + "so whether they have \(fields.joined(separator: ", ")) cannot be told")]
+                }
+                absent.append(field)
+            } catch {
+                return [.init("MongoDB", subject, .warn, "could not tell whether documents have \(field): \(error)")]
+            }
+        }
+        guard absent.isEmpty else {
+            let result = CheckResult(name: check.name, kind: check.kind, database: check.database, collection: check.collection,
+                                     value: nil, durationSeconds: 0, absentFields: absent)
+            return [.init("MongoDB", subject, .fail, (result.absentFieldsWarning ?? "") + " (\(check.origin))")]
+        }
+        return fields.isEmpty ? [] : [.init("MongoDB", subject, .ok, "documents have \(fields.joined(separator: ", "))")]
+    }
+
+    /// Whether any document matches `filter` (extended JSON); bounded to 10 s.
+    static func any(_ filter: String, in collection: MongoCollection, check: CheckDefinition) throws -> Bool {
+        let options = try BSONDocument(json: #"{"limit": 1, "projection": {"_id": 1}, "maxTimeMS": 10000}"#)
+        return try collection.withFind(filter: try BSONDocument(json: filter), options: options,
+                                       operation: "find in \(collection.namespace) for check \"\(check.name)\"") { cursor in
+            try cursor.all(limit: 1)
+        }.isEmpty == false
     }
 
     struct Target: Hashable, Comparable, Sendable {

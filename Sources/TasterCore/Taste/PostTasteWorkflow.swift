@@ -62,10 +62,10 @@ public struct PostTasteWorkflow: Sendable {
         let deadline = context.deadline
         let log = StepLog(logger: context.logger)
         let startedAt = Timestamp.rfc3339()
-        let resolver = BaselineResolver(store: store, layout: context.layout, logger: context.logger)
+        let resolver = BaselineResolver(store: store, context: context)
 
         let baseline = try await log.run("find the baseline") {
-            let baseline = try await resolver.resolve(runID: options.runID)
+            let baseline = try await resolver.resolve(runID: options.runID, for: .verdict)
             try await resolver.checkUsable(baseline, maxAge: options.maxBaselineAge)
             return baseline
         }
@@ -107,9 +107,18 @@ public struct PostTasteWorkflow: Sendable {
             try await log.run("wait for MongoDB (up to \(DurationParser.format(deadline.capped(settings.mongo.wait))))") {
                 try await database.waitUntilAvailable(timeout: deadline.capped(settings.mongo.wait), deadline: deadline)
             }
-            let cut = Timestamp.parse(baseline.report.snapshot.takenAt)
+            // The resolver refused a baseline whose time does not parse: the cut is never this
+            // snapshot's own time, which would let a replaced document pass.
+            guard let cut = Timestamp.parse(baseline.report.snapshot.takenAt) else {
+                throw NoBaselineError(message: "the baseline \(store.uri(for: baseline.key)) has an unreadable snapshot.takenAt; run pre-taste again")
+            }
             let snapshot = try await log.run("snapshot of \(settings.mongo.database)") {
-                try await database.snapshot(asOf: cut, deadline: deadline)
+                try await database.snapshot(asOf: cut, refusingMissing: false, deadline: deadline)
+            }
+            if let taken = Timestamp.parse(snapshot.takenAt), cut > taken {
+                throw NoBaselineError(message: "the baseline \(store.uri(for: baseline.key)) was taken at \(baseline.report.snapshot.takenAt), "
+                    + "after this snapshot (\(snapshot.takenAt), \(snapshot.clock) clock): its asOf cut would count documents written "
+                    + "after the baseline; run pre-taste again (and check the clocks if this repeats)")
             }
             let postKey = context.layout.key(.post, run: runID)
             let post = TasteReport(phase: .post, runID: runID, app: context.app, namespace: context.namespace,

@@ -73,7 +73,7 @@ public struct PreTasteWorkflow: Sendable {
                 try await database.waitUntilAvailable(timeout: deadline.capped(settings.mongo.wait), deadline: deadline)
             }
             let snapshot = try await log.run("snapshot of \(settings.mongo.database)") {
-                try await database.snapshot(asOf: nil, deadline: deadline)
+                try await database.snapshot(asOf: nil, refusingMissing: true, deadline: deadline)
             }
             let report = TasteReport(phase: .pre, runID: runID, app: context.app, namespace: context.namespace,
                                      host: context.host, startedAt: startedAt, finishedAt: Timestamp.rfc3339(),
@@ -94,7 +94,12 @@ public struct PreTasteWorkflow: Sendable {
                 throw PointerWriteError(runID: runID, baselineURI: store.uri(for: key), pointerURI: pointerURI, underlying: error)
             }
             let counts = snapshot.checks.map { "\($0.name)=\($0.value?.description ?? ($0.missing ? "missing" : "—"))" }
-            let summary = "taster: BASELINE \(context.app) run \(runID): \(snapshot.checks.count) checks (\(counts.prefix(6).joined(separator: ", "))\(counts.count > 6 ? ", …" : "")) stored at \(store.uri(for: key))"
+            var summary = "taster: BASELINE \(context.app) run \(runID): \(snapshot.checks.count) checks (\(counts.prefix(6).joined(separator: ", "))\(counts.count > 6 ? ", …" : "")) stored at \(store.uri(for: key))"
+            let hollow = snapshot.checks.filter { !$0.absentFields.isEmpty }
+            if !hollow.isEmpty {
+                summary += "; WARNING: \(hollow.count) check\(hollow.count == 1 ? "" : "s") guard\(hollow.count == 1 ? "s" : "") nothing ("
+                    + hollow.map { "\($0.name): no document has \($0.absentFields.joined(separator: ", "))" }.joined(separator: "; ") + ")"
+            }
             return Outcome(report: report, key: key, summary: summary)
         } catch {
             if let workloads, !scaled.isEmpty {

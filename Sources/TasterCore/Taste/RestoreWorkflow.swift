@@ -22,8 +22,8 @@ public struct RestoreWorkflow: Sendable {
     }
 
     public func run() async throws -> Outcome {
-        let resolver = BaselineResolver(store: store, layout: context.layout, logger: context.logger)
-        let baseline = try await resolver.resolve(runID: runID)
+        let resolver = BaselineResolver(store: store, context: context)
+        let baseline = try await resolver.resolve(runID: runID, for: .restore)
         let targets = baseline.report.workloads.map { WorkloadTarget(kind: $0.kind, name: $0.name, replicas: $0.replicasBefore) }
         guard !targets.isEmpty else {
             let summary = "taster: RESTORE \(context.app) run \(baseline.report.runID): the baseline recorded no workloads; nothing to do"

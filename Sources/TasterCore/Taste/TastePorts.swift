@@ -19,8 +19,10 @@ public protocol DatabaseSnapshotting: Sendable {
     /// Waits until MongoDB accepts connections, within `timeout` (and the deadline).
     func waitUntilAvailable(timeout: Duration, deadline: Deadline) async throws
     /// Measures every configured check; `asOf` is the baseline's snapshot time for checks
-    /// configured with `asOf: baseline`.
-    func snapshot(asOf: Date?, deadline: Deadline) async throws -> Snapshot
+    /// configured with `asOf: baseline`. With `refusingMissing` (the baseline), a check whose
+    /// collection does not exist and that does not say `allowMissing: true` is refused with
+    /// `MissingCollectionError` (exit 2) before anything is measured.
+    func snapshot(asOf: Date?, refusingMissing: Bool, deadline: Deadline) async throws -> Snapshot
 }
 
 /// Where reports are kept: an S3-compatible bucket.
