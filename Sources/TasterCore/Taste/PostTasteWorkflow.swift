@@ -134,7 +134,7 @@ public struct PostTasteWorkflow: Sendable {
             do {
                 try await log.run("upload \(store.uri(for: pageKey))") {
                     let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
-                    let page = VerdictPage(verdict: verdict, history: history, preURI: store.uri(for: baseline.key), postURI: store.uri(for: postKey))
+                    let page = VerdictPage(verdict: verdict.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key), postURI: store.uri(for: postKey))
                     try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
                 }
             } catch {
