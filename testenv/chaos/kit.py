@@ -580,6 +580,11 @@ def preflight(stack: dict[str, str]) -> list[str]:
     for what, value in expected.items():
         if not harness.leaks({"canary": f"... {value} ..."}, secrets):
             problems.append(f"the scan would not notice {what} in a text")
+    # The forms a library or a server echoes: upper-cased, JSON-escaped, and a piece of it.
+    for what, text in {"upper-cased": password.upper(), "JSON-escaped": json.dumps(password),
+                       "cut to a piece": password[3:3 + harness.PIECE]}.items():
+        if not harness.leaks({"canary": f"... {text} ..."}, secrets):
+            problems.append(f"the scan would not notice the MongoDB password {what}")
     return problems
 
 

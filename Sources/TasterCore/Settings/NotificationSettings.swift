@@ -36,7 +36,8 @@ extension NotificationSettings {
 
     /// The URL whole (only as a whole: its pieces of scheme and host are everywhere), and, with
     /// their pieces, the parts that carry a chat webhook's token: user info, every query value
-    /// and each path segment that looks like a token (a digit in it, or 20 characters or more).
+    /// and each path segment that looks like a token (8 characters or more with a digit, or 16
+    /// or more: `services`, `v1` and `messages` are not secrets, `T0123ABCD` and GUIDs are).
     /// A retry warning that shows the URL partly masked still has its token found.
     static func registerParts(of url: String) {
         let origin = "TASTER_NOTIFY_URL"
@@ -49,7 +50,7 @@ extension NotificationSettings {
         }
         rest = rest[authorityEnd...]
         let queryStart = rest.firstIndex { $0 == "?" || $0 == "#" } ?? rest.endIndex
-        for segment in rest[..<queryStart].split(separator: "/") where segment.count >= 20 || segment.contains(where: \.isNumber) {
+        for segment in rest[..<queryStart].split(separator: "/") where segment.count >= 16 || (segment.count >= 8 && segment.contains(where: \.isNumber)) {
             SecretRedactor.shared.register(String(segment), origin: origin)
             SecretRedactor.shared.register(PercentEncoding.decode(String(segment)), origin: origin)
         }
