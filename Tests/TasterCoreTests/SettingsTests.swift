@@ -376,6 +376,28 @@ struct SettingsTests {
         #expect((ConnectionString(uri)?.userInfoProblem != nil) == refused)
     }
 
+    @Test("user info in MONGODB_URI that is not escaped: exit 2 naming the variable and the escapes, no part of the value")
+    func unescapedUserInfo() {
+        let found = problems(["MONGODB_URI": "mongodb://taster:Summer@2024-Qz7Secret@db:27017/?authSource=admin"])
+        #expect(found.count == 1 && found[0].variable == "MONGODB_URI")
+        #expect(found[0].description.contains("%40") && found[0].description.contains("MONGO_PASS"))
+        for piece in ["Summer", "2024", "Qz7", "db:27017"] {
+            #expect(!found[0].description.contains(piece), "\(piece) shown")
+        }
+    }
+
+    @Test("values that may hold user info or a token are not echoed in settings errors", arguments: [
+        ("MONGO_NODE", "taster:N0deQz7pw@db"),
+        ("AWS_ENDPOINT_URL", "minio:9000/?X-Amz-Security-Token=EndQz7tok"),
+        ("AWS_ENDPOINT_URL", "https://minio:9000/b?token=EndQz7tok"),
+        ("AWS_ENDPOINT_URL", "https://u:EndQz7pw@minio:9000"),
+    ])
+    func notEchoed(variable: String, value: String) {
+        let found = problems([variable: value])
+        #expect(found.count == 1 && found[0].variable == variable)
+        #expect(!found[0].description.contains("Qz7"))
+    }
+
     @Test("a malformed URI is reported without its value")
     func malformedURIHidesValue() {
         for uri in ["mongo://user:hunter2@db", "mongodb://user:hunter2@db:99999/"] {

@@ -10,8 +10,9 @@ import Synchronization
 /// the secret (a password `orders` masked in `count pxbbq.orders` gives itself away), a withheld
 /// line does not. The secret is looked for in the forms a library or a server may echo it in:
 /// as given, percent-decoded and percent-encoded, JSON-escaped, in any letter case, and cut —
-/// any piece of 6 characters or more of a secret of 6 or more (8 for secrets longer than 32
-/// characters, whose random pieces would otherwise meet ordinary text by chance).
+/// any piece of 8 characters, and each part between the characters at which a URI parser splits
+/// (`@ : / ? #`), as libmongoc splits a password with an unescaped `@` between user info and host.
+/// Shorter pieces are not looked for: they would meet ordinary words by chance.
 ///
 /// Code must still never put a secret into a message (`Secret` cannot be printed by accident);
 /// this catches what a library or a server echoes.
@@ -31,8 +32,8 @@ public final class SecretRedactor: Sendable {
     private struct Registry: Sendable {
         /// Lower-cased forms looked for whole (short secrets, and those registered without pieces).
         var whole: [(form: String, origin: String)] = []
-        /// Every piece of `length` bytes of a lower-cased form, packed into an integer, by length.
-        var pieces: [Int: [UInt64: String]] = [:]
+        /// Every piece of `pieceLength` bytes of a lower-cased form, packed into an integer.
+        var pieces: [UInt64: String] = [:]
         var origins: Set<String> = []
     }
 
@@ -40,7 +41,10 @@ public final class SecretRedactor: Sendable {
 
     public init() {}
 
-    /// Registers `secret` in all its forms; with `fragments`, every long enough piece of it too.
+    /// How long a piece of a secret must be to be looked for.
+    static let pieceLength = 8
+
+    /// Registers `secret` in all its forms; with `fragments`, its pieces and parts too.
     public func register(_ secret: Secret, fragments: Bool = true) {
         register(secret.revealed, origin: secret.origin, fragments: fragments)
     }
@@ -48,21 +52,24 @@ public final class SecretRedactor: Sendable {
     /// Registers a secret value that came from `origin` (a setting's name).
     public func register(_ value: String?, origin: String = "a secret setting", fragments: Bool = true) {
         guard let value, value.count >= Self.minimumLength else { return }
-        let pieceLength = value.utf8.count > 32 ? 8 : 6
+        var whole = Self.forms(of: value)
+        if fragments {
+            for part in (PercentEncoding.decode(value) ?? value).split(whereSeparator: { "@:/?#".contains($0) }) where part.count >= Self.minimumLength {
+                whole.formUnion(Self.forms(of: String(part)))
+            }
+        }
         registry.withLock { registry in
             registry.origins.insert(origin)
-            for form in Self.forms(of: value) {
+            for form in whole {
                 let bytes = Array(form.utf8)
-                guard fragments, value.count >= 6, bytes.count >= pieceLength else {
+                guard fragments, bytes.count >= Self.pieceLength else {
                     if !registry.whole.contains(where: { $0.form == form }) { registry.whole.append((form, origin)) }
                     continue
                 }
-                var table = registry.pieces[pieceLength] ?? [:]
-                for start in 0...(bytes.count - pieceLength) {
-                    let key = Self.pack(bytes[start..<(start + pieceLength)])
-                    if table[key] == nil { table[key] = origin }
+                for start in 0...(bytes.count - Self.pieceLength) {
+                    let key = Self.pack(bytes[start..<(start + Self.pieceLength)])
+                    if registry.pieces[key] == nil { registry.pieces[key] = origin }
                 }
-                registry.pieces[pieceLength] = table
             }
         }
     }
@@ -76,13 +83,11 @@ public final class SecretRedactor: Sendable {
         for (form, origin) in registry.whole where !found.contains(origin) && lower.contains(form) {
             found.insert(origin)
         }
-        let bytes = Array(lower.utf8)
-        for (length, table) in registry.pieces where bytes.count >= length {
-            let keep: UInt64 = length == 8 ? .max : (1 << UInt64(length * 8)) - 1
+        if !registry.pieces.isEmpty {
             var packed: UInt64 = 0
-            for (index, byte) in bytes.enumerated() {
-                packed = ((packed << 8) | UInt64(byte)) & keep
-                if index >= length - 1, let origin = table[packed] { found.insert(origin) }
+            for (index, byte) in lower.utf8.enumerated() {
+                packed = (packed << 8) | UInt64(byte)
+                if index >= Self.pieceLength - 1, let origin = registry.pieces[packed] { found.insert(origin) }
             }
         }
         return found.sorted()
