@@ -33,13 +33,15 @@ public struct ConnectionString: Sendable, Equatable {
         "tlsallowinvalidhostnames", "tlscafile", "tlscertificatekeyfile", "tlsdisablecertificaterevocationcheck",
         "tlsdisableocspendpointcheck", "tlsinsecure", "sslcertificateauthorityfile", "sslclientcertificatekeyfile",
         "sslallowinvalidcertificates", "sslallowinvalidhostnames", "w", "waitqueuetimeoutms", "wtimeoutms",
-        "zlibcompressionlevel", "gssapiservicename",
+        "zlibcompressionlevel", "gssapiservicename", "timeoutms", "servermonitoringmode", "uuidrepresentation",
+        "tlscrlfile", "proxyhost", "proxyport", "proxyusername", "maxidletimems",
     ]
 
     /// Options known to carry a secret: shown by name, their value masked. Any other option that
     /// is not safe is not even named (it may be a password pasted in the wrong place).
     static let secretOptions: Set<String> = [
         "tlscertificatekeyfilepassword", "sslclientcertificatekeypassword", "sslpemkeypassword", "authmechanismproperties",
+        "proxypassword",
     ]
 
     /// Takes `text` apart; nil when it has no `scheme://`.

@@ -115,22 +115,20 @@ extension MongoSettings {
     /// can print a message.
     static func readURI(_ uri: String, _ reader: inout SettingsReader) -> Connection? {
         let example = "MONGODB_URI=mongodb://taster:PASSWORD@mongo.pxbbq.svc:27017/?authSource=admin"
-        guard uri.hasPrefix("mongodb://") || uri.hasPrefix("mongodb+srv://"), let parsed = ConnectionString(uri) else {
-            reader.fail("MONGODB_URI", "must start with mongodb:// or mongodb+srv:// (value not shown: it may hold a password)", example: example)
-            return nil
-        }
-        // The password with its pieces (an unescaped `@` splits it between user info and host), never
-        // the user name: it is no secret, and withholding every line that names it would hide all.
-        if let password = parsed.credentials?.password {
+        let parsed = ConnectionString(uri)
+        // The password (with its pieces and the parts an unescaped `@` cuts it into), never the
+        // user name: it is no secret, and withholding every line that names it would hide all.
+        if let password = parsed?.credentials?.password {
             SecretRedactor.shared.register(password, origin: "MONGODB_URI's password")
             SecretRedactor.shared.register(PercentEncoding.decode(password), origin: "MONGODB_URI's password")
-            for piece in password.split(separator: "@") {
-                SecretRedactor.shared.register(String(piece), origin: "MONGODB_URI's password")
-            }
         }
-        for value in parsed.unsafeOptionValues {
+        for value in parsed?.unsafeOptionValues ?? [] {
             SecretRedactor.shared.register(value, origin: "an option of MONGODB_URI")
             SecretRedactor.shared.register(PercentEncoding.decode(value), origin: "an option of MONGODB_URI")
+        }
+        guard let parsed, uri.hasPrefix("mongodb://") || uri.hasPrefix("mongodb+srv://") else {
+            reader.fail("MONGODB_URI", "must start with mongodb:// or mongodb+srv:// (value not shown: it may hold a password)", example: example)
+            return nil
         }
         if let problem = parsed.userInfoProblem {
             reader.fail("MONGODB_URI", "\(problem) (value not shown: it holds a password); \(ConnectionString.escapingAdvice)", example: example)
