@@ -10,8 +10,9 @@ import Synchronization
 /// the secret (a password `orders` masked in `count pxbbq.orders` gives itself away), a withheld
 /// line does not. The secret is looked for in the forms a library or a server may echo it in:
 /// as given, percent-decoded and percent-encoded, JSON-escaped, in any letter case, and cut —
-/// any piece of 8 characters, and each part between the characters at which a URI parser splits
-/// (`@ : / ? #`), as libmongoc splits a password with an unescaped `@` between user info and host.
+/// any piece of 8 characters, and each part of 6 or more between the characters at which a URI
+/// parser splits (`@ : / ? #`), as libmongoc splits a password with an unescaped `@` between user
+/// info and host.
 /// Shorter pieces are not looked for: they would meet ordinary words by chance.
 ///
 /// Code must still never put a secret into a message (`Secret` cannot be printed by accident);
@@ -43,6 +44,9 @@ public final class SecretRedactor: Sendable {
 
     /// How long a piece of a secret must be to be looked for.
     static let pieceLength = 8
+    /// How long a part between `@ : / ? #` must be to be looked for whole: `Pass` in
+    /// `Wr@ng:Pass/word` is an ordinary word, `Summer` in `Summer@2024-Secret` is enough.
+    static let minimumPartLength = 6
 
     /// Registers `secret` in all its forms; with `fragments`, its pieces and parts too.
     public func register(_ secret: Secret, fragments: Bool = true) {
@@ -54,7 +58,7 @@ public final class SecretRedactor: Sendable {
         guard let value, value.count >= Self.minimumLength else { return }
         var whole = Self.forms(of: value)
         if fragments {
-            for part in (PercentEncoding.decode(value) ?? value).split(whereSeparator: { "@:/?#".contains($0) }) where part.count >= Self.minimumLength {
+            for part in (PercentEncoding.decode(value) ?? value).split(whereSeparator: { "@:/?#".contains($0) }) where part.count >= Self.minimumPartLength {
                 whole.formUnion(Self.forms(of: String(part)))
             }
         }
