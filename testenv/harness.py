@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -160,6 +162,15 @@ def _watched(process, args, timeout, after, when, sig, on_line):
 # -- secrets -----------------------------------------------------------------------------------
 
 SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY", "AWS_SESSION_TOKEN", "MONGO_PASS", "TASTER_NOTIFY_URL")
+# MongoDB URI options whose values are secrets (libmongoc's older and newer names).
+SECRET_URI_OPTIONS = ("tlscertificatekeyfilepassword", "sslclientcertificatekeypassword", "sslpemkeypassword",
+                      "authmechanismproperties")
+# A piece of a secret this long found anywhere is a leak (taster withholds the same pieces).
+PIECE = 8
+# Texts longer than this are searched for whole secrets only (a 40 MB baseline).
+PIECES_UP_TO = 2 * 1024 * 1024
+# taster's notice for a line it withheld (SecretRedactor.notice), JSON-escaped or not.
+WITHHELD = re.compile(r'\[withheld: this line held a secret \([^)\n]*\), or part of one; see README \\?"Secrets in output\\?"\]')
 
 
 def secrets_of(env: dict[str, str]) -> list[str]:
@@ -171,10 +182,15 @@ def secrets_of(env: dict[str, str]) -> list[str]:
             found.append(env[name])
     uri = env.get("MONGODB_URI", "")
     if "@" in uri and "://" in uri:
-        userinfo = uri.split("://", 1)[1].rsplit("@", 1)[0]
+        userinfo = uri.split("://", 1)[1].split("?", 1)[0].rsplit("@", 1)[0]
         if ":" in userinfo:
             password = userinfo.split(":", 1)[1]
-            found += [password, urllib.parse.unquote(password)]
+            found += [password, urllib.parse.unquote(password)] + password.split("@")
+    if "?" in uri:
+        for option in uri.split("?", 1)[1].split("&"):
+            name, _, value = option.partition("=")
+            if name.lower() in SECRET_URI_OPTIONS and value:
+                found += [value, urllib.parse.unquote(value)]
     for path in filter(None, env.get("KUBECONFIG", "").split(":")):
         found += kubeconfig_secrets(Path(path))
     for name in ("TESTENV_KUBE_TOKEN",):
@@ -208,6 +224,13 @@ def kubeconfig_secrets(path: Path) -> list[str]:
             key = base64.b64decode(data["client-key-data"]).decode(errors="replace")
             secrets.append(data["client-key-data"])
             secrets += [line for line in key.splitlines() if len(line) > 20 and "-----" not in line]
+        exec_ = data.get("exec") or {}
+        # An exec plugin's arguments (values, not flags) and environment values are secrets.
+        for arg in exec_.get("args") or []:
+            value = arg.split("=", 1)[1] if arg.startswith("-") and "=" in arg else ("" if arg.startswith("-") else arg)
+            if len(value) >= 4:
+                secrets.append(value)
+        secrets += [item.get("value", "") for item in exec_.get("env") or [] if len(item.get("value", "")) >= 4]
         if data.get("client-key"):
             try:
                 key = Path(data["client-key"]).read_text()
@@ -217,15 +240,42 @@ def kubeconfig_secrets(path: Path) -> list[str]:
     return secrets
 
 
-def leaks(texts: dict[str, str | bytes], secrets: list[str]) -> list[str]:
-    """`where: secret…` for every secret found in any of the texts (empty means clean)."""
+def forms(secret: str) -> set[str]:
+    """How a secret may be echoed: as given, lower-cased, percent-encoded, JSON-escaped."""
+    found = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote(secret, safe="").lower(),
+             json.dumps(secret)[1:-1], json.dumps(secret)[1:-1].replace("/", "\\/"), json.dumps(secret, ensure_ascii=False)[1:-1]}
+    return {form.lower() for form in found if len(form) >= 4}
+
+
+def pieces(secret: str) -> set[str]:
+    """Every piece of PIECE characters of a secret (lower-cased), for secrets that are not URLs
+    (whose scheme and host are no secret: their token parts are registered on their own)."""
+    if "://" in secret or len(secret) < PIECE:
+        return set()
+    lower = secret.lower()
+    return {lower[i:i + PIECE] for i in range(len(lower) - PIECE + 1)}
+
+
+def leaks(texts: dict[str, str | bytes], secrets: list[str], *, data_words: set[str] = frozenset()) -> list[str]:
+    """`where: secret…` for every secret found in any of the texts (empty means clean): whole,
+    in any of its `forms`, or a piece of it (`pieces`). `data_words` are secrets that are
+    ordinary words a case also uses as data (a collection's name): looked for in run output,
+    where a line holding one must be withheld, not in stored objects (pass them only with
+    objects)."""
     hits = []
+    looked_for = [(secret, forms(secret), pieces(secret)) for secret in secrets if secret not in data_words]
     for where, text in texts.items():
         if isinstance(text, bytes):
             text = text.decode("utf-8", errors="replace")
-        for secret in secrets:
-            if secret in text:
+        # taster's notice for a withheld line is its own fixed words (it names the setting, never
+        # the value): a password made of words may share a piece with it.
+        text = WITHHELD.sub("[withheld]", text)
+        lower = text.lower()
+        for secret, whole, parts in looked_for:
+            if secret in text or any(form in lower for form in whole):
                 hits.append(f"{where}: {secret[:3]}…")
+            elif len(text) <= PIECES_UP_TO and (piece := next((p for p in parts if p in lower), None)):
+                hits.append(f"{where}: a piece of {secret[:3]}… ({len(piece)} characters)")
     return hits
 
 

@@ -58,7 +58,7 @@ extension Taster {
             }
             let logger = Logger(label: "taster")
             // The Job's log lines are the result: standard output. taster's own lines go to standard error.
-            let watcher = try JobWatcher.connect(settings, logger: logger) { line in StandardStream.output.write(line + "\n") }
+            let watcher = try JobWatcher.connect(settings, logger: logger) { line in StandardStream.output.writeScrubbed(line + "\n") }
             let outcome = try await watcher.run(job: name, timeout: DurationParser.parse(timeout) ?? .seconds(1800),
                                                 cleanup: keep ? .keep : .deleteOnSuccess)
             logger.info("\(outcome.summary)")

@@ -35,11 +35,11 @@ extension Taster {
                 run.apply(to: &environment)
             }
             if showSettings {
-                StandardStream.output.write(settings.table + "\n")
+                StandardStream.output.writeScrubbed(settings.table + "\n")
                 return
             }
             let findings = await CheckTool(settings: settings, deadline: Deadline(budget: settings.deadline), logger: Logger(label: "taster")).run()
-            StandardStream.output.write(findings.table + "\n")
+            StandardStream.output.writeScrubbed(findings.table + "\n")
             if findings.hasFailures { throw CheckFailedError(failures: findings.filter { $0.status == .fail }) }
         }
     }

@@ -6,7 +6,7 @@ import TasterCore
 func printVerdict(_ verdict: Verdict, output: OutputFormat) throws {
     switch output {
     case .table:
-        StandardStream.output.write(verdict.table + "\n\n" + verdict.summary + "\n")
+        StandardStream.output.writeScrubbed(verdict.table + "\n\n" + verdict.summary + "\n")
     case .json:
         StandardStream.output.write(String(decoding: try ReportCodec.encode(verdict), as: UTF8.self))
     }

@@ -59,7 +59,7 @@ extension Taster {
                                                          workloads: taste.workloads, database: taste.database!, store: taste.store).run()
                 try Interruption.check()
                 switch output {
-                case .table: StandardStream.output.write(outcome.report.snapshot.table + "\n\n" + outcome.summary + "\n")
+                case .table: StandardStream.output.writeScrubbed(outcome.report.snapshot.table + "\n\n" + outcome.summary + "\n")
                 case .json: StandardStream.output.write(String(decoding: try ReportCodec.encode(outcome.report), as: UTF8.self))
                 }
                 TerminationMessage.write(outcome.summary)

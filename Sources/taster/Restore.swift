@@ -37,7 +37,7 @@ extension Taster {
                 let identity = await taste.identity(explicit: runID, fallback: .baselinePointer)
                 let outcome = try await RestoreWorkflow(context: taste.context, runID: identity.id, workloads: taste.workloads!, store: taste.store).run()
                 try Interruption.check()
-                StandardStream.output.write(outcome.summary + "\n")
+                StandardStream.output.writeScrubbed(outcome.summary + "\n")
                 TerminationMessage.write(outcome.summary)
             } catch {
                 TerminationMessage.write(failure: error, command: "restore")

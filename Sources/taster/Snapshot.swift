@@ -45,7 +45,7 @@ extension Taster {
             try await source.waitUntilAvailable(timeout: deadline.capped(mongoSettings.wait), deadline: deadline)
             let snapshot = try await source.snapshot(asOf: asOf.flatMap(Timestamp.parse), deadline: deadline)
             switch output {
-            case .table: StandardStream.output.write(snapshot.table + "\n")
+            case .table: StandardStream.output.writeScrubbed(snapshot.table + "\n")
             case .json: StandardStream.output.write(try snapshot.jsonText() + "\n")
             }
         }

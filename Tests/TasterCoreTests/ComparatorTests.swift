@@ -118,7 +118,7 @@ struct ComparatorTests {
 @Suite("Reports")
 struct ReportCodecTests {
     func report() -> TasteReport {
-        let settings = try! Settings.load(from: Environment(["MONGODB_URI": "mongodb://u:codecSecret1@db/", "TASTER_BUCKET": "b-1"]))
+        let settings = try! Settings.load(from: Environment(["MONGODB_URI": "mongodb://u:codecQ7kx9w1@db/", "TASTER_BUCKET": "b-1"]))
         let snapshot = Snapshot(database: "pxbbq", serverVersion: "8.2.11", takenAt: "2026-11-21T10:00:00.000Z", clock: "server",
                                 durationSeconds: 0.2, checks: [
                                     CheckResult(name: "orders", kind: .count, database: "pxbbq", collection: "orders",
@@ -142,7 +142,7 @@ struct ReportCodecTests {
         #expect(text.contains("\"rule\" : \"tolerance 2%\""))
         #expect(text.contains("\"schemaVersion\" : 1"))
         #expect(text.contains("\"runId\" : \"r1\""))
-        #expect(!text.contains("codecSecret1"))
+        #expect(!text.contains("codecQ7kx9w1"))
         let decoded = try ReportCodec.decode(TasteReport.self, from: data, supported: 1, source: "pre.json")
         #expect(decoded == report())
     }

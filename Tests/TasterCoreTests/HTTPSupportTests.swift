@@ -5,12 +5,20 @@ import Testing
 /// The HTTP client's small parts: URL redaction, Retry-After, line splitting, headers, TLS settings.
 @Suite("HTTP client parts")
 struct HTTPSupportTests {
-    @Test("URLs in messages: signatures, credentials, tokens and user info masked; the rest kept")
+    @Test("URLs in messages by allow-list: only known parameters keep their values; user info and fragments never shown")
     func redaction() {
-        #expect(HTTPURLRedaction.redact("https://h/b/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKID%2F2026&X-Amz-Signature=abc&X-Amz-Security-Token=t&prefix=a%2F")
+        #expect(URLDisplay.show("https://h/b/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKID%2F2026&X-Amz-Signature=abc&X-Amz-Security-Token=t&prefix=a%2F")
             == "https://h/b/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=****&X-Amz-Signature=****&X-Amz-Security-Token=****&prefix=a%2F")
-        #expect(HTTPURLRedaction.redact("https://user:pw@h:6443/api?watch=1&access_token=xyz#frag") == "https://****@h:6443/api?watch=1&access_token=****")
-        #expect(HTTPURLRedaction.redact("http://127.0.0.1:8333/bucket/a%20b.json") == "http://127.0.0.1:8333/bucket/a%20b.json")
+        #expect(URLDisplay.show("https://user:pw@h:6443/api?watch=1&access_token=xyz#frag") == "https://****@h:6443/api?watch=1&access_token=****")
+        #expect(URLDisplay.show("http://127.0.0.1:8333/bucket/a%20b.json") == "http://127.0.0.1:8333/bucket/a%20b.json")
+        // Names no deny-list thought of: a chat webhook's `key` and `token`, a `sig`, an `auth`.
+        #expect(URLDisplay.show("https://chat.example.com/v1/spaces/AAAA/messages?key=AIzaK3y&token=t0ken%3D&threadKey=x")
+            == "https://chat.example.com/v1/spaces/AAAA/messages?key=****&token=****&threadKey=****")
+        #expect(URLDisplay.origin("https://chat.example.com/v1/spaces/AAAA/messages?key=AIzaK3y&token=t0ken") == "https://chat.example.com/****")
+        #expect(URLDisplay.origin("https://u:p@hooks.example.com") == "https://****@hooks.example.com")
+        // An S3 endpoint given without a scheme, with a path or a query.
+        #expect(URLDisplay.origin("minio.example.com:9000/?X-Amz-Security-Token=tok") == "minio.example.com:9000/****")
+        #expect(URLDisplay.origin("minio.example.com:9000/") == "minio.example.com:9000")
     }
 
     @Test("Retry-After: seconds or an HTTP date; nonsense is ignored")

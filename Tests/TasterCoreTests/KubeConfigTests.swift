@@ -33,14 +33,14 @@ struct KubeConfigTests {
     @Test("token user, CA data, namespace from the context")
     func token() throws {
         let directory = try TemporaryDirectory()
-        let path = try write(config(users: "- name: u1\n  user: {token: kubeTokenValue123}"), in: directory)
+        let path = try write(config(users: "- name: u1\n  user: {token: kTv9Qx7Lw123}"), in: directory)
         let connection = try KubeConfig.load(paths: [path]).connection(context: nil)
         #expect(connection.server == "https://10.0.0.1:6443")
         #expect(connection.certificateAuthority == .data(Data(pem.utf8)))
-        #expect(connection.credentials == .token("kubeTokenValue123"))
+        #expect(connection.credentials == .token("kTv9Qx7Lw123"))
         #expect(connection.namespace == "pxbbq")
         #expect(!connection.insecureSkipTLSVerify)
-        #expect(SecretRedactor.shared.scrub("Bearer kubeTokenValue123") == "Bearer ****")
+        #expect(SecretRedactor.shared.scrub("Bearer kTv9Qx7Lw123") == SecretRedactor.notice(["the kubeconfig's token"]))
     }
 
     @Test("files named relative to the kubeconfig are resolved against its folder")
@@ -76,14 +76,14 @@ struct KubeConfigTests {
         current-context: second-ctx
         users:
         - name: u1
-          user: {token: fromFirst}
+          user: {token: frm1stQz9}
         """, in: directory, name: "a")
-        let second = try write(config(users: "- name: u1\n  user: {token: fromSecond}", current: "main",
+        let second = try write(config(users: "- name: u1\n  user: {token: frm2ndQz9}", current: "main",
                                       contexts: "- name: second-ctx\n  context: {cluster: c1, user: u1, namespace: ns2}"), in: directory, name: "b")
         let loaded = try KubeConfig.load(paths: [directory.url.path + "/missing", first, second])
         let connection = try loaded.connection(context: nil)
         #expect(connection.contextName == "second-ctx")
-        #expect(connection.credentials == .token("fromFirst"))
+        #expect(connection.credentials == .token("frm1stQz9"))
         #expect(connection.namespace == "ns2")
     }
 
@@ -173,7 +173,7 @@ struct KubeConfigTests {
         """.write(to: script, atomically: true, encoding: .utf8)
         chmod(script.path, 0o755)
         let later = Timestamp.rfc3339(Date().addingTimeInterval(3600))
-        let config = KubeConfig.ExecConfig(command: script.path, args: [], env: [("REGION", "eu"), ("EXPIRY", later)],
+        let config = KubeConfig.ExecConfig(command: script.path, args: [], env: [("REGION", "eu"), ("EXPIRY", Secret(later, origin: "EXPIRY"))],
                                            apiVersion: "client.authentication.k8s.io/v1", installHint: nil, provideClusterInfo: false)
         let provider = ExecCredentialProvider(config: config, server: "https://x")
         let first = try await provider.credential(timeout: .seconds(10))
@@ -184,7 +184,7 @@ struct KubeConfigTests {
         _ = try await provider.credential(timeout: .seconds(10))
         #expect(try String(contentsOfFile: counter, encoding: .utf8).count == 4, "ran again after invalidate")
 
-        let expired = ExecCredentialProvider(config: .init(command: script.path, args: [], env: [("REGION", "x"), ("EXPIRY", Timestamp.rfc3339(Date().addingTimeInterval(5)))],
+        let expired = ExecCredentialProvider(config: .init(command: script.path, args: [], env: [("REGION", "x"), ("EXPIRY", Secret(Timestamp.rfc3339(Date().addingTimeInterval(5)), origin: "EXPIRY"))],
                                                            apiVersion: "client.authentication.k8s.io/v1", installHint: nil, provideClusterInfo: false), server: "s")
         _ = try await expired.credential(timeout: .seconds(10))
         _ = try await expired.credential(timeout: .seconds(10))

@@ -140,13 +140,13 @@ struct SettingsTests {
     func s3Precedence() throws {
         let settings = try load([
             "AWS_ENDPOINT_URL_S3": "https://s3-specific", "AWS_ENDPOINT_URL": "https://general", "S3_URL": "demo:1",
-            "AWS_ACCESS_KEY_ID": "std", "S3_ACCESSKEY": "demo", "AWS_SECRET_ACCESS_KEY": "stdsecret", "S3_SECRETKEY": "demosecret",
+            "AWS_ACCESS_KEY_ID": "std", "S3_ACCESSKEY": "demo", "AWS_SECRET_ACCESS_KEY": "stdQ7kx9w", "S3_SECRETKEY": "demoQ7kx9w",
             "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "us-west-2",
             "TASTER_BUCKET": "taster-b", "S3_RESULTS_BUCKET": "results-b", "S3_BUCKET": "bucket-b",
         ])
         #expect(settings.s3.endpoint?.host == "s3-specific")
         #expect(settings.s3.accessKeyID == "std")
-        #expect(settings.s3.secretAccessKey == "stdsecret")
+        #expect(settings.s3.secretAccessKey == "stdQ7kx9w")
         #expect(settings.s3.region == "eu-west-1")
         #expect(settings.s3.bucket == "taster-b")
         let ignored = Set(settings.shadowed.map(\.ignored))
@@ -323,30 +323,79 @@ struct SettingsTests {
 
     @Test("show-settings masks passwords, secret keys, tokens and URI user info")
     func redaction() throws {
-        let secrets = ["uriPa55word", "mongoPa55", "s3SecretKey/+x", "sessionTok3n", "certpass"]
+        let secrets = ["uriPa55word", "mongoPa55", "s3Kq9/+x7Wd", "sTk3nQ8vZ", "c3rtpQzz", "0ldC3rtPw"]
         let uri = try load([
-            "MONGODB_URI": "mongodb://alice:uriPa55word@db:27017/?tls=true&tlsCertificateKeyFilePassword=certpass",
-            "AWS_ACCESS_KEY_ID": "AKIDVISIBLE", "AWS_SECRET_ACCESS_KEY": "s3SecretKey/+x", "AWS_SESSION_TOKEN": "sessionTok3n",
+            "MONGODB_URI": "mongodb://alice:uriPa55word@db:27017/?tls=true&tlsCertificateKeyFilePassword=c3rtpQzz",
+            "AWS_ACCESS_KEY_ID": "AKIDVISIBLE", "AWS_SECRET_ACCESS_KEY": "s3Kq9/+x7Wd", "AWS_SESSION_TOKEN": "sTk3nQ8vZ",
         ])
+        // libmongoc's older name of the key password (it refuses both names at once).
+        let older = try load(["MONGODB_URI": "mongodb://alice:uriPa55word@db:27017/?tls=true&sslClientCertificateKeyPassword=0ldC3rtPw"])
         let parts = try load(["MONGO_NODE": "db", "MONGO_USER": "bob", "MONGO_PASS": "mongoPa55"])
-        let output = uri.table + "\n" + parts.table
+        let output = uri.table + "\n" + older.table + "\n" + parts.table
         for secret in secrets {
             #expect(!output.contains(secret), "\(secret) leaked")
         }
-        #expect(output.contains("mongodb://alice:****@db:27017/?tls=true&tlsCertificateKeyFilePassword=****"))
+        #expect(output.contains("mongodb://****@db:27017/?tls=true&tlsCertificateKeyFilePassword=****"))
+        #expect(output.contains("mongodb://****@db:27017/?tls=true&sslClientCertificateKeyPassword=****"))
+        #expect(SettingsSummary(settings: older, prefix: nil).mongodb == "mongodb://****@db:27017/?tls=true&sslClientCertificateKeyPassword=****")
         #expect(output.contains("AKIDVISIBLE"))
         #expect(output.contains("bob"))
     }
 
-    @Test("URI redaction masks up to the last @, even with unescaped characters", arguments: [
-        ("mongodb://u:p@h/", "mongodb://u:****@h/"),
-        ("mongodb://u:pa/ss@h:1/db", "mongodb://u:****@h:1/db"),
-        ("mongodb://u:p@ss@h/", "mongodb://u:****@h/"),
+    @Test("a connection string is shown by allow-list: no user info, unknown options not even named", arguments: [
+        ("mongodb://u:p@h/", "mongodb://****@h/"),
+        ("mongodb://u:pa/ss@h:1/db", "mongodb://****@h:1/db"),
+        ("mongodb://u:p@ss@h/", "mongodb://****@h/"),
+        ("mongodb://u:pa?ss@h/db?authSource=admin", "mongodb://****@h/db?authSource=admin"),
         ("mongodb://h1,h2/?replicaSet=rs", "mongodb://h1,h2/?replicaSet=rs"),
-        ("mongodb+srv://u@cluster/", "mongodb+srv://u@cluster/"),
+        ("mongodb+srv://u@cluster/", "mongodb+srv://****@cluster/"),
+        ("mongodb://h/?tlsCAFile=/etc/a@b.pem&appname=x", "mongodb://h/?tlsCAFile=/etc/a@b.pem&appname=x"),
+        ("mongodb://h/?authMechanismProperties=AWS_SESSION_TOKEN:tok&Hunter2Pw", "mongodb://h/?authMechanismProperties=****&****"),
+        ("mongodb://h/?SSLClientCertificateKeyPassword=pw&w=majority", "mongodb://h/?SSLClientCertificateKeyPassword=****&w=majority"),
     ])
     func uriRedaction(uri: String, expected: String) {
-        #expect(URIRedaction.redact(uri) == expected)
+        #expect(ConnectionString(uri)?.display == expected)
+    }
+
+    @Test("user info that is not percent-escaped is found, and the rest is not", arguments: [
+        ("mongodb://taster:Summer@2024-Secret@h:27017/db", true),
+        ("mongodb://taster:pa/ss@h/", true),
+        ("mongodb://taster:pa?ss@h/", true),
+        ("mongodb://taster:pa#ss@h/", true),
+        ("mongodb://taster:pa:ss@h/", true),
+        ("mongodb://taster:pa%zzss@h/", true),
+        ("mongodb://taster:pa%4@h/", true),
+        ("mongodb://taster:pa ss@h/", true),
+        ("mongodb://ta@ster:pass@h/", true),
+        ("mongodb://taster:Summer%402024-Secret@h:27017/db", false),
+        ("mongodb://taster:p!$&'()*+,;=~._-@h/", false),
+        ("mongodb://h/?tlsCAFile=/etc/a@b.pem", false),
+        ("mongodb://h1:1,h2:2/", false),
+    ])
+    func userInfoEscaping(uri: String, refused: Bool) {
+        #expect((ConnectionString(uri)?.userInfoProblem != nil) == refused)
+    }
+
+    @Test("user info in MONGODB_URI that is not escaped: exit 2 naming the variable and the escapes, no part of the value")
+    func unescapedUserInfo() {
+        let found = problems(["MONGODB_URI": "mongodb://taster:Summer@2024-Qz7Secret@db:27017/?authSource=admin"])
+        #expect(found.count == 1 && found[0].variable == "MONGODB_URI")
+        #expect(found[0].description.contains("%40") && found[0].description.contains("MONGO_PASS"))
+        for piece in ["Summer", "2024", "Qz7", "db:27017"] {
+            #expect(!found[0].description.contains(piece), "\(piece) shown")
+        }
+    }
+
+    @Test("values that may hold user info or a token are not echoed in settings errors", arguments: [
+        ("MONGO_NODE", "taster:N0deQz7pw@db"),
+        ("AWS_ENDPOINT_URL", "minio:9000/?X-Amz-Security-Token=EndQz7tok"),
+        ("AWS_ENDPOINT_URL", "https://minio:9000/b?token=EndQz7tok"),
+        ("AWS_ENDPOINT_URL", "https://u:EndQz7pw@minio:9000"),
+    ])
+    func notEchoed(variable: String, value: String) {
+        let found = problems([variable: value])
+        #expect(found.count == 1 && found[0].variable == variable)
+        #expect(!found[0].description.contains("Qz7"))
     }
 
     @Test("a malformed URI is reported without its value")
@@ -360,9 +409,10 @@ struct SettingsTests {
 
     @Test("loaded secrets are registered with the redactor, raw and percent-encoded")
     func redactorRegistration() throws {
-        _ = try load(["MONGO_NODE": "db", "MONGO_USER": "u", "MONGO_PASS": "reg/ist@red", "AWS_SECRET_ACCESS_KEY": "regS3", "AWS_ACCESS_KEY_ID": "a"])
-        let scrubbed = SecretRedactor.shared.scrub("x reg/ist@red y reg%2Fist%40red z regS3")
-        #expect(scrubbed == "x **** y **** z ****")
+        _ = try load(["MONGO_NODE": "db", "MONGO_USER": "u", "MONGO_PASS": "reg/ist@red", "AWS_SECRET_ACCESS_KEY": "rgS3k", "AWS_ACCESS_KEY_ID": "a"])
+        #expect(SecretRedactor.shared.scrub("x reg/ist@red y\nkept\nreg%2Fist%40red\nz rgS3k") == [
+            SecretRedactor.notice(["MONGO_PASS"]), "kept", SecretRedactor.notice(["MONGO_PASS"]), SecretRedactor.notice(["AWS_SECRET_ACCESS_KEY"]),
+        ].joined(separator: "\n"))
     }
 }
 

@@ -281,6 +281,9 @@ class Ctx:
         self.notes: list[str] = []
         self.outcome: str | None = None
         self.extra_secrets: list[str] = []
+        # Secrets that are ordinary words the case also uses as data (a collection's name): a
+        # line of output holding one must be withheld; stored reports keep their data.
+        self.data_words: set[str] = set()
         self.prefixes: list[str] = []
         self._cleanups: list[Callable[[], None]] = []
         self._app: App | None = None
@@ -577,6 +580,11 @@ def preflight(stack: dict[str, str]) -> list[str]:
     for what, value in expected.items():
         if not harness.leaks({"canary": f"... {value} ..."}, secrets):
             problems.append(f"the scan would not notice {what} in a text")
+    # The forms a library or a server echoes: upper-cased, JSON-escaped, and a piece of it.
+    for what, text in {"upper-cased": password.upper(), "JSON-escaped": json.dumps(password),
+                       "cut to a piece": password[3:3 + harness.PIECE]}.items():
+        if not harness.leaks({"canary": f"... {text} ..."}, secrets):
+            problems.append(f"the scan would not notice the MongoDB password {what}")
     return problems
 
 
@@ -598,6 +606,6 @@ def scan(ctx: Ctx) -> list[str]:
     for prefix in ctx.prefixes:
         objects = harness.objects_under(ctx.stack, prefix)
         ctx.scanned_objects += len(objects)
-        hits += harness.leaks({f"s3 {key}": body for key, body in objects.items()}, ordered)
+        hits += harness.leaks({f"s3 {key}": body for key, body in objects.items()}, ordered, data_words=ctx.data_words)
     ctx.scanned_secrets = set(ordered)
     return hits

@@ -142,7 +142,7 @@ def test_restore_after_a_failed_snapshot(app):
     assert app.run("pre-taste").returncode == 0
     uri = app.env["MONGODB_URI"]
     user, rest = uri.split("://", 1)[1].split("@", 1)
-    wrong = "mongodb://" + user.split(":")[0] + ":wrong-password-9@" + rest
+    wrong = "mongodb://" + user.split(":")[0] + ":Wr0ng-Pw-9Qz@" + rest
     post = app.run("post-taste", env={"MONGODB_URI": wrong})
     assert post.returncode == 3, post
     assert "authentication failed" in post.stderr.lower()

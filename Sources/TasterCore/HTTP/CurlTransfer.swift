@@ -68,7 +68,7 @@ final class CurlTransfer {
     }
 
     private func failure(for code: CURLcode) -> HTTPError {
-        HTTPError(curl: code, errorBuffer: handle.errorMessage, method: request.method, url: request.url,
+        HTTPError(curl: code, errorBuffer: handle.errorMessage, method: request.method, shownURL: request.shownURL,
                   timeout: timeout ?? .zero, configuration: configuration)
     }
 

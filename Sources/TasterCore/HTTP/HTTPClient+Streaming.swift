@@ -15,7 +15,7 @@ extension HTTPClient {
         var timeout = request.timeout
         if let deadline {
             guard deadline.remaining > .zero else {
-                throw DeadlineExceededError(step: "\(configuration.serviceName) \(request.method) \(HTTPURLRedaction.redact(request.url))",
+                throw DeadlineExceededError(step: "\(configuration.serviceName) \(request.method) \(request.shownURL)",
                                             budget: deadline.budget)
             }
             timeout = min(timeout ?? deadline.remaining, deadline.remaining)
@@ -82,7 +82,7 @@ extension HTTPClient {
             try transfer.run()
             if let (status, headers) = failedStatus {
                 head.resume(throwing: HTTPStatusError(service: configuration.serviceName, method: request.method.rawValue,
-                                                      url: HTTPURLRedaction.redact(request.url), status: status,
+                                                      url: request.shownURL, status: status,
                                                       headers: headers, body: errorBody))
                 lines.finish()
                 return
@@ -95,7 +95,7 @@ extension HTTPClient {
             lines.finish()
         } catch is CancellationError where lineTooLong {
             var failure = HTTPError(kind: .responseTooLarge(limit: maxLineBytes, declaredSize: nil), service: configuration.serviceName,
-                                    method: request.method.rawValue, url: HTTPURLRedaction.redact(request.url),
+                                    method: request.method.rawValue, url: request.shownURL,
                                     curlMessage: "", curlCode: nil, advice: "a line this long is not what taster expects in a stream")
             failure.attempts = 1
             if headSent { lines.finish(throwing: failure) } else { head.resume(throwing: failure); lines.finish() }

@@ -33,7 +33,7 @@ public final class HTTPClient: Sendable {
         let wanted = request.timeout ?? configuration.requestTimeout
         let remaining = deadline.remaining
         guard remaining > .zero else {
-            throw DeadlineExceededError(step: "\(configuration.serviceName) \(request.method) \(HTTPURLRedaction.redact(request.url))",
+            throw DeadlineExceededError(step: "\(configuration.serviceName) \(request.method) \(request.shownURL)",
                                         budget: deadline.budget)
         }
         let timeout = min(wanted, remaining)
@@ -52,7 +52,7 @@ public final class HTTPClient: Sendable {
             } onCancel: {
                 cancellation.cancel()
             }
-            logger.debug("\(configuration.serviceName) \(request.method) \(HTTPURLRedaction.redact(request.url)) -> \(response.status)",
+            logger.debug("\(configuration.serviceName) \(request.method) \(request.shownURL) -> \(response.status)",
                          metadata: ["ms": "\(started.duration(to: .now).milliseconds)", "bytes": "\(response.body.count)"])
             return response
         } catch var error as HTTPError {
@@ -73,7 +73,7 @@ public final class HTTPClient: Sendable {
         while true {
             attempt += 1
             let request = try makeRequest(attempt)
-            let what = "\(configuration.serviceName) \(request.method) \(HTTPURLRedaction.redact(request.url))"
+            let what = "\(configuration.serviceName) \(request.method) \(request.shownURL)"
             do {
                 var response = try await send(request, deadline: deadline)
                 response.attempts = attempt
@@ -103,7 +103,7 @@ public final class HTTPClient: Sendable {
 
     static func noHandle(_ request: HTTPRequest, _ configuration: HTTPClientConfiguration) -> HTTPError {
         HTTPError(kind: .invalidRequest, service: configuration.serviceName, method: request.method.rawValue,
-                  url: HTTPURLRedaction.redact(request.url), curlMessage: "curl_easy_init failed", curlCode: nil,
+                  url: request.shownURL, curlMessage: "curl_easy_init failed", curlCode: nil,
                   advice: "libcurl could not start (out of memory, or its TLS library failed to load)")
     }
 }

@@ -3,7 +3,7 @@ import TasterCCurl
 extension HTTPError {
     /// The one place a libcurl failure becomes a Swift error: the CURLcode picks the kind and
     /// the advice; the error buffer (else `curl_easy_strerror`) supplies curl's own words.
-    init(curl code: CURLcode, errorBuffer: String, method: HTTPMethod, url: String,
+    init(curl code: CURLcode, errorBuffer: String, method: HTTPMethod, shownURL url: String,
          timeout: Duration, configuration: HTTPClientConfiguration) {
         let strerror = String(cString: curl_easy_strerror(code))
         let message = errorBuffer.isEmpty ? strerror : errorBuffer
@@ -44,7 +44,7 @@ extension HTTPError {
             kind = .transferFailed
             advice = "check that the \(configuration.serviceName) endpoint is up and reachable"
         }
-        self.init(kind: kind, service: configuration.serviceName, method: method.rawValue, url: HTTPURLRedaction.redact(url),
+        self.init(kind: kind, service: configuration.serviceName, method: method.rawValue, url: url,
                   curlMessage: message, curlCode: Int(code.rawValue), advice: advice)
     }
 }

@@ -15,6 +15,9 @@ public struct HTTPRequest: Sendable {
     /// The most response-body bytes to accept; nil uses the client's `maxResponseBytes`.
     /// A larger response is refused without being read into memory.
     public var maxResponseBytes: Int?
+    /// The URL is a secret as a whole (a chat webhook's carries its token in the path or the
+    /// query): messages show only its scheme, host and port.
+    public var urlIsSecret = false
 
     public init(method: HTTPMethod, url: String, headers: HTTPHeaders = [:], body: Data? = nil,
                 timeout: Duration? = nil, maxResponseBytes: Int? = nil) {
@@ -25,4 +28,9 @@ public struct HTTPRequest: Sendable {
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes
     }
+}
+
+extension HTTPRequest {
+    /// The URL as messages show it: by `URLDisplay`'s allow-list.
+    public var shownURL: String { urlIsSecret ? URLDisplay.origin(url) : URLDisplay.show(url) }
 }

@@ -7,7 +7,7 @@ import Synchronization
 /// - SeeAlso: https://kubernetes.io/docs/reference/access-authn-authz/authentication/#client-go-credential-plugins
 public final class ExecCredentialProvider: Sendable {
     public struct Credential: Sendable, Equatable {
-        public var token: String?
+        public var token: Secret?
         public var clientCertificateData: Data?
         public var clientKeyData: Data?
         public var expiration: Date?
@@ -41,26 +41,44 @@ public final class ExecCredentialProvider: Sendable {
 
     static func runPlugin(_ config: KubeConfig.ExecConfig, server: String, timeout: Duration) throws -> Credential {
         var environment = ProcessInfo.processInfo.environment
-        for (name, value) in config.env { environment[name] = value }
+        for (name, value) in config.env { environment[name] = value.revealed }
         let info = ExecInfo(apiVersion: config.apiVersion, kind: "ExecCredential",
                             spec: .init(interactive: false, cluster: config.provideClusterInfo ? .init(server: server) : nil))
         environment["KUBERNETES_EXEC_INFO"] = String(decoding: try JSONEncoder().encode(info), as: UTF8.self)
         let hint = config.installHint.map { " (\($0.trimmingSpaces()))" } ?? ""
         let result: ChildProcess.Result
         do {
-            result = try ChildProcess.run(config.command, arguments: config.args, environment: environment, timeout: timeout)
+            result = try ChildProcess.run(config.command, arguments: config.args.map(\.revealed), environment: environment, timeout: timeout)
         } catch .cannotStart(let reason) {
             throw KubernetesAuthError(message: "the kubeconfig's exec credential plugin \(config.command) could not be started: \(reason)\(hint)")
         } catch .timedOut {
             throw KubernetesAuthError(message: "the kubeconfig's exec credential plugin \(config.command) did not answer within \(DurationParser.format(timeout))")
         }
-        let stderrText = SecretRedactor.shared.scrub(String(decoding: result.standardError.suffix(2000), as: UTF8.self)).trimmingSpaces()
+        let stderrText = scrubbed(String(decoding: result.standardError.suffix(2000), as: UTF8.self), config: config).trimmingSpaces()
         guard result.status == 0 else {
             // posix_spawnp reports a missing command as exit 127 from the child.
             let reason = result.status == 127 && stderrText.isEmpty ? " (command not found)" : ""
             throw KubernetesAuthError(message: "the kubeconfig's exec credential plugin \(config.command) exited with \(result.status)\(reason)\(stderrText.isEmpty ? "" : ": \(stderrText)")\(hint)")
         }
         return try parse(result.standardOutput, command: config.command)
+    }
+
+    /// The plugin's own output as it may be shown: every line that holds one of its arguments or
+    /// environment values (which may be tokens and keys), or any registered secret, is withheld.
+    /// Flags (`--region`, `-o`) are not looked for, only values. Not registered process-wide: a
+    /// profile name such as `prod` would withhold every line naming a namespace.
+    static func scrubbed(_ text: String, config: KubeConfig.ExecConfig) -> String {
+        let local = SecretRedactor()
+        for argument in config.args {
+            let value = argument.revealed
+            if value.hasPrefix("-") {
+                if let equals = value.firstIndex(of: "=") { local.register(String(value[value.index(after: equals)...]), origin: argument.origin) }
+            } else {
+                local.register(value, origin: argument.origin)
+            }
+        }
+        for (_, value) in config.env { local.register(value) }
+        return local.scrub(SecretRedactor.shared.scrub(text))
     }
 
     static func parse(_ data: Data, command: String) throws -> Credential {
@@ -73,7 +91,6 @@ public final class ExecCredentialProvider: Sendable {
         guard status.token != nil || (certificate != nil && key != nil) else {
             throw KubernetesAuthError(message: "the exec credential plugin \(command) returned neither a token nor a client certificate and key")
         }
-        SecretRedactor.shared.register(status.token)
         var expiration: Date?
         if let text = status.expirationTimestamp {
             guard let date = Timestamp.parse(text) else {
@@ -81,7 +98,8 @@ public final class ExecCredentialProvider: Sendable {
             }
             expiration = date
         }
-        return Credential(token: status.token, clientCertificateData: certificate, clientKeyData: key, expiration: expiration)
+        let token = status.token.map { Secret.registered($0, origin: "the exec plugin's token") }
+        return Credential(token: token, clientCertificateData: certificate, clientKeyData: key, expiration: expiration)
     }
 
     /// `KUBERNETES_EXEC_INFO`, what the plugin is told.

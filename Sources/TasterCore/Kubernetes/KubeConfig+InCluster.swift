@@ -51,13 +51,13 @@ extension KubeConfig {
             throw KubeConfigError("user \"\(context.user)\" in \(source) uses \(unsupported), which taster does not support — use a token, a client certificate or an exec plugin")
         }
         guard cluster.server.hasPrefix("https://") || cluster.server.hasPrefix("http://") else {
-            throw KubeConfigError("cluster \"\(context.cluster)\" in \(source) has server \"\(cluster.server)\", which is not an http(s) URL")
+            throw KubeConfigError("cluster \"\(context.cluster)\" in \(source) has server \"\(URLDisplay.origin(cluster.server))\", which is not an http(s) URL")
         }
 
         var credentials: KubeConnection.Credentials = .none
         if let exec = user.exec {
             credentials = .exec(exec)
-        } else if let token = user.token, !token.isEmpty {
+        } else if let token = user.token, !token.revealed.isEmpty {
             credentials = .token(token)
         } else if let file = user.tokenFile {
             credentials = .tokenFile(file)
@@ -93,7 +93,7 @@ public struct KubeConnection: Sendable, Equatable {
 
     public enum Credentials: Sendable, Equatable {
         case none
-        case token(String)
+        case token(Secret)
         /// Re-read for every request: service-account tokens rotate.
         case tokenFile(String)
         case exec(KubeConfig.ExecConfig)

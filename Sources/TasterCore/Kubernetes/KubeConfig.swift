@@ -14,7 +14,7 @@ public struct KubeConfig: Sendable, Equatable {
     }
 
     public struct User: Sendable, Equatable {
-        public var token: String?
+        public var token: Secret?
         public var tokenFile: String?
         public var clientCertificate: String?
         public var clientCertificateData: Data?
@@ -25,10 +25,13 @@ public struct KubeConfig: Sendable, Equatable {
         public var unsupported: String?
     }
 
+    /// An exec credential plugin. Its arguments and the values of its environment are secrets
+    /// (`--token`, `AWS_SECRET_ACCESS_KEY`…): never printed by taster, and withheld from the
+    /// plugin's own error output.
     public struct ExecConfig: Sendable, Equatable {
         public var command: String
-        public var args: [String]
-        public var env: [(name: String, value: String)]
+        public var args: [Secret]
+        public var env: [(name: String, value: Secret)]
         public var apiVersion: String
         public var installHint: String?
         public var provideClusterInfo: Bool
@@ -131,23 +134,24 @@ extension KubeConfig {
         for entry in root["users"] as? [[String: Any]] ?? [] {
             guard let name = entry["name"] as? String else { continue }
             let body = entry["user"] as? [String: Any] ?? [:]
-            var user = User(token: body["token"] as? String, tokenFile: resolve(body["tokenFile"] as? String),
+            var user = User(token: (body["token"] as? String).map { Secret.registered($0, origin: "the kubeconfig's token") },
+                            tokenFile: resolve(body["tokenFile"] as? String),
                             clientCertificate: resolve(body["client-certificate"] as? String),
                             clientCertificateData: try base64(body["client-certificate-data"], "client-certificate-data", "user \(name)"),
                             clientKey: resolve(body["client-key"] as? String),
                             clientKeyData: try base64(body["client-key-data"], "client-key-data", "user \(name)"))
-            SecretRedactor.shared.register(user.token)
             if let exec = body["exec"] as? [String: Any] {
                 guard let command = exec["command"] as? String, !command.isEmpty else {
                     throw KubeConfigError("kubeconfig \(path): the exec plugin of user \(name) has no command")
                 }
-                let env = (exec["env"] as? [[String: Any]] ?? []).compactMap { item -> (String, String)? in
+                let env = (exec["env"] as? [[String: Any]] ?? []).compactMap { item -> (String, Secret)? in
                     guard let key = item["name"] as? String else { return nil }
-                    return (key, item["value"] as? String ?? "")
+                    return (key, Secret(item["value"] as? String ?? "", origin: "the kubeconfig's exec plugin environment"))
                 }
+                let args = (exec["args"] as? [String] ?? []).map { Secret($0, origin: "the kubeconfig's exec plugin arguments") }
                 // A bare command name is looked up on PATH; a relative path is relative to the file.
                 let resolved = command.contains("/") ? resolve(command)! : command
-                user.exec = ExecConfig(command: resolved, args: exec["args"] as? [String] ?? [], env: env,
+                user.exec = ExecConfig(command: resolved, args: args, env: env,
                                        apiVersion: exec["apiVersion"] as? String ?? "client.authentication.k8s.io/v1",
                                        installHint: exec["installHint"] as? String,
                                        provideClusterInfo: exec["provideClusterInfo"] as? Bool ?? false)

@@ -51,7 +51,7 @@ extension KubernetesClient {
         if let name = connection.tlsServerName, !name.isEmpty, var components = URLComponents(string: connection.server),
            let host = components.host, host != name {
             guard isIPAddress(host) else {
-                throw KubeConfigError("context \"\(connection.contextName)\" (\(connection.source)) sets tls-server-name \(name) for the server \(connection.server); taster supports tls-server-name only with an IP address as the server")
+                throw KubeConfigError("context \"\(connection.contextName)\" (\(connection.source)) sets tls-server-name \(name) for the server \(URLDisplay.show(connection.server)); taster supports tls-server-name only with an IP address as the server")
             }
             let port = components.port ?? (components.scheme == "http" ? 80 : 443)
             resolve = ["\(name):\(port):\(host)"]

@@ -51,7 +51,7 @@ public final class KubernetesClient: Sendable {
         self.retry = retry
         self.logger = logger
         if connection.insecureSkipTLSVerify {
-            logger.warning("TLS verification of \(connection.server) is off: the kubeconfig (\(connection.source)) says insecure-skip-tls-verify: true — taster cannot tell the real API server from an impostor")
+            logger.warning("TLS verification of \(URLDisplay.show(connection.server)) is off: the kubeconfig (\(connection.source)) says insecure-skip-tls-verify: true — taster cannot tell the real API server from an impostor")
         }
     }
 
@@ -91,7 +91,7 @@ public final class KubernetesClient: Sendable {
             if response.status == 401, !refreshed, credentials.refreshesAfterUnauthorized {
                 refreshed = true
                 credentials.invalidate()
-                logger.info("Kubernetes API answered 401 to \(method) \(HTTPURLRedaction.redact(url)): getting the credentials again and trying once more")
+                logger.info("Kubernetes API answered 401 to \(method) \(URLDisplay.show(url)): getting the credentials again and trying once more")
                 continue
             }
             guard response.isSuccess else {
@@ -153,7 +153,7 @@ public final class KubernetesClient: Sendable {
         } catch {
             throw KubernetesError(kind: .unreadableResponse, status: 200, permission: permission, namespace: namespace, name: name,
                                   method: Self.method(for: permission.verb).rawValue,
-                                  url: HTTPURLRedaction.redact(url(for: permission, namespace: namespace, name: name, query: [])),
+                                  url: URLDisplay.show(url(for: permission, namespace: namespace, name: name, query: [])),
                                   serverMessage: "not a \(T.self): \(Self.describe(error))", reason: nil, user: nil,
                                   credentials: credentialsOwner)
         }
@@ -175,7 +175,7 @@ public final class KubernetesClient: Sendable {
     func failure(status: Int, body: Data, permission: KubernetesPermission, namespace: String?, name: String?,
                  method: HTTPMethod, url: String, attempts: Int, notFoundAdvice: String?) -> KubernetesError {
         var error = KubernetesError.from(status: status, body: body, permission: permission, namespace: namespace, name: name,
-                                         method: method.rawValue, url: HTTPURLRedaction.redact(url), credentials: credentialsOwner,
+                                         method: method.rawValue, url: URLDisplay.show(url), credentials: credentialsOwner,
                                          attempts: attempts)
         switch error.kind {
         case .unauthorized: error.advice = credentials.unauthorizedAdvice

@@ -9,7 +9,7 @@ import FoundationEssentials
 final class KubernetesCredentials: Sendable {
     enum Source: Sendable {
         case none
-        case token(String)
+        case token(Secret)
         case tokenFile(String)
         case exec(ExecCredentialProvider, command: String)
     }
@@ -17,7 +17,7 @@ final class KubernetesCredentials: Sendable {
     /// What one request (all its attempts) authenticates with.
     struct Prepared: Sendable {
         /// A token fixed for this request (a kubeconfig token, an exec plugin's token).
-        var token: String?
+        var token: Secret?
         /// Read for every attempt.
         var tokenFile: String?
         /// An exec plugin's client certificate and key (PEM).
@@ -55,7 +55,7 @@ final class KubernetesCredentials: Sendable {
 
     /// The `Authorization` header of one attempt (nil: none); reads the token file now.
     func authorization(_ prepared: Prepared) throws -> String? {
-        if let token = prepared.token { return "Bearer \(token)" }
+        if let token = prepared.token { return "Bearer \(token.revealed)" }
         guard let path = prepared.tokenFile else { return nil }
         let token = try Self.readTokenFile(path)
         return "Bearer \(token)"
@@ -105,7 +105,7 @@ final class KubernetesCredentials: Sendable {
         guard !token.isEmpty else {
             throw KubernetesAuthError(message: "the Kubernetes token file \(path) is empty")
         }
-        SecretRedactor.shared.register(token)
+        SecretRedactor.shared.register(token, origin: "the Kubernetes token file")
         return token
     }
 }

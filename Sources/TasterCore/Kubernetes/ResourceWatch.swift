@@ -185,7 +185,7 @@ extension KubernetesClient {
     func unreadable(_ data: Data, what: String, permission: KubernetesPermission, namespace: String?) -> KubernetesError {
         let snippet = String(decoding: data.prefix(200), as: UTF8.self)
         return KubernetesError(kind: .unreadableResponse, status: 200, permission: permission, namespace: namespace, name: nil,
-                               method: "GET", url: HTTPURLRedaction.redact(url(for: permission, namespace: namespace, name: nil, query: [])),
+                               method: "GET", url: URLDisplay.show(url(for: permission, namespace: namespace, name: nil, query: [])),
                                serverMessage: "\(what) is not what the API sends: \(snippet)", reason: nil, user: nil,
                                credentials: credentialsOwner)
     }

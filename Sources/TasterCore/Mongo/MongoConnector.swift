@@ -6,7 +6,7 @@ import TasterCMongoC
 /// `appname=taster/<version>` and timeouts bounded by the run's deadline — unless the user set
 /// them. Makes the pools; never prints the connection string (it holds the password).
 public struct MongoConnector: Sendable {
-    private let uri: String
+    private let uri: Secret
     public let deadline: Deadline
     /// The host list, for messages.
     public let host: String
@@ -19,9 +19,13 @@ public struct MongoConnector: Sendable {
     static let socketGrace: Duration = .seconds(5)
 
     public init(uri: String, deadline: Deadline) {
+        self.init(uri: Secret(uri, origin: "MONGODB_URI"), deadline: deadline)
+    }
+
+    public init(uri: Secret, deadline: Deadline) {
         self.uri = uri
         self.deadline = deadline
-        self.host = URIRedaction.host(of: uri) ?? "MongoDB"
+        self.host = ConnectionString(uri.revealed)?.hosts ?? "MongoDB"
     }
 
     public init(settings: MongoSettings, deadline: Deadline) throws(ConfigurationError) {
@@ -55,7 +59,7 @@ public struct MongoConnector: Sendable {
     /// `serverSelectionTimeoutMS` (30 s), `connectTimeoutMS` (10 s, at most the selection
     /// timeout), and `socketTimeoutMS` — each bounded by what is left of the deadline.
     func configuredURI(selectionTimeout: ((Duration?) -> Duration)? = nil) throws -> MongoURI {
-        let parsed = try MongoURI(uri)
+        let parsed = try MongoURI(uri.revealed)
         try checkFiles(of: parsed)
         if parsed.appname == nil {
             parsed.appname = "taster/\(TasterVersion.current)"

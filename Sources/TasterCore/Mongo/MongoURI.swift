@@ -12,10 +12,10 @@ final class MongoURI {
         MongoRuntime.initialized
         var error = bson_error_t()
         guard let parsed = mongoc_uri_new_with_error(string, &error) else {
-            throw MongoError(error, origin: .uri, operation: "parsing the connection string", host: URIRedaction.host(of: string))
+            throw MongoError(error, origin: .uri, operation: "parsing the connection string", host: ConnectionString(string)?.hosts)
         }
         pointer = parsed
-        host = URIRedaction.host(of: string) ?? "MongoDB"
+        host = ConnectionString(string)?.hosts ?? "MongoDB"
     }
 
     deinit {

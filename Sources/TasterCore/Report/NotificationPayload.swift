@@ -18,6 +18,7 @@ public enum NotificationPayload {
 
     /// The JSON body for `format`.
     public static func body(for verdict: Verdict, format: NotificationSettings.Format, reportURIs: [String: String]) throws -> Data {
+        let verdict = verdict.scrubbingFreeText()
         switch format {
         case .json:
             let payload = Generic(summary: verdict.summary, result: verdict.result.rawValue, app: verdict.app,
@@ -36,7 +37,7 @@ public enum NotificationPayload {
             for (name, uri) in reportURIs.sorted(by: { $0.key < $1.key }) {
                 text += "\n\(name): \(uri)"
             }
-            return try ReportCodec.encode(["text": text])
+            return try ReportCodec.encode(["text": SecretRedactor.shared.scrub(text)])
         }
     }
 

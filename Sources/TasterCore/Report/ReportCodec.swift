@@ -6,7 +6,8 @@ public enum ReportCodec {
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
+        // Free text is scrubbed on every way out: S3, standard output, the notification.
+        var data = try (value as? any FreeTextScrubbing).map { try encoder.encode($0.scrubbingFreeText()) } ?? encoder.encode(value)
         data.append(0x0A)
         return data
     }

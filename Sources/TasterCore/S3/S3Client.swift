@@ -52,8 +52,8 @@ public final class S3Client: Sendable {
         self.endpoint = endpoint
         self.bucket = bucket
         self.addressing = settings.addressing
-        self.signer = SigV4Signer(credentials: SigV4Credentials(accessKeyID: accessKeyID, secretAccessKey: secret,
-                                                                sessionToken: settings.sessionToken),
+        self.signer = SigV4Signer(credentials: SigV4Credentials(accessKeyID: accessKeyID, secretAccessKey: secret.revealed,
+                                                                sessionToken: settings.sessionToken?.revealed),
                                   region: settings.region)
         self.http = http
         self.deadline = deadline

@@ -3,9 +3,9 @@ public struct MongoSettings: Sendable {
     /// Where the connection came from.
     public enum Connection: Sendable, Equatable {
         /// `MONGODB_URI`, as given.
-        case uri(String)
+        case uri(Secret)
         /// The original demo's `MONGO_NODE`, `MONGO_PORT`, `MONGO_USER`, `MONGO_PASS`.
-        case parts(host: String, port: Int, user: String?, password: String?)
+        case parts(host: String, port: Int, user: String?, password: Secret?)
     }
 
     /// Nil when neither `MONGODB_URI` nor `MONGO_NODE` is set.
@@ -21,8 +21,9 @@ public struct MongoSettings: Sendable {
     public static let defaultCollections = ["orders", "registrations"]
     public static let defaultWait: Duration = .seconds(120)
 
-    /// The connection string, with user and password percent-escaped for the `MONGO_*` spelling.
-    public var uri: String? {
+    /// The connection string, with user and password percent-escaped for the `MONGO_*` spelling:
+    /// a secret, as it holds the password.
+    public var uri: Secret? {
         switch connection {
         case nil:
             return nil
@@ -32,16 +33,16 @@ public struct MongoSettings: Sendable {
             var userInfo = ""
             if let user {
                 userInfo = PercentEncoding.escapeUserInfo(user)
-                if let password { userInfo += ":" + PercentEncoding.escapeUserInfo(password) }
+                if let password { userInfo += ":" + PercentEncoding.escapeUserInfo(password.revealed) }
                 userInfo += "@"
             }
             let hostPart = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-            return "mongodb://\(userInfo)\(hostPart):\(port)/"
+            return Secret("mongodb://\(userInfo)\(hostPart):\(port)/", origin: "MONGO_PASS")
         }
     }
 
-    /// The connection string with its password and sensitive options masked.
-    public var redactedURI: String? { uri.map(URIRedaction.redact) }
+    /// The connection string as it may be shown: by `ConnectionString`'s allow-list.
+    public var redactedURI: String? { uri.flatMap { ConnectionString($0.revealed)?.display } }
 }
 
 extension MongoSettings {
@@ -49,25 +50,14 @@ extension MongoSettings {
         let env = reader.environment
         var connection: Connection?
         if let uri = reader.secret(["MONGODB_URI"])?.value.trimmingSpaces() {
-            if !(uri.hasPrefix("mongodb://") || uri.hasPrefix("mongodb+srv://")) {
-                reader.fail("MONGODB_URI", "must start with mongodb:// or mongodb+srv:// (value not shown: it may hold a password)",
-                            example: "MONGODB_URI=mongodb://taster:PASSWORD@mongo.pxbbq.svc:27017/?authSource=admin")
-            } else if URIRedaction.host(of: uri)?.isEmpty ?? true {
-                reader.fail("MONGODB_URI", "has no host", example: "MONGODB_URI=mongodb://mongo.pxbbq.svc:27017/")
-            } else {
-                if let password = URIRedaction.password(of: uri) {
-                    SecretRedactor.shared.register(password)
-                    SecretRedactor.shared.register(PercentEncoding.decode(password))
-                }
-                if let problem = Self.parseProblem(uri) {
-                    reader.fail("MONGODB_URI", problem,
-                                example: "MONGODB_URI=mongodb://taster:PASSWORD@mongo.pxbbq.svc:27017/?authSource=admin")
-                } else {
-                    connection = .uri(uri)
-                }
-            }
+            connection = readURI(uri, &reader)
         } else if let host = reader.string("MONGO_NODE") {
-            if host.contains("/") || host.contains("@") || host.contains(" ") || host.hasPrefix("mongodb") {
+            if host.contains("@") || host.contains("://") {
+                // It may hold user info: not shown.
+                reader.fail("MONGO_NODE", "is not a host name: it looks like a connection string (value not shown: it may hold a password); "
+                            + "give the URI in MONGODB_URI instead, or the user and password in MONGO_USER and MONGO_PASS",
+                            example: "MONGO_NODE=mongo.pxbbq.svc")
+            } else if host.contains("/") || host.contains(" ") || host.hasPrefix("mongodb") {
                 reader.fail("MONGO_NODE", "\"\(host)\" is not a host name (give the URI in MONGODB_URI instead)", example: "MONGO_NODE=mongo.pxbbq.svc")
             }
             var port = 27017
@@ -79,14 +69,13 @@ extension MongoSettings {
                 }
             }
             let user = env["MONGO_USER"]
-            let password = env["MONGO_PASS"]
+            let password = env["MONGO_PASS"].map { Secret.registered($0, origin: "MONGO_PASS") }
             if password != nil && user == nil {
                 reader.fail("MONGO_USER", "is missing while MONGO_PASS is set", example: "MONGO_USER=taster")
             }
             if user != nil && password == nil {
                 reader.fail("MONGO_PASS", "is missing while MONGO_USER is set", example: "MONGO_PASS=<the user's password>")
             }
-            SecretRedactor.shared.register(password)
             connection = .parts(host: host, port: port, user: user, password: password)
         }
 
@@ -117,6 +106,43 @@ extension MongoSettings {
         let wait = reader.duration("TASTER_MONGO_WAIT", default: defaultWait, example: "2m")
         return MongoSettings(connection: connection, database: database, collections: collections,
                              checksFile: checksFile, wait: wait)
+    }
+
+    /// `MONGODB_URI`, checked before anything is touched: its scheme, its host, its user info
+    /// (percent-escaped, or libmongoc reads a password's `@2024-secret@host` as the host, waits
+    /// the whole `TASTER_MONGO_WAIT` and echoes the piece), and what libmongoc finds wrong.
+    /// Registers the password and the values of options that may be secrets before any check
+    /// can print a message.
+    static func readURI(_ uri: String, _ reader: inout SettingsReader) -> Connection? {
+        let example = "MONGODB_URI=mongodb://taster:PASSWORD@mongo.pxbbq.svc:27017/?authSource=admin"
+        let parsed = ConnectionString(uri)
+        // The password (with its pieces and the parts an unescaped `@` cuts it into), never the
+        // user name: it is no secret, and withholding every line that names it would hide all.
+        if let password = parsed?.credentials?.password {
+            SecretRedactor.shared.register(password, origin: "MONGODB_URI's password")
+            SecretRedactor.shared.register(PercentEncoding.decode(password), origin: "MONGODB_URI's password")
+        }
+        for value in parsed?.unsafeOptionValues ?? [] {
+            SecretRedactor.shared.register(value, origin: "an option of MONGODB_URI")
+            SecretRedactor.shared.register(PercentEncoding.decode(value), origin: "an option of MONGODB_URI")
+        }
+        guard let parsed, uri.hasPrefix("mongodb://") || uri.hasPrefix("mongodb+srv://") else {
+            reader.fail("MONGODB_URI", "must start with mongodb:// or mongodb+srv:// (value not shown: it may hold a password)", example: example)
+            return nil
+        }
+        if let problem = parsed.userInfoProblem {
+            reader.fail("MONGODB_URI", "\(problem) (value not shown: it holds a password); \(ConnectionString.escapingAdvice)", example: example)
+            return nil
+        }
+        if parsed.hosts.isEmpty {
+            reader.fail("MONGODB_URI", "has no host", example: "MONGODB_URI=mongodb://mongo.pxbbq.svc:27017/")
+            return nil
+        }
+        if let problem = parseProblem(uri) {
+            reader.fail("MONGODB_URI", problem, example: example)
+            return nil
+        }
+        return .uri(Secret(uri, origin: "MONGODB_URI"))
     }
 
     /// What libmongoc finds wrong with the connection string, or with a TLS file it names: found

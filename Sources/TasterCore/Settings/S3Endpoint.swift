@@ -54,7 +54,7 @@ public struct S3Endpoint: Sendable, Equatable, CustomStringConvertible {
         guard !host.isEmpty else { return .failure(.init(reason: "has no host")) }
         var port: Int?
         if let portText {
-            guard let value = Int(portText), (1...65535).contains(value) else { return .failure(.init(reason: "has an invalid port \"\(portText)\"")) }
+            guard let value = Int(portText), (1...65535).contains(value) else { return .failure(.init(reason: "has a port that is not a number from 1 to 65535")) }
             port = value
         }
         return .success(S3Endpoint(scheme: scheme, host: String(host), port: port))

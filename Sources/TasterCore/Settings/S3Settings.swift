@@ -10,8 +10,8 @@ public struct S3Settings: Sendable {
     /// The configured endpoint, or nil to use AWS's regional endpoint.
     public var endpoint: S3Endpoint?
     public var accessKeyID: String?
-    public var secretAccessKey: String?
-    public var sessionToken: String?
+    public var secretAccessKey: Secret?
+    public var sessionToken: Secret?
     public var region: String
     public var bucket: String?
     /// `TASTER_PREFIX`, without leading or trailing slashes; nil means `taster/<namespace>/<app>`.
@@ -43,15 +43,16 @@ extension S3Settings {
             switch S3Endpoint.parse(text, defaultScheme: insecure ? "http" : "https") {
             case .success(let parsed): endpoint = parsed
             case .failure(let error):
-                reader.fail(name, "\"\(URIRedaction.redact(text))\" \(error.reason)", example: "\(name)=https://minio.example.com:9000")
+                // Shown by the allow-list: a path, a query or user info may carry a token.
+                reader.fail(name, "\"\(URLDisplay.origin(text))\" \(error.reason)", example: "\(name)=https://minio.example.com:9000")
             }
         }
 
         let accessKey = reader.string(accessKeyNames)
         let secretKey = reader.secret(secretKeyNames)
         let sessionToken = reader.secret(["AWS_SESSION_TOKEN"])
-        SecretRedactor.shared.register(secretKey?.value)
-        SecretRedactor.shared.register(sessionToken?.value)
+        let secretValue = secretKey.map { Secret.registered($0.value, origin: $0.name) }
+        let tokenValue = sessionToken.map { Secret.registered($0.value, origin: $0.name) }
         if accessKey != nil && secretKey == nil {
             reader.fail("AWS_SECRET_ACCESS_KEY", "is missing while \(accessKey!.name) is set", example: "AWS_SECRET_ACCESS_KEY=<the key's secret>")
         }
@@ -91,8 +92,8 @@ extension S3Settings {
 
         let caBundle = reader.readableFile("AWS_CA_BUNDLE", example: "/etc/ssl/certs/minio-ca.pem")
         let addressing = reader.choice("TASTER_S3_ADDRESSING", default: Addressing.path)
-        return S3Settings(endpoint: endpoint, accessKeyID: accessKey?.value, secretAccessKey: secretKey?.value,
-                          sessionToken: sessionToken?.value, region: region, bucket: bucket, prefix: prefix,
+        return S3Settings(endpoint: endpoint, accessKeyID: accessKey?.value, secretAccessKey: secretValue,
+                          sessionToken: tokenValue, region: region, bucket: bucket, prefix: prefix,
                           caBundle: caBundle, addressing: addressing)
     }
 

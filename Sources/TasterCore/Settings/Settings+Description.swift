@@ -58,7 +58,7 @@ extension Settings {
         add("run-id", runID ?? "(from Argo CD or the time)", "TASTER_RUN_ID")
         add("argocd.application", argoApplication ?? "(none)", "TASTER_ARGOCD_APP", defaultNote: "not set")
         add("argocd.namespace", argoNamespace, "TASTER_ARGOCD_NAMESPACE")
-        add("notify.url", notification.map { URIRedaction.redactPath($0.url) } ?? "(none)", "TASTER_NOTIFY_URL", defaultNote: "not set")
+        add("notify.url", notification.map { URLDisplay.origin($0.url.revealed) } ?? "(none)", "TASTER_NOTIFY_URL", defaultNote: "not set")
         if let notification {
             add("notify.format", notification.format.rawValue, "TASTER_NOTIFY_FORMAT")
             add("notify.on", notification.on.rawValue, "TASTER_NOTIFY_ON")

@@ -3,8 +3,10 @@ import Logging
 import Synchronization
 
 /// Writes log lines to standard error — readable text by default, one JSON object per line with
-/// `TASTER_LOG_FORMAT=json` — after scrubbing registered secrets. Standard output is kept for
-/// results (tables, JSON reports) so both can be piped separately.
+/// `TASTER_LOG_FORMAT=json`. A line whose message or metadata holds a registered secret, in any
+/// form or in part, keeps its time and level and is otherwise withheld (`SecretRedactor`), so the
+/// JSON stays JSON. Standard output is kept for results (tables, JSON reports) so both can be
+/// piped separately.
 public struct TasterLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
@@ -26,15 +28,22 @@ public struct TasterLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
+        var event = event
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
+        let said = ([event.message.description] + merged.map { "\($0.key)=\($0.value)" }).joined(separator: "\n")
+        let origins = SecretRedactor.shared.findings(in: said)
+        if !origins.isEmpty {
+            event.message = "\(SecretRedactor.notice(origins))"
+            merged = [:]
+        }
         let line: String
         switch format {
         case .text: line = Self.textLine(event: event, metadata: merged)
         case .json: line = Self.jsonLine(event: event, metadata: merged, label: label)
         }
-        sink.write(SecretRedactor.shared.scrub(line) + "\n")
+        sink.write(line + "\n")
     }
 
     static func textLine(event: LogEvent, metadata: Logger.Metadata) -> String {

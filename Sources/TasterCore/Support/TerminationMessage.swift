@@ -5,9 +5,13 @@ import FoundationEssentials
 /// summary there when the file exists. `TASTER_TERMINATION_LOG` overrides the path (tests).
 public enum TerminationMessage {
     public static func write(_ summary: String, environment: Environment = .process) {
+        store(SecretRedactor.shared.scrub(summary), environment: environment)
+    }
+
+    /// Kubernetes keeps at most 4096 bytes: cut after scrubbing, so a secret cut in two is found.
+    private static func store(_ scrubbed: String, environment: Environment) {
         let path = environment["TASTER_TERMINATION_LOG"] ?? "/dev/termination-log"
-        // Kubernetes keeps at most 4096 bytes.
-        let text = String(decoding: SecretRedactor.shared.scrub(summary).utf8.prefix(4000), as: UTF8.self)
+        let text = String(decoding: scrubbed.utf8.prefix(4000), as: UTF8.self)
         FileIO.overwrite(path, with: Data((text + "\n").utf8))
     }
 
@@ -16,6 +20,7 @@ public enum TerminationMessage {
         var error = error
         if let signal = Interruption.signal { error = InterruptedError(signal: signal) }
         let code = (error as? any TasterError)?.exitCode.rawValue ?? TasterExitCode.dependency.rawValue
-        write("taster: ERROR \(command) (exit \(code)): \(error)", environment: environment)
+        // taster's own words stay legible: only the error's text can hold what a library echoed.
+        store("taster: ERROR \(command) (exit \(code)): " + SecretRedactor.shared.scrub("\(error)"), environment: environment)
     }
 }

@@ -22,7 +22,7 @@ public struct CheckTool: Sendable {
             do {
                 let client = try KubernetesClient.connect(settings.kubernetes, permissions: KubernetesPermissions.hooks + KubernetesPermissions.everyAuthenticatedUser, logger: logger)
                 namespace = client.namespace(for: settings)
-                findings.append(.init("Kubernetes", "connect", .ok, "\(client.connection.server) as \(client.connection.userName.isEmpty ? "(no user)" : client.connection.userName), namespace \(namespace)"))
+                findings.append(.init("Kubernetes", "connect", .ok, "\(URLDisplay.show(client.connection.server)) as \(client.connection.userName.isEmpty ? "(no user)" : client.connection.userName), namespace \(namespace)"))
                 findings += await KubernetesProbe(client: client, settings: settings, namespace: namespace, deadline: deadline, logger: logger).run()
             } catch {
                 findings.append(.init("Kubernetes", "connect", .fail, "\(error)"))

@@ -144,7 +144,7 @@ public struct PostTasteWorkflow: Sendable {
                 try await log.run("upload \(store.uri(for: pageKey))") {
                     let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
                     // Links relative to the page, which sits next to the reports (README, "Reports in S3").
-                    let page = VerdictPage(verdict: verdict, history: history, preURI: store.uri(for: baseline.key), postURI: store.uri(for: postKey),
+                    let page = VerdictPage(verdict: verdict.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key), postURI: store.uri(for: postKey),
                                            verdictKey: verdictKey, links: ReportLinks(base: .relative, pageKey: pageKey))
                     try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
                 }

@@ -68,7 +68,7 @@ public struct ResultAnnouncer: Sendable {
 
     func notify(_ outcome: Outcome, app: String) async {
         guard let notification = settings.notification, !outcome.passed || notification.on == .always else { return }
-        let shown = URIRedaction.redactPath(notification.url)
+        let shown = URLDisplay.origin(notification.url.revealed)
         let body: Data
         do {
             switch outcome {
@@ -85,9 +85,9 @@ public struct ResultAnnouncer: Sendable {
         let retry = RetryPolicy(maxAttempts: 3, backoff: Backoff(base: .milliseconds(300), cap: .seconds(2)),
                                 retryableStatuses: [429, 500, 502, 503, 504], honoursRetryAfter: true)
         do {
-            let response = try await http.execute(HTTPRequest(method: .post, url: notification.url,
-                                                              headers: ["Content-Type": "application/json"], body: body),
-                                                  retry: retry, deadline: Deadline(budget: Self.budget))
+            var request = HTTPRequest(method: .post, url: notification.url.revealed, headers: ["Content-Type": "application/json"], body: body)
+            request.urlIsSecret = true
+            let response = try await http.execute(request, retry: retry, deadline: Deadline(budget: Self.budget))
             if (200..<300).contains(response.status) {
                 logger.info("notification sent to \(shown)")
             } else {

@@ -59,7 +59,7 @@ final class PrivateSeaweed: @unchecked Sendable {
         case .some(let value): value
         }
         return S3Settings(endpoint: S3Endpoint(scheme: scheme, host: endpointHost, port: s3Port), accessKeyID: accessKeyID,
-                          secretAccessKey: secretAccessKey, sessionToken: nil, region: "us-east-1", bucket: Self.bucket,
+                          secretAccessKey: Secret(secretAccessKey, origin: "AWS_SECRET_ACCESS_KEY"), sessionToken: nil, region: "us-east-1", bucket: Self.bucket,
                           prefix: nil, caBundle: ca, addressing: addressing)
     }
 

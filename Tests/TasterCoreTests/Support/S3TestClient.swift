@@ -8,7 +8,7 @@ enum S3TestClient {
     static func settings(accessKeyID: String? = nil, secretAccessKey: String? = nil, bucket: String? = nil) throws -> S3Settings {
         let endpoint = try S3Endpoint.parse(try TestStack.s3Endpoint, defaultScheme: "http").get()
         return S3Settings(endpoint: endpoint, accessKeyID: try accessKeyID ?? TestStack.s3AccessKeyID,
-                          secretAccessKey: try secretAccessKey ?? TestStack.s3SecretAccessKey, sessionToken: nil,
+                          secretAccessKey: Secret(try secretAccessKey ?? TestStack.s3SecretAccessKey, origin: "AWS_SECRET_ACCESS_KEY"), sessionToken: nil,
                           region: "us-east-1", bucket: try bucket ?? TestStack.s3Bucket, prefix: nil, caBundle: nil, addressing: .path)
     }
 

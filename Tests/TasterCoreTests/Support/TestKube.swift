@@ -11,7 +11,7 @@ enum TestKube {
 
     static func connection(token: String? = nil) throws -> KubeConnection {
         var connection = try KubeConfig.load(paths: [try TestStack.value("KUBECONFIG")]).connection(context: nil)
-        if let token { connection.credentials = .token(token) }
+        if let token { connection.credentials = .token(Secret(token, origin: "a test token")) }
         return connection
     }
 
