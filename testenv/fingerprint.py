@@ -1,6 +1,7 @@
-"""taster's documented fingerprint (README, "Checks file"), computed independently in Python: the
-sum modulo 2^256 of the SHA-256 of each document's canonical BSON — `_id` and the top-level
-fields named, in that order. The witness the Swift tests and the benchmark compare taster with."""
+"""taster's documented fingerprint (docs/checks.md, "The fingerprint's encoding"), computed
+independently in Python: the sum modulo 2^256 of the SHA-256 of each document's canonical BSON —
+`_id` and the top-level fields named, in that order. The witness the Swift tests and the
+benchmark compare taster with."""
 from __future__ import annotations
 
 import hashlib

@@ -2,14 +2,14 @@ import Foundation
 import Testing
 @testable import TasterCore
 
-/// The one table of variables (`SettingVariable.all`) against what else names them: README's
-/// Settings tables row by row, `Settings.load`, and the rows of `check --show-settings`.
+/// The one table of variables (`SettingVariable.all`) against what else names them: the tables of
+/// docs/settings.md row by row, `Settings.load`, and the rows of `check --show-settings`.
 @Suite("Setting variables")
 struct SettingVariableTests {
-    /// Every row of README's tables headed `| variable | default | meaning |`: the backticked names
-    /// of the first column and the default column without backticks.
+    /// Every row of docs/settings.md's tables headed `| variable | default | meaning |`: the
+    /// backticked names of the first column and the default column without backticks.
     static func readmeRows() throws -> [(names: [String], defaultValue: String)] {
-        let text = try String(contentsOf: Fixture.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let text = try String(contentsOf: Fixture.repository.appendingPathComponent("docs/settings.md"), encoding: .utf8)
         var rows: [(names: [String], defaultValue: String)] = []
         var inTable = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -29,14 +29,14 @@ struct SettingVariableTests {
         return rows
     }
 
-    @Test("README's Settings tables hold the same rows as the table in the code: names and defaults")
+    @Test("docs/settings.md's tables hold the same rows as the table in the code: names and defaults")
     func readmeAgrees() throws {
         let readme = try Self.readmeRows()
-        #expect(readme.count > 20, "README's tables were found")
+        #expect(readme.count > 20, "docs/settings.md's tables were found")
         let documented = Set(readme.map { $0.names.joined(separator: ",") + " = " + $0.defaultValue })
         let coded = Set(SettingVariable.all.map { $0.names.joined(separator: ",") + " = " + $0.defaultValue })
-        #expect(documented.subtracting(coded).sorted() == [], "in README, not in SettingVariable.all")
-        #expect(coded.subtracting(documented).sorted() == [], "in SettingVariable.all, not in README")
+        #expect(documented.subtracting(coded).sorted() == [], "in docs/settings.md, not in SettingVariable.all")
+        #expect(coded.subtracting(documented).sorted() == [], "in SettingVariable.all, not in docs/settings.md")
     }
 
     @Test("every name once; Settings reads exactly these; every command named exists")

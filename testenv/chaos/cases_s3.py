@@ -65,7 +65,7 @@ def slowdown_always(c: Ctx) -> None:
     proxy.fault(method="PUT", path=PRE, action="slowdown", count=None)
     run = c.run("pre-taste")
     attempts = answered(proxy, "PUT", PRE, "503")
-    c.check(attempts <= 5, f"{attempts} attempts: more than the 5 README promises")
+    c.check(attempts <= 5, f"{attempts} attempts: more than the 5 docs/reports.md promises")
     c.failed_closed(run, 3, "SlowDown", "pre.json")
 
 

@@ -39,8 +39,8 @@ SCALED = {"mongo": 1, "pxbbq-web": 1}
 ORDERS, REGISTRATIONS = 120, 30
 # The key of a run's pre.json, for proxy faults and request counts.
 PRE = r"/runs/[^/]+/pre\.json$"
-# What a run may take beyond its TASTER_DEADLINE: the restore's own budget (20 s, README) and
-# room for a busy machine. More than this is a hang.
+# What a run may take beyond its TASTER_DEADLINE: the restore's own budget (20 s,
+# docs/reliability.md) and room for a busy machine. More than this is a hang.
 RESTORE_BUDGET = 20.0
 SLACK = 25.0
 

@@ -1,6 +1,6 @@
 """Help through the real binary: each command's --help lists the exit codes that command ends with
 (await-job's 1 is a failed Job, not changed data) and only the flags it uses, no default is
-printed twice, and `taster help settings` lists every variable README's Settings tables list.
+printed twice, and `taster help settings` lists every variable docs/settings.md's tables list.
 TASTER_MAX_BASELINE_AGE works like every other setting."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 import harness
 
-README = harness.REPO / "README.md"
+SETTINGS = harness.REPO / "docs" / "settings.md"
 
 EXIT_CODES = {
     "pre-taste": [0, 2, 3, 130, 143],
@@ -119,7 +119,7 @@ def test_no_default_is_printed_twice(command):
 def readme_variables() -> list[str]:
     names: list[str] = []
     in_table = False
-    for line in README.read_text().splitlines():
+    for line in SETTINGS.read_text().splitlines():
         if line.startswith("| variable | default | meaning |"):
             in_table = True
             continue
