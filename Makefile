@@ -14,7 +14,7 @@ CHAOS_APT_PACKAGES := faketime time
 TEST_APT_PACKAGES := chromium $(CHAOS_APT_PACKAGES)
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: bench help apt venv venv-lint build release test test-swift test-stack test-chaos test-shipping chaos image-check image-clean demo stack-up stack-down clean
+.PHONY: bench help apt venv venv-lint build release test lint test-swift test-stack test-chaos test-shipping chaos image-check image-clean demo stack-up stack-down clean
 
 help:
 	@echo "make demo    set up, build, run taster end to end on a local stack of its own (one from make stack-up is left running)"
@@ -27,12 +27,14 @@ help:
 apt:
 	@scripts/ensure-apt.sh $(APT_PACKAGES)
 
-# The Python venv with the local stack's servers (SecantusDB, SeaweedFS, kubectl) and test clients.
+# The Python venv with the local stack's servers (SecantusDB, SeaweedFS, kubectl) and test clients,
+# and testenv/ itself installed editable (testenv/pyproject.toml), so tests, the campaign, bench/
+# and scripts/ import its modules (harness, stack, kubeemu, chaos, ...) without sys.path edits.
 venv: $(VENV)/.installed
-$(VENV)/.installed: testenv/requirements.txt
+$(VENV)/.installed: testenv/requirements.txt testenv/pyproject.toml
 	@python3 -c 'import venv, ensurepip' 2>/dev/null || scripts/ensure-apt.sh python3-venv
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --disable-pip-version-check -q -r testenv/requirements.txt
+	$(VENV)/bin/pip install --disable-pip-version-check -q -r testenv/requirements.txt -e ./testenv
 	touch $@
 
 # Linters and validators for the Dockerfile and manifests, in a venv of their own (their pins
@@ -54,9 +56,13 @@ release: apt
 # stack for the whole run.
 test: apt venv venv-lint
 	@scripts/ensure-apt.sh $(TEST_APT_PACKAGES)
-	$(MAKE) --no-print-directory test-shipping
+	$(MAKE) --no-print-directory test-shipping lint
 	swift build --build-tests
 	scripts/with-stack.sh $(MAKE) --no-print-directory test-swift test-stack test-chaos
+
+# The code's format and the rules of .swift-format (swift-format ships with the toolchain).
+lint:
+	swift format lint --strict --recursive Package.swift Sources Tests
 
 test-swift:
 	swift test --skip-build $(SWIFT_TEST_FLAGS)

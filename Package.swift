@@ -1,11 +1,17 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// The targets are the architecture (README, "Development"):
+//
+//   C modules ─ thin wrappers that own every C pointer ─ adapters ─▶ core ◀─ the executable wires them
+//
+// The core (checks, snapshots, reports, comparison, verdicts, the workflows and the ports they
+// talk through) imports no C module; each adapter implements some of its ports.
 let package = Package(
     name: "taster",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "taster", targets: ["taster"]),
+        .executable(name: "taster", targets: ["taster"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -14,13 +20,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
+        // MARK: C modules
+
         // libmongoc + libbson, used directly.
         .systemLibrary(
             name: "TasterCMongoC",
             pkgConfig: "libmongoc-1.0",
             providers: [.apt(["libmongoc-dev", "libbson-dev"])]
         ),
-        // libcurl: the Kubernetes API and S3.
+        // libcurl: the Kubernetes API, S3 and notifications.
         .systemLibrary(
             name: "TasterCCurl",
             pkgConfig: "libcurl",
@@ -39,22 +47,116 @@ let package = Package(
         ),
         // SIGTERM/SIGINT: a signal-safe handler that writes each signal to a pipe.
         .target(name: "TasterSignalShims"),
+
+        // MARK: Support and the HTTP client
+
+        // Durations, deadlines, blocking calls, signals, secrets and their scrubbing, logging,
+        // YAML reading, reading settings from the environment.
+        .target(
+            name: "TasterSupport",
+            dependencies: [
+                "TasterSignalShims",
+                "TasterCYAML",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // A libcurl HTTP client: retries, TLS, streaming.
+        .target(
+            name: "TasterHTTP",
+            dependencies: [
+                "TasterSupport",
+                "TasterCCurl",
+                "TasterCurlShims",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Core
+
+        // Checks, snapshots, reports, comparison, verdicts, the workflows, and the ports through
+        // which they reach the outside. Imports no C module.
         .target(
             name: "TasterCore",
             dependencies: [
-                "TasterCMongoC",
-                "TasterCCurl",
-                "TasterCurlShims",
-                "TasterSignalShims",
-                "TasterCYAML",
+                "TasterSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+
+        // MARK: Adapters: each implements ports of the core and owns its C handles
+
+        // MongoDB through libmongoc/libbson: connecting, waiting, measuring checks.
+        .target(
+            name: "TasterMongo",
+            dependencies: [
+                "TasterCore",
+                "TasterSupport",
+                "TasterCMongoC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // S3-compatible storage: our own SigV4, the report store.
+        .target(
+            name: "TasterS3",
+            dependencies: [
+                "TasterCore",
+                "TasterSupport",
+                "TasterHTTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The Kubernetes API: kubeconfig and in-cluster access, scaling, readiness, Jobs, Events.
+        .target(
+            name: "TasterKubernetes",
+            dependencies: [
+                "TasterCore",
+                "TasterSupport",
+                "TasterHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Notifications: the verdict posted to a webhook.
+        .target(
+            name: "TasterNotify",
+            dependencies: [
+                "TasterCore",
+                "TasterSupport",
+                "TasterHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // MARK: Settings and the executable
+
+        // Every setting from the environment and flags, validated at once; `--show-settings` and
+        // `taster help settings`.
+        .target(
+            name: "TasterSettings",
+            dependencies: [
+                "TasterCore",
+                "TasterSupport",
+                "TasterHTTP",
+                "TasterMongo",
+                "TasterS3",
+                "TasterKubernetes",
+                "TasterNotify",
+            ]
+        ),
+        // The commands, and the one place that wires adapters into workflows (Wiring/).
         .executableTarget(
             name: "taster",
             dependencies: [
                 "TasterCore",
+                "TasterSupport",
+                "TasterHTTP",
+                "TasterMongo",
+                "TasterS3",
+                "TasterKubernetes",
+                "TasterNotify",
+                "TasterSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -63,7 +165,16 @@ let package = Package(
             name: "TasterCoreTests",
             dependencies: [
                 "TasterCore",
+                "TasterSupport",
+                "TasterHTTP",
+                "TasterMongo",
+                "TasterS3",
+                "TasterKubernetes",
+                "TasterNotify",
+                "TasterSettings",
                 "TasterCMongoC",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ],

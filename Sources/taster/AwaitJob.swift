@@ -1,23 +1,28 @@
 import ArgumentParser
 import Logging
-import TasterCore
+import TasterSupport
 
 extension Taster {
     struct AwaitJob: AsyncParsableCommand {
+        /// The exit codes this command ends with, in its own words.
+        static let exitCodes = TasterExitCode.helpText(
+            [.pass, .integrityFailure, .usage, .dependency, .interrupted, .terminated],
+            meanings: [
+                .pass: "the Job succeeded",
+                .integrityFailure: "the Job failed (it is kept for debugging)",
+                .dependency: "Kubernetes API error, --timeout reached, or the succeeded Job could not be deleted",
+            ])
+
         static let configuration = CommandConfiguration(
             commandName: "await-job",
             abstract: "Wait for a Kubernetes Job, stream its logs, and fail when it fails (a CI step).",
             discussion: """
-            Watches the Job until it is Complete or Failed, streaming its pods' container logs as they run (prefixed with pod/container) on standard output.
+                Watches the Job until it is Complete or Failed, streaming its pods' container logs as they run (prefixed with pod/container) on standard output.
 
-            By default a succeeded Job is deleted (so the next `kubectl apply` creates it again) and a failed one is kept for debugging.
+                By default a succeeded Job is deleted (so the next `kubectl apply` creates it again) and a failed one is kept for debugging.
 
-            \(TasterExitCode.helpText([.pass, .integrityFailure, .usage, .dependency, .interrupted, .terminated], meanings: [
-                .pass: "the Job succeeded",
-                .integrityFailure: "the Job failed (it is kept for debugging)",
-                .dependency: "Kubernetes API error, --timeout reached, or the succeeded Job could not be deleted",
-            ]))
-            """
+                \(exitCodes)
+                """
         )
 
         @Argument(help: "Name of the Job.")
@@ -51,17 +56,12 @@ extension Taster {
         }
 
         func run() async throws {
-            let settings = try loadSettings { environment in
+            let settings = try loadSettings(sections: [.kubernetes]) { environment in
                 environment.override("TASTER_NAMESPACE", with: namespace, flag: "--namespace")
                 environment.override("TASTER_KUBE_CONTEXT", with: context, flag: "--context")
                 environment.override("TASTER_LOG_FORMAT", with: logFormat, flag: "--log-format")
             }
-            let logger = Logger(label: "taster")
-            // The Job's log lines are the result: standard output. taster's own lines go to standard error.
-            let watcher = try JobWatcher.connect(settings, logger: logger) { line in StandardStream.output.writeScrubbed(line + "\n") }
-            let outcome = try await watcher.run(job: name, timeout: DurationParser.parse(timeout) ?? .seconds(1800),
-                                                cleanup: keep ? .keep : .deleteOnSuccess)
-            logger.info("\(outcome.summary)")
+            try await Run.awaitJob(settings, job: name, timeout: DurationParser.parse(timeout) ?? .seconds(1800), keep: keep)
         }
     }
 }

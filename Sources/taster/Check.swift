@@ -1,22 +1,27 @@
 import ArgumentParser
 import Logging
-import TasterCore
+import TasterSupport
 
 extension Taster {
     struct Check: AsyncParsableCommand {
+        /// The exit codes this command ends with, in its own words.
+        static let exitCodes = TasterExitCode.helpText(
+            [.pass, .usage, .dependency, .interrupted, .terminated],
+            meanings: [
+                .pass: "every dependency is reachable and allows what taster does",
+                .dependency: "something is wrong: the table says what and what to do",
+            ])
+
         static let configuration = CommandConfiguration(
             commandName: "check",
             abstract: "Test connectivity and permissions to Kubernetes, MongoDB and S3.",
             discussion: """
-            For each dependency prints OK or what is wrong and what to do: Kubernetes (may get and patch each workload's scale), MongoDB (authenticates, may read each collection), S3 (bucket reachable; put, get and delete of a probe object). Exits 3 if anything is wrong.
+                For each dependency prints OK or what is wrong and what to do: Kubernetes (may get and patch each workload's scale), MongoDB (authenticates, may read each collection), S3 (bucket reachable; put, get and delete of a probe object). Exits 3 if anything is wrong.
 
-            --show-settings prints every effective setting and where it came from, with passwords, secret keys, tokens and URI user info masked, and exits. `taster help settings` says what each variable means.
+                --show-settings prints every effective setting and where it came from, with passwords, secret keys, tokens and URI user info masked, and exits. `taster help settings` says what each variable means.
 
-            \(TasterExitCode.helpText([.pass, .usage, .dependency, .interrupted, .terminated], meanings: [
-                .pass: "every dependency is reachable and allows what taster does",
-                .dependency: "something is wrong: the table says what and what to do",
-            ]))
-            """
+                \(exitCodes)
+                """
         )
 
         @OptionGroup(title: "MongoDB") var mongo: MongoOptions
@@ -34,13 +39,7 @@ extension Taster {
                 kubernetes.apply(to: &environment)
                 run.apply(to: &environment)
             }
-            if showSettings {
-                StandardStream.output.writeScrubbed(settings.table + "\n")
-                return
-            }
-            let findings = await CheckTool(settings: settings, deadline: Deadline(budget: settings.deadline), logger: Logger(label: "taster")).run()
-            StandardStream.output.writeScrubbed(findings.table + "\n")
-            if findings.hasFailures { throw CheckFailedError(failures: findings.filter { $0.status == .fail }) }
+            try await Run.check(settings, showSettings: showSettings)
         }
     }
 }

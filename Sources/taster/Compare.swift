@@ -1,22 +1,30 @@
 import ArgumentParser
 import Logging
 import TasterCore
+import TasterMongo
+import TasterSettings
+import TasterSupport
 
 extension Taster {
     struct Compare: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "compare",
-            abstract: "Compare two reports (files or s3://bucket/key URIs) with the configured rules.",
-            discussion: """
-            Prints the table CHECK PRE POST DELTA RULE RESULT. Rules come from the checks file (TASTER_CHECKS); a check without a rule must be equal. Reads the reports only: no MongoDB, no Kubernetes, nothing uploaded.
-
-            \(TasterExitCode.helpText([.pass, .integrityFailure, .usage, .dependency, .noBaseline, .interrupted, .terminated], meanings: [
+        /// The exit codes this command ends with, in its own words.
+        static let exitCodes = TasterExitCode.helpText(
+            [.pass, .integrityFailure, .usage, .dependency, .noBaseline, .interrupted, .terminated],
+            meanings: [
                 .pass: "every check passes its rule (with --report-only: also when data changed)",
                 .usage: "usage error, or a report file that does not exist or cannot be read",
                 .dependency: "S3 unreachable, denied or timed out",
                 .noBaseline: "a report is not JSON, truncated or of an unknown schema, or the first is not a baseline",
-            ]))
-            """
+            ])
+
+        static let configuration = CommandConfiguration(
+            commandName: "compare",
+            abstract: "Compare two reports (files or s3://bucket/key URIs) with the configured rules.",
+            discussion: """
+                Prints the table CHECK PRE POST DELTA RULE RESULT. Rules come from the checks file (TASTER_CHECKS); a check without a rule must be equal. Reads the reports only: no MongoDB, no Kubernetes, nothing uploaded.
+
+                \(exitCodes)
+                """
         )
 
         @Argument(help: "The baseline report: a file or s3://bucket/key.")
@@ -39,18 +47,14 @@ extension Taster {
         var html: String?
 
         func run() async throws {
-            let settings = try loadSettings { environment in
+            // Two files need nothing but the checks file; an s3:// URI needs the report store's settings.
+            let reads = [pre, post].contains { $0.lowercased().hasPrefix("s3://") }
+            let settings = try loadSettings(sections: reads ? [.checks, .store] : [.checks]) { environment in
                 checks.apply(to: &environment)
                 s3.apply(to: &environment)
                 run.apply(to: &environment)
             }
-            let tool = CompareTool(settings: settings, deadline: Deadline(budget: settings.deadline), logger: Logger(label: "taster"))
-            let outcome = try await tool.run(pre: pre, post: post, reportOnly: reportOnly)
-            try printVerdict(outcome.verdict, output: output)
-            if let html {
-                try writeFile(html, VerdictPage(verdict: outcome.verdict, preURI: pre, postURI: post).render())
-            }
-            if outcome.verdict.result == .fail && !reportOnly { throw ExitCode(TasterExitCode.integrityFailure.rawValue) }
+            try await Run.compare(settings, pre: pre, post: post, reportOnly: reportOnly, output: output, html: html)
         }
     }
 }

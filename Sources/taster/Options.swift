@@ -1,5 +1,6 @@
 import ArgumentParser
-import TasterCore
+import TasterSettings
+import TasterSupport
 
 // Flags that override settings, grouped so that each command takes only the ones it uses: the
 // variable and default in each help come from `SettingVariable.all` (`taster help settings`).
@@ -19,7 +20,8 @@ struct MongoOptions: ParsableArguments {
 
     @OptionGroup var checks: ChecksOptions
 
-    @Option(name: .customLong("mongo-wait"), help: settingHelp("How long to wait for MongoDB to accept connections", "TASTER_MONGO_WAIT", valueName: "duration"))
+    @Option(
+        name: .customLong("mongo-wait"), help: settingHelp("How long to wait for MongoDB to accept connections", "TASTER_MONGO_WAIT", valueName: "duration"))
     var mongoWait: String?
 
     func apply(to environment: inout Environment) {
@@ -82,7 +84,8 @@ struct KubernetesOptions: ParsableArguments {
     @Option(help: settingHelp("Workloads to scale while tasting, e.g. statefulset/mongo=1,deployment/pxbbq-web=1", "TASTER_WORKLOADS", valueName: "list"))
     var workloads: String?
 
-    @Option(name: .customLong("ready-timeout"), help: settingHelp("How long to wait for the workloads to be ready", "TASTER_READY_TIMEOUT", valueName: "duration"))
+    @Option(
+        name: .customLong("ready-timeout"), help: settingHelp("How long to wait for the workloads to be ready", "TASTER_READY_TIMEOUT", valueName: "duration"))
     var readyTimeout: String?
 
     func apply(to environment: inout Environment) {

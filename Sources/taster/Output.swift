@@ -1,6 +1,7 @@
 import ArgumentParser
 import FoundationEssentials
 import TasterCore
+import TasterSupport
 
 /// Prints a verdict for people (table and summary line) or machines (the verdict JSON).
 func printVerdict(_ verdict: Verdict, output: OutputFormat) throws {

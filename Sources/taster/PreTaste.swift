@@ -1,29 +1,35 @@
 import ArgumentParser
 import Logging
 import TasterCore
+import TasterSupport
 
 extension Taster {
     struct PreTaste: AsyncParsableCommand {
+        /// The exit codes this command ends with, in its own words.
+        static let exitCodes = TasterExitCode.helpText(
+            [.pass, .usage, .dependency, .interrupted, .terminated],
+            meanings: [
+                .pass: "the baseline is stored; the workloads are left up for the sync",
+                .usage: "usage or configuration error, or a run id used before (nothing was touched)",
+                .dependency: "a dependency failed (Kubernetes, MongoDB or S3); the replicas were put back",
+            ])
+
         static let configuration = CommandConfiguration(
             commandName: "pre-taste",
             abstract: "PreSync hook: scale up, wait until ready, snapshot MongoDB and upload the baseline.",
             discussion: """
-            Steps, each logged with its duration:
-              1. validate settings (exit 2 before anything is touched)
-              2. read the replicas of TASTER_WORKLOADS, scale them to their targets
-              3. wait until they are really ready (TASTER_READY_TIMEOUT),
-                 then for MongoDB (TASTER_MONGO_WAIT)
-              4. snapshot: exact counts of TASTER_COLLECTIONS and TASTER_CHECKS
-              5. upload <prefix>/runs/<run-id>/pre.json (create-only),
-                 then the pointer <prefix>/latest-pre.json
-            Any failure exits non-zero and leaves no latest-pre.json pointing at a partial run.
+                Steps, each logged with its duration:
+                  1. validate settings (exit 2 before anything is touched)
+                  2. read the replicas of TASTER_WORKLOADS, scale them to their targets
+                  3. wait until they are really ready (TASTER_READY_TIMEOUT),
+                     then for MongoDB (TASTER_MONGO_WAIT)
+                  4. snapshot: exact counts of TASTER_COLLECTIONS and TASTER_CHECKS
+                  5. upload <prefix>/runs/<run-id>/pre.json (create-only),
+                     then the pointer <prefix>/latest-pre.json
+                Any failure exits non-zero and leaves no latest-pre.json pointing at a partial run.
 
-            \(TasterExitCode.helpText([.pass, .usage, .dependency, .interrupted, .terminated], meanings: [
-                .pass: "the baseline is stored; the workloads are left up for the sync",
-                .usage: "usage or configuration error, or a run id used before (nothing was touched)",
-                .dependency: "a dependency failed (Kubernetes, MongoDB or S3); the replicas were put back",
-            ]))
-            """
+                \(exitCodes)
+                """
         )
 
         @OptionGroup(title: "MongoDB") var mongo: MongoOptions
@@ -38,37 +44,14 @@ extension Taster {
         var output: OutputFormat = .table
 
         func run() async throws {
-            let settings = try loadSettings(hook: "pre-taste") { environment in
+            let settings = try loadSettings(hook: .preTaste) { environment in
                 mongo.apply(to: &environment)
                 s3.apply(to: &environment)
                 kubernetes.apply(to: &environment)
                 run.apply(to: &environment)
                 environment.override("TASTER_RUN_ID", with: runID, flag: "--run-id")
             }
-            let logger = Logger(label: "taster")
-            let taste: TasteRun
-            do {
-                taste = try TasteRun.prepare(settings: settings, needs: .database, deadline: Deadline(budget: settings.deadline), logger: logger)
-            } catch {
-                TerminationMessage.write(failure: error, command: "pre-taste")
-                throw error
-            }
-            do {
-                let identity = await taste.identity(explicit: nil, fallback: .timestamp)
-                let outcome = try await PreTasteWorkflow(context: taste.context, runID: identity.id ?? RunIdentity.timestampID(),
-                                                         workloads: taste.workloads, database: taste.database!, store: taste.store).run()
-                try Interruption.check()
-                switch output {
-                case .table: StandardStream.output.writeScrubbed(outcome.report.snapshot.table + "\n\n" + outcome.summary + "\n")
-                case .json: StandardStream.output.write(String(decoding: try ReportCodec.encode(outcome.report), as: UTF8.self))
-                }
-                TerminationMessage.write(outcome.summary)
-            } catch {
-                TerminationMessage.write(failure: error, command: "pre-taste")
-                await ResultAnnouncer(settings: settings, kubernetes: taste.kubernetes, logger: logger)
-                    .announce(.error(summary: "taster: ERROR pre-taste \(taste.context.app): \(error)", runID: nil), app: taste.context.app)
-                throw error
-            }
+            try await Run.preTaste(settings, output: output)
         }
     }
 }

@@ -1,21 +1,26 @@
 import ArgumentParser
 import FoundationEssentials
 import Logging
-import TasterCore
+import TasterSupport
 
 extension Taster {
     struct Snapshot: AsyncParsableCommand {
+        /// The exit codes this command ends with, in its own words.
+        static let exitCodes = TasterExitCode.helpText(
+            [.pass, .usage, .dependency, .interrupted, .terminated],
+            meanings: [
+                .pass: "the snapshot is printed",
+                .dependency: "MongoDB unreachable, denied or timed out",
+            ])
+
         static let configuration = CommandConfiguration(
             commandName: "snapshot",
             abstract: "Measure the database now and print the result; no upload, no scaling.",
             discussion: """
-            Counts every collection in TASTER_COLLECTIONS exactly and runs the checks in TASTER_CHECKS, read-only (the built-in `read` role is enough). Waits up to TASTER_MONGO_WAIT for MongoDB to accept connections. For a manual debug run in a pod.
+                Counts every collection in TASTER_COLLECTIONS exactly and runs the checks in TASTER_CHECKS, read-only (the built-in `read` role is enough). Waits up to TASTER_MONGO_WAIT for MongoDB to accept connections. For a manual debug run in a pod.
 
-            \(TasterExitCode.helpText([.pass, .usage, .dependency, .interrupted, .terminated], meanings: [
-                .pass: "the snapshot is printed",
-                .dependency: "MongoDB unreachable, denied or timed out",
-            ]))
-            """
+                \(exitCodes)
+                """
         )
 
         @OptionGroup(title: "MongoDB") var mongo: MongoOptions
@@ -24,7 +29,9 @@ extension Taster {
         @Option(help: "Print the snapshot as a table or json.")
         var output: OutputFormat = .table
 
-        @Option(name: .customLong("as-of"), help: ArgumentHelp("Cut for `asOf: baseline` checks, as a baseline's RFC 3339 time (default: this snapshot's own time).", valueName: "time"))
+        @Option(
+            name: .customLong("as-of"),
+            help: ArgumentHelp("Cut for `asOf: baseline` checks, as a baseline's RFC 3339 time (default: this snapshot's own time).", valueName: "time"))
         var asOf: String?
 
         func validate() throws {
@@ -34,20 +41,11 @@ extension Taster {
         }
 
         func run() async throws {
-            let settings = try loadSettings { environment in
+            let settings = try loadSettings(sections: [.database, .checks]) { environment in
                 mongo.apply(to: &environment)
                 run.apply(to: &environment)
             }
-            let mongoSettings = try settings.requireMongo()
-            let deadline = Deadline(budget: settings.deadline)
-            // The process ends right after: the pool is left to the kernel (ProcessExit).
-            let source = try MongoSnapshotSource(settings: mongoSettings, logger: Logger(label: "taster"), closesPool: false)
-            try await source.waitUntilAvailable(timeout: deadline.capped(mongoSettings.wait), deadline: deadline)
-            let snapshot = try await source.snapshot(asOf: asOf.flatMap(Timestamp.parse), deadline: deadline)
-            switch output {
-            case .table: StandardStream.output.writeScrubbed(snapshot.table + "\n")
-            case .json: StandardStream.output.write(try snapshot.jsonText() + "\n")
-            }
+            try await Run.snapshot(settings, asOf: asOf.flatMap(Timestamp.parse), output: output)
         }
     }
 }

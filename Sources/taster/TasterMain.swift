@@ -1,9 +1,12 @@
 import ArgumentParser
 import FoundationEssentials
+
 #if canImport(Glibc)
 import Glibc
+import TasterSupport
+import TasterMongo
+import TasterSettings
 #endif
-import TasterCore
 
 /// Parses the command line, runs the subcommand and turns every outcome into a documented exit
 /// code. Usage errors exit 2 (ArgumentParser's default would be 64), and every message passes

@@ -1,7 +1,13 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSupport
 
 /// `taster await-job` against the API emulator's Job controller: success with streamed logs and
 /// the Job deleted, failure with the Job kept, `--keep`, several containers, timeouts, and the
@@ -24,8 +30,9 @@ struct AwaitJobTests {
     }
 
     func watcher(_ printed: Printed) throws -> JobWatcher {
-        JobWatcher(client: try TestKube.client(KubernetesPermissions.awaitJob, sink: sink), namespace: namespace,
-                   logger: TestKube.logger(sink), output: { printed.append($0) })
+        JobWatcher(
+            client: try TestKube.client(KubernetesPermissions.awaitJob, sink: sink), namespace: namespace,
+            logger: TestKube.logger(sink), output: { printed.append($0) })
     }
 
     func pods(ofJob name: String) async throws -> [[String: Any]] {
@@ -70,7 +77,10 @@ struct AwaitJobTests {
         }
         #expect(error.exitCode == .integrityFailure && error.exitCode.rawValue == 1)
         #expect(error.failedPods == 2)
-        #expect(error.description.hasPrefix(#"job/tests in namespace "\#(namespace)" failed: BackoffLimitExceeded — Job has reached the specified backoff limit (2 pods failed)"#), "\(error)")
+        #expect(
+            error.description.hasPrefix(
+                #"job/tests in namespace "\#(namespace)" failed: BackoffLimitExceeded — Job has reached the specified backoff limit (2 pods failed)"#),
+            "\(error)")
         #expect(error.pods.count == 2 && error.pods.allSatisfy { $0.contains("container test terminated: Error (exit 2)") }, "\(error.pods)")
         #expect(error.description.contains("The Job was kept for debugging"))
         let texts = printed.texts
@@ -102,13 +112,16 @@ struct AwaitJobTests {
         try await emulator.job(namespace, "tests", ["outcome": "succeed", "logs": ["ok"]])
         try await emulator.create(EmulatorControl.job("tests", namespace))
         let printed = Printed()
-        let watcher = JobWatcher(client: try TestKube.client(KubernetesPermissions.awaitJob, token: token, sink: sink), namespace: namespace,
-                                 logger: TestKube.logger(sink), output: { printed.append($0) })
+        let watcher = JobWatcher(
+            client: try TestKube.client(KubernetesPermissions.awaitJob, token: token, sink: sink), namespace: namespace,
+            logger: TestKube.logger(sink), output: { printed.append($0) })
         let error = try await #require(throws: JobCleanupError.self) {
             _ = try await watcher.run(job: "tests", timeout: .seconds(30), cleanup: .deleteOnSuccess)
         }
         #expect(error.exitCode == .dependency)
-        #expect(error.description.hasPrefix(#"job/tests in namespace "\#(namespace)" succeeded, but deleting it failed: Kubernetes API refused to delete jobs "tests""#))
+        #expect(
+            error.description.hasPrefix(
+                #"job/tests in namespace "\#(namespace)" succeeded, but deleting it failed: Kubernetes API refused to delete jobs "tests""#))
         #expect(error.description.contains(#"verbs: ["delete"]"#) && error.description.contains("kubectl delete job tests -n \(namespace)"))
 
         // Waiting again for the finished Job passes at once, with a warning that it may be left over.
@@ -146,9 +159,15 @@ struct AwaitJobTests {
 
     @Test("a dropped Job watch and a dropped pod watch are ridden out; no log line is printed twice")
     func droppedWatches() async throws {
-        try await emulator.job(namespace, "tests", ["outcome": "succeed", "logs": ["one", "two", "three"], "lineIntervalSeconds": 0.2,
-                                                    "runSeconds": 2])
-        let jobFault = try await emulator.fault(["path": "/apis/batch/v1/namespaces/\(namespace)/jobs", "watch": true, "action": "drop-watch", "afterEvents": 0])
+        try await emulator.job(
+            namespace, "tests",
+            [
+                "outcome": "succeed", "logs": ["one", "two", "three"], "lineIntervalSeconds": 0.2,
+                "runSeconds": 2,
+            ])
+        let jobFault = try await emulator.fault([
+            "path": "/apis/batch/v1/namespaces/\(namespace)/jobs", "watch": true, "action": "drop-watch", "afterEvents": 0,
+        ])
         let podFault = try await emulator.fault(["path": "/api/v1/namespaces/\(namespace)/pods", "watch": true, "action": "drop-watch", "afterEvents": 0])
         try await emulator.create(EmulatorControl.job("tests", namespace))
         let printed = Printed()

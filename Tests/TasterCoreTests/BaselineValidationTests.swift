@@ -1,29 +1,43 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterNotify
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// What a report must hold before a verdict, a comparison or a restore is built on it.
 @Suite("Baseline validation")
 struct BaselineValidationTests {
     let now = Timestamp.parse("2026-11-21T10:05:00.000Z")!
 
-    func report(takenAt: String = "2026-11-21T10:00:00.000Z", finishedAt: String = "2026-11-21T10:00:01.000Z",
-                checks: [CheckResult]? = nil, workloads: [TasteReport.WorkloadRecord]? = nil) -> TasteReport {
-        let settings = try! Settings.load(from: Environment(["MONGODB_URI": "mongodb://db/", "TASTER_BUCKET": "b-1"]))
-        let snapshot = Snapshot(database: "pxbbq", serverVersion: "8.2.11", takenAt: takenAt, clock: "server", durationSeconds: 0.2,
-                                checks: checks ?? [
-                                    CheckResult(name: "orders", kind: .count, database: "pxbbq", collection: "orders", value: .int64(5), durationSeconds: 0.1),
-                                    CheckResult(name: "revenue", kind: .sum, database: "pxbbq", collection: "orders", value: .decimal("12.50"),
-                                                documents: 5, durationSeconds: 0.1),
-                                    CheckResult(name: "first", kind: .min, database: "pxbbq", collection: "orders", value: nil, documents: 0,
-                                                durationSeconds: 0.1),
-                                    CheckResult(name: "content", kind: .fingerprint, database: "pxbbq", collection: "orders",
-                                                value: .digest(String(repeating: "ab", count: 32)), documents: 5, durationSeconds: 0.1),
-                                ])
-        return TasteReport(phase: .pre, runID: "r1", app: "pxbbq", namespace: "pxbbq", host: "pod", startedAt: "2026-11-21T09:59:59.000Z",
-                           finishedAt: finishedAt, settings: SettingsSummary(settings: settings, prefix: "p"),
-                           workloads: workloads ?? [.init(kind: .statefulset, name: "mongo", replicasBefore: 0, target: 1, secondsToReady: 1)],
-                           snapshot: snapshot)
+    func report(
+        takenAt: String = "2026-11-21T10:00:00.000Z", finishedAt: String = "2026-11-21T10:00:01.000Z",
+        checks: [CheckResult]? = nil, workloads: [TasteReport.WorkloadRecord]? = nil
+    ) -> TasteReport {
+        let settings = Settings.loaded(["MONGODB_URI": "mongodb://db/", "TASTER_BUCKET": "b-1"])
+        let snapshot = Snapshot(
+            database: "pxbbq", serverVersion: "8.2.11", takenAt: takenAt, clock: "server", durationSeconds: 0.2,
+            checks: checks ?? [
+                CheckResult(name: "orders", kind: .count, database: "pxbbq", collection: "orders", value: .int64(5), durationSeconds: 0.1),
+                CheckResult(
+                    name: "revenue", kind: .sum, database: "pxbbq", collection: "orders", value: .decimal("12.50"),
+                    documents: 5, durationSeconds: 0.1),
+                CheckResult(
+                    name: "first", kind: .min, database: "pxbbq", collection: "orders", value: nil, documents: 0,
+                    durationSeconds: 0.1),
+                CheckResult(
+                    name: "content", kind: .fingerprint, database: "pxbbq", collection: "orders",
+                    value: .digest(String(repeating: "ab", count: 32)), documents: 5, durationSeconds: 0.1),
+            ])
+        return TasteReport(
+            phase: .pre, runID: "r1", app: "pxbbq", namespace: "pxbbq", host: "pod", startedAt: "2026-11-21T09:59:59.000Z",
+            finishedAt: finishedAt, settings: SettingsSummary(settings: settings, prefix: "p"),
+            workloads: workloads ?? [.init(kind: .statefulset, name: "mongo", replicasBefore: 0, target: 1, secondsToReady: 1)],
+            snapshot: snapshot)
     }
 
     func check(_ kind: CheckKind, _ value: CheckValue?, missing: Bool = false) -> CheckResult {
@@ -37,12 +51,14 @@ struct BaselineValidationTests {
         }
     }
 
-    @Test("snapshot and finish times must parse and not lie ahead of the clock by more than the skew allowed", arguments: [
-        ("garbage", "2026-11-21T10:00:01.000Z", "snapshot.takenAt \"garbage\" is not an RFC 3339 time"),
-        ("2026-11-21T10:20:00.000Z", "2026-11-21T10:00:01.000Z", "snapshot.takenAt 2026-11-21T10:20:00.000Z lies in the future"),
-        ("2026-11-21T10:00:00.000Z", "", "finishedAt \"\" is not an RFC 3339 time"),
-        ("2026-11-21T10:00:00.000Z", "2027-01-01T00:00:00Z", "finishedAt 2027-01-01T00:00:00Z lies in the future"),
-    ])
+    @Test(
+        "snapshot and finish times must parse and not lie ahead of the clock by more than the skew allowed",
+        arguments: [
+            ("garbage", "2026-11-21T10:00:01.000Z", "snapshot.takenAt \"garbage\" is not an RFC 3339 time"),
+            ("2026-11-21T10:20:00.000Z", "2026-11-21T10:00:01.000Z", "snapshot.takenAt 2026-11-21T10:20:00.000Z lies in the future"),
+            ("2026-11-21T10:00:00.000Z", "", "finishedAt \"\" is not an RFC 3339 time"),
+            ("2026-11-21T10:00:00.000Z", "2027-01-01T00:00:00Z", "finishedAt 2027-01-01T00:00:00Z lies in the future"),
+        ])
     func times(takenAt: String, finishedAt: String, expected: String) {
         let problems = report(takenAt: takenAt, finishedAt: finishedAt).problems(for: .verdict, now: now)
         #expect(problems.contains { $0.hasPrefix(expected) }, "\(problems)")
@@ -56,27 +72,31 @@ struct BaselineValidationTests {
         #expect(report(takenAt: "2026-11-21T10:09:00.000Z").problems(for: .verdict, now: now).isEmpty)
     }
 
-    @Test("each kind's value must have the kind's type", arguments: [
-        (CheckKind.count, CheckValue?.none, false, "is absent, but a count always has one"),
-        (.count, .text("5"), false, "is not a 64-bit integer"),
-        (.distinctCount, .int64(-1), false, "is negative"),
-        (.estimatedCount, .double(5), false, "is not a 64-bit integer"),
-        (.sum, .digest("ab"), false, "is not a number"),
-        (.sum, .decimal("12,5"), false, "\"12,5\" is not a decimal number"),
-        (.aggregate, .text("x"), false, "is not a number"),
-        (.fingerprint, .digest("ABC"), false, "is not 64 lowercase hex digits"),
-        (.fingerprint, .int64(1), false, "is not a digest"),
-        (.count, .int64(1), true, "is set although the collection is recorded as missing"),
-    ])
+    @Test(
+        "each kind's value must have the kind's type",
+        arguments: [
+            (CheckKind.count, CheckValue?.none, false, "is absent, but a count always has one"),
+            (.count, .text("5"), false, "is not a 64-bit integer"),
+            (.distinctCount, .int64(-1), false, "is negative"),
+            (.estimatedCount, .double(5), false, "is not a 64-bit integer"),
+            (.sum, .digest("ab"), false, "is not a number"),
+            (.sum, .decimal("12,5"), false, "\"12,5\" is not a decimal number"),
+            (.aggregate, .text("x"), false, "is not a number"),
+            (.fingerprint, .digest("ABC"), false, "is not 64 lowercase hex digits"),
+            (.fingerprint, .int64(1), false, "is not a digest"),
+            (.count, .int64(1), true, "is set although the collection is recorded as missing"),
+        ])
     func values(kind: CheckKind, value: CheckValue?, missing: Bool, expected: String) {
         let problem = TasteReport.valueProblem(of: check(kind, value, missing: missing))
         #expect(problem?.hasPrefix(expected) == true, "\(problem ?? "nil")")
     }
 
-    @Test("values a check can legitimately have pass", arguments: [
-        (CheckKind.min, CheckValue?.none), (.max, .text("\"z\"")), (.aggregate, nil), (.sum, .double(1.5)),
-        (.sum, .decimal("NaN")), (.sum, .decimal("-1.5E+3")), (.count, nil),
-    ])
+    @Test(
+        "values a check can legitimately have pass",
+        arguments: [
+            (CheckKind.min, CheckValue?.none), (.max, .text("\"z\"")), (.aggregate, nil), (.sum, .double(1.5)),
+            (.sum, .decimal("NaN")), (.sum, .decimal("-1.5E+3")), (.count, nil),
+        ])
     func legitimate(kind: CheckKind, value: CheckValue?) {
         #expect(TasteReport.valueProblem(of: check(kind, value, missing: kind == .count)) == nil)
     }
@@ -90,21 +110,23 @@ struct BaselineValidationTests {
         place.name = "place"
         place.collection = "a$b"
         let problems = report(checks: [orders, twice, place]).problems(for: .comparison)
-        #expect(problems == [
-            "snapshot.checks[1] (\"orders\").name is used twice: one of the two would not be compared",
-            "snapshot.checks[2] (\"place\").collection \"a$b\" is not a collection name",
-        ])
+        #expect(
+            problems == [
+                "snapshot.checks[1] (\"orders\").name is used twice: one of the two would not be compared",
+                "snapshot.checks[2] (\"place\").collection \"a$b\" is not a collection name",
+            ])
         #expect(report(checks: []).problems(for: .comparison) == ["snapshot.checks is empty: the baseline measured nothing"])
         let workloads = report(workloads: [
             .init(kind: .deployment, name: "web", replicasBefore: -1, target: 1, secondsToReady: nil),
             .init(kind: .deployment, name: "web", replicasBefore: 2, target: 1, secondsToReady: nil),
             .init(kind: .statefulset, name: "Mongo_DB", replicasBefore: 1, target: 1, secondsToReady: nil),
         ]).problems(for: .restore)
-        #expect(workloads == [
-            "workloads[0].replicasBefore -1 is not a replica count",
-            "workloads[1] names deployment/web a second time",
-            "workloads[2].name \"Mongo_DB\" is not a Kubernetes object name",
-        ])
+        #expect(
+            workloads == [
+                "workloads[0].replicasBefore -1 is not a replica count",
+                "workloads[1] names deployment/web a second time",
+                "workloads[2].name \"Mongo_DB\" is not a Kubernetes object name",
+            ])
     }
 }
 

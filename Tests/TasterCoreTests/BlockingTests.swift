@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterSupport
 
 @Suite("Blocking calls")
 struct BlockingTests {
@@ -56,7 +61,9 @@ struct BlockingTests {
 
     @Test("runCancellable: no deadline of its own, the call's result when it returns, CancellationError at once when cancelled")
     func cancellable() async throws {
-        let value = try await Blocking.runCancellable { usleep(200_000); return 7 }
+        let value = try await Blocking.runCancellable {
+            usleep(200_000); return 7
+        }
         #expect(value == 7)
         let started = ContinuousClock.now
         let call = Task { try await Blocking.runCancellable { usleep(10_000_000) } }

@@ -1,17 +1,23 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterMongo
+@testable import TasterSupport
 
 /// Checks that guard nothing: the pure logic around a collection that does not exist
 /// (`allowMissing`), a measured field no document holds, and a check that measures something else
 /// after the sync than in the baseline.
 @Suite("Checks that guard nothing")
 struct CheckGuardTests {
-    func check(_ name: String, _ value: CheckValue?, kind: CheckKind = .count, collection: String? = nil, missing: Bool = false,
-               allowMissing: Bool = false, absentFields: [String] = [], parameters: [String: String] = [:]) -> CheckResult {
-        CheckResult(name: name, kind: kind, database: "pxbbq", collection: collection ?? name, value: value, documents: nil,
-                    durationSeconds: 0.01, missing: missing, allowMissing: allowMissing, absentFields: absentFields,
-                    parameters: parameters)
+    func check(
+        _ name: String, _ value: CheckValue?, kind: CheckKind = .count, collection: String? = nil, missing: Bool = false,
+        allowMissing: Bool = false, absentFields: [String] = [], parameters: [String: String] = [:]
+    ) -> CheckResult {
+        CheckResult(
+            name: name, kind: kind, database: "pxbbq", collection: collection ?? name, value: value, documents: nil,
+            durationSeconds: 0.01, missing: missing, allowMissing: allowMissing, absentFields: absentFields,
+            parameters: parameters)
     }
 
     @Test("a collection missing on both sides passes only when the check allows it; vanishing always fails")
@@ -19,8 +25,9 @@ struct CheckGuardTests {
         let strict = Comparator.compare(pre: check("o", nil, missing: true), post: check("o", nil, missing: true))
         #expect(strict.result == .fail)
         #expect(strict.reason?.contains("does not exist on either side") == true && strict.reason?.contains("allowMissing: true") == true)
-        let allowed = Comparator.compare(pre: check("o", nil, missing: true, allowMissing: true),
-                                         post: check("o", nil, missing: true, allowMissing: true))
+        let allowed = Comparator.compare(
+            pre: check("o", nil, missing: true, allowMissing: true),
+            post: check("o", nil, missing: true, allowMissing: true))
         #expect(allowed.result == .pass)
         let vanished = Comparator.compare(pre: check("o", .int64(3), allowMissing: true), post: check("o", nil, missing: true, allowMissing: true))
         #expect(vanished.result == .fail && vanished.reason == "collection o vanished")
@@ -32,35 +39,42 @@ struct CheckGuardTests {
         #expect(kind.result == .fail && kind.reason?.contains("now measures estimated-count of pxbbq.c (count of pxbbq.c in the baseline)") == true)
         let place = Comparator.compare(pre: check("c", .int64(3)), post: check("c", .int64(3), collection: "other"))
         #expect(place.result == .fail)
-        let filter = Comparator.compare(pre: check("c", .int64(3), parameters: ["filter": "{ \"a\" : 1 }"]),
-                                        post: check("c", .int64(3), parameters: ["filter": "{ \"a\" : 2 }"]))
+        let filter = Comparator.compare(
+            pre: check("c", .int64(3), parameters: ["filter": "{ \"a\" : 1 }"]),
+            post: check("c", .int64(3), parameters: ["filter": "{ \"a\" : 2 }"]))
         #expect(filter.result == .fail && filter.reason?.contains("another filter than in the baseline") == true)
         // The cut's time differs only in its text (the baseline cut at its own time, post-taste at
         // the baseline's): the same measurement.
-        let cut = Comparator.compare(pre: check("c", .int64(3), parameters: ["asOf": "_id <= 2026-11-21T10:00:00.000Z"]),
-                                     post: check("c", .int64(3), parameters: ["asOf": "_id <= 2026-11-21T10:00:00.001Z"]))
+        let cut = Comparator.compare(
+            pre: check("c", .int64(3), parameters: ["asOf": "_id <= 2026-11-21T10:00:00.000Z"]),
+            post: check("c", .int64(3), parameters: ["asOf": "_id <= 2026-11-21T10:00:00.001Z"]))
         #expect(cut.result == .pass)
-        let cutField = Comparator.compare(pre: check("c", .int64(3), parameters: ["asOf": "_id <= 2026-11-21T10:00:00.000Z"]),
-                                          post: check("c", .int64(3), parameters: ["asOf": "createdAt <= 2026-11-21T10:00:00.000Z"]))
+        let cutField = Comparator.compare(
+            pre: check("c", .int64(3), parameters: ["asOf": "_id <= 2026-11-21T10:00:00.000Z"]),
+            post: check("c", .int64(3), parameters: ["asOf": "createdAt <= 2026-11-21T10:00:00.000Z"]))
         #expect(cutField.result == .fail)
     }
 
     @Test("a field no document holds: the comparison keeps its result and carries a warning, the summary says so")
     func absentField() {
-        let both = Comparator.compare(pre: check("revenue", .int64(0), kind: .sum, absentFields: ["totl"]),
-                                      post: check("revenue", .int64(0), kind: .sum, absentFields: ["totl"]))
+        let both = Comparator.compare(
+            pre: check("revenue", .int64(0), kind: .sum, absentFields: ["totl"]),
+            post: check("revenue", .int64(0), kind: .sum, absentFields: ["totl"]))
         #expect(both.result == .pass)
         #expect(both.warning?.hasPrefix("field totl is absent from every document of pxbbq.revenue") == true)
         #expect(both.warning?.hasSuffix("(in the baseline and after the sync)") == true)
-        let after = Comparator.compare(pre: check("revenue", .int64(10), kind: .sum),
-                                       post: check("revenue", .int64(0), kind: .sum, absentFields: ["total"]))
+        let after = Comparator.compare(
+            pre: check("revenue", .int64(10), kind: .sum),
+            post: check("revenue", .int64(0), kind: .sum, absentFields: ["total"]))
         #expect(after.result == .fail && after.warning?.hasSuffix("(after the sync)") == true)
         #expect(Comparator.compare(pre: check("c", .int64(1)), post: check("c", .int64(1))).warning == nil)
 
-        let pre = Snapshot(database: "pxbbq", serverVersion: nil, takenAt: "2026-11-21T10:00:00.000Z", clock: "server", durationSeconds: 0,
-                           checks: [check("revenue", .int64(0), kind: .sum, absentFields: ["totl"]), check("orders", .int64(5))])
-        let verdict = Verdict.make(preSnapshot: pre, postSnapshot: pre, runID: "r", app: "shop", namespace: nil, preKey: nil, postKey: nil,
-                                   reportOnly: false, createdAt: "now", notes: ["rules from checks file x.yaml"])
+        let pre = Snapshot(
+            database: "pxbbq", serverVersion: nil, takenAt: "2026-11-21T10:00:00.000Z", clock: "server", durationSeconds: 0,
+            checks: [check("revenue", .int64(0), kind: .sum, absentFields: ["totl"]), check("orders", .int64(5))])
+        let verdict = Verdict.make(
+            preSnapshot: pre, postSnapshot: pre, runID: "r", app: "shop", namespace: nil, preKey: nil, postKey: nil,
+            reportOnly: false, createdAt: "now", notes: ["rules from checks file x.yaml"])
         #expect(verdict.result == .pass)
         #expect(verdict.summary == "taster: PASS shop run r: 2 checks passed; WARNING: 1 check guards nothing (revenue: no document has the field)")
         #expect(verdict.table.contains("\nWARNING: check \"revenue\": field totl is absent"))
@@ -77,7 +91,8 @@ struct CheckGuardTests {
         let data = try ReportCodec.encode(flagged)
         #expect(String(decoding: data, as: UTF8.self).contains("\"allowMissing\" : true"))
         #expect(try JSONDecoder().decode(CheckResult.self, from: data) == flagged)
-        let older = #"{"collection":"c","database":"pxbbq","durationSeconds":0.1,"kind":"count","missing":false,"name":"c","parameters":{},"rule":"equal","severity":"fail","value":{"int64":"1"}}"#
+        let older =
+            #"{"collection":"c","database":"pxbbq","durationSeconds":0.1,"kind":"count","missing":false,"name":"c","parameters":{},"rule":"equal","severity":"fail","value":{"int64":"1"}}"#
         let decoded = try JSONDecoder().decode(CheckResult.self, from: Data(older.utf8))
         #expect(decoded.allowMissing == false && decoded.absentFields.isEmpty && decoded.value == .int64(1))
     }

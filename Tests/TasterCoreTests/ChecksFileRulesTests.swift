@@ -1,6 +1,12 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSupport
 
 /// `taster compare` with a checks file: the file's judgement, on the reports' measurements.
 @Suite("Checks file rules in a comparison")
@@ -10,34 +16,41 @@ struct ChecksFileRulesTests {
     }
 
     func result(_ name: String, _ value: Int64, kind: CheckKind = .count, parameters: [String: String] = [:]) -> CheckResult {
-        CheckResult(name: name, kind: kind, database: "shop", collection: "orders", value: .int64(value), durationSeconds: 0,
-                    parameters: parameters)
+        CheckResult(
+            name: name, kind: kind, database: "shop", collection: "orders", value: .int64(value), durationSeconds: 0,
+            parameters: parameters)
     }
 
     func rules(_ text: String) throws -> ChecksFileRules {
-        ChecksFileRules(file: "new.yaml", checks: try ChecksFile.parse(text, file: "new.yaml", defaultDatabase: "shop"))
+        ChecksFileRules(
+            file: "new.yaml", checks: try ChecksFile.parse(text, file: "new.yaml", defaultDatabase: "shop", dialect: MongoCheckDialect()),
+            dialect: MongoCheckDialect())
     }
 
     @Test("the file's rule, severity and allowMissing replace the recorded ones on both sides, and the notes say which")
     func applies() throws {
         var pre = snapshot([result("orders", 10), result("paid", 5, parameters: ["filter": "{ \"status\" : \"paid\" }"]), result("kept", 1)])
         var post = snapshot([result("orders", 9), result("paid", 5, parameters: ["filter": "{ \"status\" : \"paid\" }"]), result("kept", 1)])
-        let applied = try rules("""
+        let applied = try rules(
+            """
             checks:
               - {name: orders, kind: count, collection: orders, rule: no-increase, severity: warn}
               - {name: paid, kind: count, collection: orders, filter: {status: paid}}
               - {name: gone, kind: count, collection: orders, allowMissing: true}
-            """).apply(pre: &pre, post: &post)
+            """
+        ).apply(pre: &pre, post: &post)
         #expect(applied.changes == ["orders: rule equal → no-increase", "orders: severity fail → warn"])
         #expect(applied.unnamed == ["kept"] && applied.unused == ["gone"])
         #expect(pre.checks[0].rule == .noIncrease && post.checks[0].severity == .warn)
-        #expect(applied.notes(file: "new.yaml") == [
-            "rules from checks file new.yaml: orders: rule equal → no-increase; orders: severity fail → warn",
-            "checks the file does not name keep the rules recorded in the reports: kept",
-            "checks of the file that neither report has (not applied): gone",
-        ])
-        let verdict = Verdict.make(preSnapshot: pre, postSnapshot: post, runID: "r", app: "shop", namespace: nil, preKey: nil, postKey: nil,
-                                   reportOnly: false, createdAt: "now", notes: applied.notes(file: "new.yaml"))
+        #expect(
+            applied.notes(file: "new.yaml") == [
+                "rules from checks file new.yaml: orders: rule equal → no-increase; orders: severity fail → warn",
+                "checks the file does not name keep the rules recorded in the reports: kept",
+                "checks of the file that neither report has (not applied): gone",
+            ])
+        let verdict = Verdict.make(
+            preSnapshot: pre, postSnapshot: post, runID: "r", app: "shop", namespace: nil, preKey: nil, postKey: nil,
+            reportOnly: false, createdAt: "now", notes: applied.notes(file: "new.yaml"))
         #expect(verdict.result == .pass && verdict.checks[0].result == .pass)
     }
 
@@ -52,8 +65,9 @@ struct ChecksFileRulesTests {
             Issue.record("expected a ChecksFileError")
         } catch {
             #expect(error.exitCode == .usage)
-            #expect(error.description == "checks file new.yaml, check \"paid\": measures another filter than in the reports, so its rule is "
-                + "not for these reports; compare with the checks file they were taken with")
+            #expect(
+                error.description == "checks file new.yaml, check \"paid\": measures another filter than in the reports, so its rule is "
+                    + "not for these reports; compare with the checks file they were taken with")
         }
         do {
             _ = try otherKind.apply(pre: &pre, post: &post)

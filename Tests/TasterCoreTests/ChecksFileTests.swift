@@ -1,6 +1,12 @@
 import Foundation
-import TasterCore
 import Testing
+
+@testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// The checks file: every kind parses into a definition; every mistake is an exit-2 error naming
 /// the file and the check, before MongoDB is touched.
@@ -9,7 +15,7 @@ struct ChecksFileTests {
     let file = "/etc/taster/checks.yaml"
 
     func parse(_ text: String) throws -> [CheckDefinition] {
-        try ChecksFile.parse(text, file: file, defaultDatabase: "pxbbq")
+        try ChecksFile.parse(text, file: file, defaultDatabase: "pxbbq", dialect: MongoCheckDialect())
     }
 
     func failure(_ text: String) -> ChecksFileError? {
@@ -23,7 +29,8 @@ struct ChecksFileTests {
 
     @Test("every kind, rule and option parses")
     func everyKind() throws {
-        let checks = try parse("""
+        let checks = try parse(
+            """
             checks:
               - name: paid
                 kind: count
@@ -87,7 +94,8 @@ struct ChecksFileTests {
 
     @Test("JSON is accepted, with extended JSON values")
     func json() throws {
-        let checks = try parse("""
+        let checks = try parse(
+            """
             {"checks": [{"name": "recent", "kind": "count", "collection": "orders",
                          "filter": {"createdAt": {"$gte": {"$date": "2024-01-01T00:00:00Z"}}, "n": {"$numberLong": "5"}}}]}
             """)
@@ -96,28 +104,34 @@ struct ChecksFileTests {
 
     @Test("YAML values keep their type: quoted numbers, `no` and dates stay strings")
     func scalarTypes() throws {
-        let checks = try parse("""
+        let checks = try parse(
+            """
             checks:
               - name: typed
                 kind: count
                 collection: orders
                 filter: {a: 5, b: "5", c: 1.5, d: no, e: true, f: null, g: 2024-01-01, h: 9007199254740993, i: .inf}
             """)
-        #expect(checks[0].filter == #"{ "a" : { "$numberInt" : "5" }, "b" : "5", "c" : { "$numberDouble" : "1.5" }, "d" : "no", "e" : true, "f" : null, "g" : "2024-01-01", "h" : { "$numberLong" : "9007199254740993" }, "i" : { "$numberDouble" : "Infinity" } }"#)
+        #expect(
+            checks[0].filter
+                == #"{ "a" : { "$numberInt" : "5" }, "b" : "5", "c" : { "$numberDouble" : "1.5" }, "d" : "no", "e" : true, "f" : null, "g" : "2024-01-01", "h" : { "$numberLong" : "9007199254740993" }, "i" : { "$numberDouble" : "Infinity" } }"#
+        )
     }
 
     @Test("a YAML syntax error names the file, the line and the check it is in")
     func yamlError() throws {
-        let error = try #require(failure("""
-            checks:
-              - name: fine
-                kind: count
-                collection: orders
-              - name: broken
-                kind: count
-                collection: orders
-                filter: {status: paid
-            """))
+        let error = try #require(
+            failure(
+                """
+                checks:
+                  - name: fine
+                    kind: count
+                    collection: orders
+                  - name: broken
+                    kind: count
+                    collection: orders
+                    filter: {status: paid
+                """))
         #expect(error.exitCode == .usage)
         #expect(error.description.hasPrefix("checks file \(file), check \"broken\""))
         #expect(error.description.contains("not valid YAML"))
@@ -126,24 +140,29 @@ struct ChecksFileTests {
 
     @Test("an unknown kind names the file, the check and the kinds there are")
     func unknownKind() throws {
-        let error = try #require(failure("""
-            checks:
-              - name: revenue
-                kind: summ
-                collection: orders
-            """))
+        let error = try #require(
+            failure(
+                """
+                checks:
+                  - name: revenue
+                    kind: summ
+                    collection: orders
+                """))
         #expect(error.exitCode == .usage)
-        #expect(error.description == "checks file \(file), check \"revenue\" (#1) (line 3): `kind: summ` is unknown; "
-            + "use one of count, estimated-count, sum, min, max, distinct-count, aggregate, fingerprint")
+        #expect(
+            error.description == "checks file \(file), check \"revenue\" (#1) (line 3): `kind: summ` is unknown; "
+                + "use one of count, estimated-count, sum, min, max, distinct-count, aggregate, fingerprint")
     }
 
-    @Test("a missing field names the check and what to give", arguments: [
-        ("kind: sum\n    collection: orders", "has no `field:`"),
-        ("kind: fingerprint\n    collection: orders", "has no `fields:`"),
-        ("kind: aggregate\n    collection: orders\n    field: n", "has no `pipeline:`"),
-        ("kind: count", "has no `collection:`"),
-        ("collection: orders", "has no `kind:`"),
-    ])
+    @Test(
+        "a missing field names the check and what to give",
+        arguments: [
+            ("kind: sum\n    collection: orders", "has no `field:`"),
+            ("kind: fingerprint\n    collection: orders", "has no `fields:`"),
+            ("kind: aggregate\n    collection: orders\n    field: n", "has no `pipeline:`"),
+            ("kind: count", "has no `collection:`"),
+            ("collection: orders", "has no `kind:`"),
+        ])
     func missingField(entry: String, expected: String) throws {
         let error = try #require(failure("checks:\n  - name: broken\n    \(entry)\n"))
         #expect(error.exitCode == .usage)
@@ -151,27 +170,29 @@ struct ChecksFileTests {
         #expect(error.description.contains(expected), "\(error)")
     }
 
-    @Test("malformed checks are refused with the reason", arguments: [
-        ("kind: count\n    collection: orders\n    rule: same", "unknown rule \"same\""),
-        ("kind: count\n    collection: orders\n    rule: tolerance", "needs a `tolerance:`"),
-        ("kind: count\n    collection: orders\n    tolerance: 5", "only used with rule: tolerance"),
-        ("kind: count\n    collection: orders\n    severity: fatal", "`severity: fatal` is unknown"),
-        ("kind: count\n    collection: orders\n    filer: {a: 1}", "`filer` is not a setting of a count check"),
-        ("kind: count\n    collection: orders\n    field: a", "`field` is not a setting of a count check"),
-        ("kind: count\n    collection: orders\n    filter: {a: {$date: nope}}", "not valid extended JSON"),
-        ("kind: count\n    collection: orders\n    filter: [1]", "must be a mapping"),
-        ("kind: count\n    collection: orders\n    asOf: yesterday", "the only cut is `asOf: baseline`"),
-        ("kind: count\n    collection: orders\n    asOfField: createdAt", "needs `asOf: baseline`"),
-        ("kind: estimated-count\n    collection: orders\n    asOf: baseline", "cannot be cut at a time"),
-        ("kind: sum\n    collection: orders\n    field: $total", "is not a field path"),
-        ("kind: fingerprint\n    collection: orders\n    fields: [a, a.b]", "overlap"),
-        ("kind: fingerprint\n    collection: orders\n    fields: []", "non-empty list"),
-        ("kind: aggregate\n    collection: orders\n    field: n\n    pipeline: [{$out: copy}]", "taster only reads"),
-        ("kind: aggregate\n    collection: orders\n    field: n\n    pipeline: [{$match: {}, $count: n}]", "one key naming the stage"),
-        ("kind: count\n    collection: system.users", "not a valid collection name"),
-        ("kind: count\n    collection: orders\n    allowMissing: yes", "`allowMissing:` must be true or false"),
-        ("kind: count\n    collection: orders\n    allowMissing: \"true\"", "`allowMissing:` must be true or false"),
-    ])
+    @Test(
+        "malformed checks are refused with the reason",
+        arguments: [
+            ("kind: count\n    collection: orders\n    rule: same", "unknown rule \"same\""),
+            ("kind: count\n    collection: orders\n    rule: tolerance", "needs a `tolerance:`"),
+            ("kind: count\n    collection: orders\n    tolerance: 5", "only used with rule: tolerance"),
+            ("kind: count\n    collection: orders\n    severity: fatal", "`severity: fatal` is unknown"),
+            ("kind: count\n    collection: orders\n    filer: {a: 1}", "`filer` is not a setting of a count check"),
+            ("kind: count\n    collection: orders\n    field: a", "`field` is not a setting of a count check"),
+            ("kind: count\n    collection: orders\n    filter: {a: {$date: nope}}", "not valid extended JSON"),
+            ("kind: count\n    collection: orders\n    filter: [1]", "must be a mapping"),
+            ("kind: count\n    collection: orders\n    asOf: yesterday", "the only cut is `asOf: baseline`"),
+            ("kind: count\n    collection: orders\n    asOfField: createdAt", "needs `asOf: baseline`"),
+            ("kind: estimated-count\n    collection: orders\n    asOf: baseline", "cannot be cut at a time"),
+            ("kind: sum\n    collection: orders\n    field: $total", "is not a field path"),
+            ("kind: fingerprint\n    collection: orders\n    fields: [a, a.b]", "overlap"),
+            ("kind: fingerprint\n    collection: orders\n    fields: []", "non-empty list"),
+            ("kind: aggregate\n    collection: orders\n    field: n\n    pipeline: [{$out: copy}]", "taster only reads"),
+            ("kind: aggregate\n    collection: orders\n    field: n\n    pipeline: [{$match: {}, $count: n}]", "one key naming the stage"),
+            ("kind: count\n    collection: system.users", "not a valid collection name"),
+            ("kind: count\n    collection: orders\n    allowMissing: yes", "`allowMissing:` must be true or false"),
+            ("kind: count\n    collection: orders\n    allowMissing: \"true\"", "`allowMissing:` must be true or false"),
+        ])
     func malformed(entry: String, expected: String) throws {
         let error = try #require(failure("checks:\n  - name: broken\n    \(entry)\n"))
         #expect(error.exitCode == .usage)
@@ -181,11 +202,13 @@ struct ChecksFileTests {
 
     @Test("names must be unique, and the file must hold a checks list")
     func structure() throws {
-        let duplicate = try #require(failure("""
-            checks:
-              - {name: a, kind: count, collection: orders}
-              - {name: a, kind: count, collection: other}
-            """))
+        let duplicate = try #require(
+            failure(
+                """
+                checks:
+                  - {name: a, kind: count, collection: orders}
+                  - {name: a, kind: count, collection: other}
+                """))
         #expect(duplicate.description.contains("check \"a\" (#2)"))
         #expect(duplicate.description.contains("already used by check #1"))
         #expect(failure("- {name: a, kind: count, collection: orders}")?.description.contains("must be a mapping with a `checks:` list") == true)
@@ -196,7 +219,8 @@ struct ChecksFileTests {
 
     @Test("allowMissing: true lets a check's collection be absent; without it the check requires the collection")
     func allowMissing() throws {
-        let checks = try parse("""
+        let checks = try parse(
+            """
             checks:
               - {name: later, kind: count, collection: later, allowMissing: true}
               - {name: strict, kind: count, collection: orders, allowMissing: false}
@@ -209,7 +233,7 @@ struct ChecksFileTests {
     @Test("a file that cannot be read is an exit-2 error naming it")
     func unreadable() throws {
         #expect(throws: ChecksFileError.self) {
-            try ChecksFile.load(path: "/nonexistent/checks.yaml", defaultDatabase: "pxbbq")
+            try ChecksFile.load(path: "/nonexistent/checks.yaml", defaultDatabase: "pxbbq", dialect: MongoCheckDialect())
         }
     }
 
@@ -218,13 +242,15 @@ struct ChecksFileTests {
         let folder = try TemporaryDirectory()
         let path = folder.path("checks.yaml")
         try """
-            checks:
-              - {name: orders, kind: count, collection: orders, filter: {status: paid}, rule: no-decrease}
-              - {name: revenue, kind: sum, collection: orders, field: total}
-            """.write(to: path, atomically: true, encoding: .utf8)
-        let settings = try Settings.load(from: Environment([
-            "MONGODB_URI": "mongodb://127.0.0.1:1/", "TASTER_COLLECTIONS": "orders,registrations", "TASTER_CHECKS": path.path,
-        ])).requireMongo()
+        checks:
+          - {name: orders, kind: count, collection: orders, filter: {status: paid}, rule: no-decrease}
+          - {name: revenue, kind: sum, collection: orders, field: total}
+        """.write(to: path, atomically: true, encoding: .utf8)
+        let settings = try Settings.load(
+            from: Environment([
+                "MONGODB_URI": "mongodb://127.0.0.1:1/", "TASTER_COLLECTIONS": "orders,registrations", "TASTER_CHECKS": path.path,
+            ])
+        ).requireMongo()
         let plan = try SnapshotPlan(settings: settings)
         #expect(plan.checks.map(\.name) == ["orders", "registrations", "revenue"])
         #expect(plan.checks[0].rule == .noDecrease)

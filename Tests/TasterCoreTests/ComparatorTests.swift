@@ -1,18 +1,29 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSettings
+@testable import TasterSupport
 
 @Suite("Comparison")
 struct ComparatorTests {
-    func check(_ name: String, _ value: CheckValue?, kind: CheckKind = .count, missing: Bool = false,
-               rule: ComparisonRule = .equal, severity: Severity = .fail) -> CheckResult {
-        CheckResult(name: name, kind: kind, database: "pxbbq", collection: name, value: value, durationSeconds: 0.01,
-                    missing: missing, rule: rule, severity: severity)
+    func check(
+        _ name: String, _ value: CheckValue?, kind: CheckKind = .count, missing: Bool = false,
+        rule: ComparisonRule = .equal, severity: Severity = .fail
+    ) -> CheckResult {
+        CheckResult(
+            name: name, kind: kind, database: "pxbbq", collection: name, value: value, durationSeconds: 0.01,
+            missing: missing, rule: rule, severity: severity)
     }
 
     func snapshot(_ checks: [CheckResult]) -> Snapshot {
-        Snapshot(database: "pxbbq", serverVersion: "8.2", takenAt: "2026-11-21T10:00:00.000Z", clock: "server",
-                 durationSeconds: 0.1, checks: checks)
+        Snapshot(
+            database: "pxbbq", serverVersion: "8.2", takenAt: "2026-11-21T10:00:00.000Z", clock: "server",
+            durationSeconds: 0.1, checks: checks)
     }
 
     func compare(_ pre: CheckResult?, _ post: CheckResult?) -> CheckComparison {
@@ -28,18 +39,20 @@ struct ComparatorTests {
         #expect(lost.reason == "3 fewer, rule equal")
     }
 
-    @Test("rules", arguments: [
-        (ComparisonRule.noDecrease, Int64(10), Int64(11), CheckComparison.Result.pass),
-        (.noDecrease, 10, 9, .fail),
-        (.noIncrease, 10, 9, .pass),
-        (.noIncrease, 10, 11, .fail),
-        (.tolerance(.absolute(2)), 10, 12, .pass),
-        (.tolerance(.absolute(2)), 10, 7, .fail),
-        (.tolerance(.percent(10)), 200, 180, .pass),
-        (.tolerance(.percent(10)), 200, 179, .fail),
-        (.tolerance(.percent(10)), 0, 0, .pass),
-        (.tolerance(.percent(10)), 0, 1, .fail),
-    ])
+    @Test(
+        "rules",
+        arguments: [
+            (ComparisonRule.noDecrease, Int64(10), Int64(11), CheckComparison.Result.pass),
+            (.noDecrease, 10, 9, .fail),
+            (.noIncrease, 10, 9, .pass),
+            (.noIncrease, 10, 11, .fail),
+            (.tolerance(.absolute(2)), 10, 12, .pass),
+            (.tolerance(.absolute(2)), 10, 7, .fail),
+            (.tolerance(.percent(10)), 200, 180, .pass),
+            (.tolerance(.percent(10)), 200, 179, .fail),
+            (.tolerance(.percent(10)), 0, 0, .pass),
+            (.tolerance(.percent(10)), 0, 1, .fail),
+        ])
     func rules(rule: ComparisonRule, pre: Int64, post: Int64, expected: CheckComparison.Result) {
         #expect(compare(check("c", .int64(pre), rule: rule), check("c", .int64(post), rule: rule)).result == expected)
     }
@@ -48,10 +61,11 @@ struct ComparatorTests {
     func warn() {
         let result = compare(check("c", .int64(5), severity: .warn), check("c", .int64(4), severity: .warn))
         #expect(result.result == .warn)
-        let verdict = Verdict.make(preSnapshot: snapshot([check("c", .int64(5), severity: .warn)]),
-                                   postSnapshot: snapshot([check("c", .int64(4), severity: .warn)]),
-                                   runID: "r1", app: "pxbbq", namespace: "pxbbq", preKey: nil, postKey: nil,
-                                   reportOnly: false, createdAt: "now")
+        let verdict = Verdict.make(
+            preSnapshot: snapshot([check("c", .int64(5), severity: .warn)]),
+            postSnapshot: snapshot([check("c", .int64(4), severity: .warn)]),
+            runID: "r1", app: "pxbbq", namespace: "pxbbq", preKey: nil, postKey: nil,
+            reportOnly: false, createdAt: "now")
         #expect(verdict.result == .pass)
         #expect(verdict.summary == "taster: PASS pxbbq run r1: 1 check passed, 1 warning")
     }
@@ -62,8 +76,9 @@ struct ComparatorTests {
         let result = compare(check("s", .int64(big), kind: .sum), check("s", .int64(big + 1), kind: .sum))
         #expect(result.result == .fail && result.delta == "+1")
         #expect(compare(check("s", .int64(.max)), check("s", .int64(.min))).delta == "-18446744073709551615")
-        let decimal = compare(check("d", .decimal("12345678901234567890.000000000001"), kind: .sum),
-                              check("d", .decimal("12345678901234567890.000000000002"), kind: .sum))
+        let decimal = compare(
+            check("d", .decimal("12345678901234567890.000000000001"), kind: .sum),
+            check("d", .decimal("12345678901234567890.000000000002"), kind: .sum))
         #expect(decimal.result == .fail)
         #expect(decimal.delta == "+0.000000000001")
         #expect(compare(check("d", .decimal("1.10")), check("d", .decimal("1.1"))).result == .pass)
@@ -73,8 +88,9 @@ struct ComparatorTests {
     func digests() {
         #expect(compare(check("f", .digest("ab"), kind: .fingerprint), check("f", .digest("ab"), kind: .fingerprint)).result == .pass)
         #expect(compare(check("f", .digest("ab"), kind: .fingerprint), check("f", .digest("cd"), kind: .fingerprint)).result == .fail)
-        let misconfigured = compare(check("f", .digest("ab"), kind: .fingerprint, rule: .noDecrease),
-                                    check("f", .digest("ab"), kind: .fingerprint, rule: .noDecrease))
+        let misconfigured = compare(
+            check("f", .digest("ab"), kind: .fingerprint, rule: .noDecrease),
+            check("f", .digest("ab"), kind: .fingerprint, rule: .noDecrease))
         #expect(misconfigured.result == .fail)
         #expect(misconfigured.reason?.contains("needs numbers") == true)
     }
@@ -102,8 +118,9 @@ struct ComparatorTests {
     func verdict() {
         let pre = snapshot([check("orders", .int64(1000)), check("registrations", .int64(50))])
         let post = snapshot([check("registrations", .int64(50)), check("orders", .int64(997)), check("extra", .int64(1))])
-        let verdict = Verdict.make(preSnapshot: pre, postSnapshot: post, runID: "r2", app: "pxbbq", namespace: "pxbbq",
-                                   preKey: "p", postKey: "q", reportOnly: false, createdAt: "now")
+        let verdict = Verdict.make(
+            preSnapshot: pre, postSnapshot: post, runID: "r2", app: "pxbbq", namespace: "pxbbq",
+            preKey: "p", postKey: "q", reportOnly: false, createdAt: "now")
         #expect(verdict.checks.map(\.name) == ["orders", "registrations", "extra"])
         #expect(verdict.result == .fail)
         #expect(verdict.failedChecks.count == 2)
@@ -118,20 +135,25 @@ struct ComparatorTests {
 @Suite("Reports")
 struct ReportCodecTests {
     func report() -> TasteReport {
-        let settings = try! Settings.load(from: Environment(["MONGODB_URI": "mongodb://u:codecQ7kx9w1@db/", "TASTER_BUCKET": "b-1"]))
-        let snapshot = Snapshot(database: "pxbbq", serverVersion: "8.2.11", takenAt: "2026-11-21T10:00:00.000Z", clock: "server",
-                                durationSeconds: 0.2, checks: [
-                                    CheckResult(name: "orders", kind: .count, database: "pxbbq", collection: "orders",
-                                                value: .int64(9_007_199_254_740_993), durationSeconds: 0.1),
-                                    CheckResult(name: "revenue", kind: .sum, database: "pxbbq", collection: "orders",
-                                                value: .decimal("1234.50"), documents: 3, durationSeconds: 0.1,
-                                                rule: .tolerance(.percent(2)), severity: .warn, parameters: ["field": "total"]),
-                                ])
-        return TasteReport(phase: .pre, runID: "r1", app: "pxbbq", namespace: "pxbbq", host: "pod-1",
-                           startedAt: "2026-11-21T09:59:00.000Z", finishedAt: "2026-11-21T10:00:01.000Z",
-                           settings: SettingsSummary(settings: settings, prefix: "taster/pxbbq/pxbbq"),
-                           workloads: [.init(kind: .statefulset, name: "mongo", replicasBefore: 0, target: 1, secondsToReady: 2.5)],
-                           snapshot: snapshot)
+        let settings = Settings.loaded(["MONGODB_URI": "mongodb://u:codecQ7kx9w1@db/", "TASTER_BUCKET": "b-1"])
+        let snapshot = Snapshot(
+            database: "pxbbq", serverVersion: "8.2.11", takenAt: "2026-11-21T10:00:00.000Z", clock: "server",
+            durationSeconds: 0.2,
+            checks: [
+                CheckResult(
+                    name: "orders", kind: .count, database: "pxbbq", collection: "orders",
+                    value: .int64(9_007_199_254_740_993), durationSeconds: 0.1),
+                CheckResult(
+                    name: "revenue", kind: .sum, database: "pxbbq", collection: "orders",
+                    value: .decimal("1234.50"), documents: 3, durationSeconds: 0.1,
+                    rule: .tolerance(.percent(2)), severity: .warn, parameters: ["field": "total"]),
+            ])
+        return TasteReport(
+            phase: .pre, runID: "r1", app: "pxbbq", namespace: "pxbbq", host: "pod-1",
+            startedAt: "2026-11-21T09:59:00.000Z", finishedAt: "2026-11-21T10:00:01.000Z",
+            settings: SettingsSummary(settings: settings, prefix: "taster/pxbbq/pxbbq"),
+            workloads: [.init(kind: .statefulset, name: "mongo", replicasBefore: 0, target: 1, secondsToReady: 2.5)],
+            snapshot: snapshot)
     }
 
     @Test("a report round-trips exactly, int64 as a string, no secret inside")
@@ -147,13 +169,15 @@ struct ReportCodecTests {
         #expect(decoded == report())
     }
 
-    @Test("unreadable reports are refused with exit 4 and say why", arguments: [
-        ("{\"schemaVersion\": 1, \"phase\": \"pre\"", "not valid JSON"),
-        ("not json at all", "not valid JSON"),
-        ("{\"phase\": \"pre\"}", "has no schemaVersion"),
-        ("{\"schemaVersion\": 2}", "has schemaVersion 2"),
-        ("{\"schemaVersion\": 1, \"phase\": \"pre\"}", "missing field"),
-    ])
+    @Test(
+        "unreadable reports are refused with exit 4 and say why",
+        arguments: [
+            ("{\"schemaVersion\": 1, \"phase\": \"pre\"", "not valid JSON"),
+            ("not json at all", "not valid JSON"),
+            ("{\"phase\": \"pre\"}", "has no schemaVersion"),
+            ("{\"schemaVersion\": 2}", "has schemaVersion 2"),
+            ("{\"schemaVersion\": 1, \"phase\": \"pre\"}", "missing field"),
+        ])
     func refused(json: String, expected: String) {
         do {
             _ = try ReportCodec.decode(TasteReport.self, from: Data(json.utf8), supported: 1, source: "s3://b/pre.json")

@@ -1,7 +1,9 @@
 import Crypto
 import Foundation
-@testable import TasterCore
 import Testing
+
+@testable import TasterCore
+@testable import TasterMongo
 
 /// The fingerprint: order-independent, sensitive to one changed field, blind to other fields,
 /// and exactly the encoding README documents (checked against Python in SnapshotterTests).
@@ -53,18 +55,22 @@ struct FingerprintTests {
     func sensitivity() async throws {
         let forward = TestStack.uniqueName("fp-forward")
         let backward = TestStack.uniqueName("fp-backward")
-        try await PyMongo.run("""
+        try await PyMongo.run(
+            """
             docs = [{"_id": i, "status": "paid" if i % 2 else "open", "total": Decimal128("%d.25" % i),
                      "customer": {"id": i % 5, "note": "n%d" % i}, "unrelated": i} for i in range(200)]
             db["\(forward)"].insert_many(docs)
             db["\(backward)"].insert_many(list(reversed(docs)))
             """)
         func fingerprints() async throws -> (String?, String?, Int64?) {
-            let snapshot = try await SnapshotFixture(collections: [], checks: """
-                checks:
-                  - {name: forward, kind: fingerprint, collection: \(forward), fields: [status, total, customer.id]}
-                  - {name: backward, kind: fingerprint, collection: \(backward), fields: [status, total, customer.id]}
-                """).snapshot()
+            let snapshot = try await SnapshotFixture(
+                collections: [],
+                checks: """
+                    checks:
+                      - {name: forward, kind: fingerprint, collection: \(forward), fields: [status, total, customer.id]}
+                      - {name: backward, kind: fingerprint, collection: \(backward), fields: [status, total, customer.id]}
+                    """
+            ).snapshot()
             let first = try snapshot.check("forward")
             return (first.value?.digestText, try snapshot.check("backward").value?.digestText, first.documents)
         }
@@ -73,19 +79,22 @@ struct FingerprintTests {
         #expect(before == reordered, "insertion order must not matter")
         #expect(documents == 200)
 
-        try await PyMongo.run("""
+        try await PyMongo.run(
+            """
             db["\(forward)"].update_one({"_id": 17}, {"$set": {"unrelated": -1, "customer.note": "changed"}})
             """)
         let (unrelatedChanged, _, _) = try await fingerprints()
         #expect(unrelatedChanged == before, "fields outside the fingerprint must not matter")
 
-        try await PyMongo.run("""
+        try await PyMongo.run(
+            """
             db["\(forward)"].update_one({"_id": 17}, {"$set": {"customer.id": 99}})
             """)
         let (nestedChanged, _, _) = try await fingerprints()
         #expect(nestedChanged != before, "a changed customer.id of one document must change it")
 
-        try await PyMongo.run("""
+        try await PyMongo.run(
+            """
             db["\(forward)"].update_one({"_id": 17}, {"$set": {"customer.id": 17 % 5}})
             db["\(forward)"].update_one({"_id": 42}, {"$set": {"total": Decimal128("42.26")}})
             """)
@@ -93,7 +102,8 @@ struct FingerprintTests {
         #expect(valueChanged != before, "a changed total of one document must change it")
         #expect(valueChanged != nestedChanged)
 
-        try await PyMongo.run("""
+        try await PyMongo.run(
+            """
             db["\(forward)"].update_one({"_id": 42}, {"$set": {"total": Decimal128("42.25")}})
             """)
         let (restored, _, _) = try await fingerprints()

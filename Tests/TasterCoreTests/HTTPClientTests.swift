@@ -2,7 +2,14 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// The libcurl client the S3 and Kubernetes clients share: streaming (a watch), cancellation,
 /// retries with Retry-After, timeouts, refused connections and what its errors say.
@@ -11,17 +18,21 @@ struct HTTPClientTests {
     let sink = LogSink(buffer: true)
 
     func client(_ configuration: HTTPClientConfiguration = HTTPClientConfiguration(serviceName: "Kubernetes API")) -> HTTPClient {
-        HTTPClient(configuration: configuration, logger: Logger(label: "test") { label in
-            TasterLogHandler(label: label, format: .text, level: .trace, sink: sink)
-        })
+        HTTPClient(
+            configuration: configuration,
+            logger: Logger(label: "test") { label in
+                TasterLogHandler(label: label, format: .text, level: .trace, sink: sink)
+            })
     }
 
     @Test("a stream delivers lines as they arrive, reassembles lines split across chunks, and stops within a second of cancellation")
     func watchStreamCancellation() async throws {
-        let server = try ScriptedHTTPServer([.streamThenIdle(chunks: [
-            #"{"type":"ADDED","object":{"n":1}}"# + "\n" + #"{"type":"MOD"#,
-            #"IFIED","object":{"n":2}}"# + "\r\n",
-        ])])
+        let server = try ScriptedHTTPServer([
+            .streamThenIdle(chunks: [
+                #"{"type":"ADDED","object":{"n":1}}"# + "\n" + #"{"type":"MOD"#,
+                #"IFIED","object":{"n":2}}"# + "\r\n",
+            ])
+        ])
         defer { server.stop() }
         let received = Mutex<[String]>([])
         let client = client()
@@ -81,8 +92,9 @@ struct HTTPClientTests {
 
         // A signed GET, streamed.
         let target = S3RequestTarget(endpoint: settings.effectiveEndpoint, addressing: .path, bucket: s3.bucket, key: key)
-        let signature = s3.signer.sign(method: .get, path: target.path, query: [], headers: ["Host": target.host],
-                                       payloadHash: SigV4Signer.emptyPayloadHash, timestamp: SigV4Timestamp(Date()))
+        let signature = s3.signer.sign(
+            method: .get, path: target.path, query: [], headers: ["Host": target.host],
+            payloadHash: SigV4Signer.emptyPayloadHash, timestamp: SigV4Timestamp(Date()))
         let stream = try await client().streamLines(HTTPRequest(method: .get, url: target.url(query: ""), headers: signature.headers))
         var received: [String] = []
         for try await line in stream { received.append(String(decoding: line, as: UTF8.self)) }
@@ -90,8 +102,9 @@ struct HTTPClientTests {
 
         // A missing key: the stream call itself throws, with S3's XML in the body.
         let missing = S3RequestTarget(endpoint: settings.effectiveEndpoint, addressing: .path, bucket: s3.bucket, key: key + ".absent")
-        let missingSignature = s3.signer.sign(method: .get, path: missing.path, query: [], headers: ["Host": missing.host],
-                                              payloadHash: SigV4Signer.emptyPayloadHash, timestamp: SigV4Timestamp(Date()))
+        let missingSignature = s3.signer.sign(
+            method: .get, path: missing.path, query: [], headers: ["Host": missing.host],
+            payloadHash: SigV4Signer.emptyPayloadHash, timestamp: SigV4Timestamp(Date()))
         let error = try await #require(throws: HTTPStatusError.self) {
             _ = try await client().streamLines(HTTPRequest(method: .get, url: missing.url(query: ""), headers: missingSignature.headers))
         }
@@ -101,14 +114,18 @@ struct HTTPClientTests {
 
     @Test("503 with Retry-After is retried after the requested wait; the response reports its attempts")
     func retryAfter() async throws {
-        let server = try ScriptedHTTPServer([.respond(status: 503, headers: ["Retry-After": "1"]),
-                                             .respond(status: 200, body: "ready")])
+        let server = try ScriptedHTTPServer([
+            .respond(status: 503, headers: ["Retry-After": "1"]),
+            .respond(status: 200, body: "ready"),
+        ])
         defer { server.stop() }
-        let policy = RetryPolicy(maxAttempts: 3, backoff: Backoff(base: .milliseconds(1), cap: .milliseconds(1)),
-                                 retryableStatuses: [409, 429, 503], honoursRetryAfter: true)
+        let policy = RetryPolicy(
+            maxAttempts: 3, backoff: Backoff(base: .milliseconds(1), cap: .milliseconds(1)),
+            retryableStatuses: [409, 429, 503], honoursRetryAfter: true)
         let started = ContinuousClock.now
-        let response = try await client().execute(HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)/readyz"),
-                                                  retry: policy, deadline: Deadline(budget: .seconds(30)))
+        let response = try await client().execute(
+            HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)/readyz"),
+            retry: policy, deadline: Deadline(budget: .seconds(30)))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "ready")
         #expect(response.attempts == 2)
@@ -122,8 +139,9 @@ struct HTTPClientTests {
         let server = try ScriptedHTTPServer([.respond(status: 503, headers: ["Retry-After": "120"])])
         defer { server.stop() }
         let started = ContinuousClock.now
-        let response = try await client().execute(HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)/"),
-                                                  retry: RetryPolicy(honoursRetryAfter: true), deadline: Deadline(budget: .seconds(5)))
+        let response = try await client().execute(
+            HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)/"),
+            retry: RetryPolicy(honoursRetryAfter: true), deadline: Deadline(budget: .seconds(5)))
         #expect(response.status == 503)
         #expect(response.attempts == 1)
         #expect(started.duration(to: .now) < .seconds(2))
@@ -134,8 +152,9 @@ struct HTTPClientTests {
         let server = try ScriptedHTTPServer([.hang])
         defer { server.stop() }
         let error = try await #require(throws: HTTPError.self) {
-            _ = try await client().send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)/slow", timeout: .milliseconds(400)),
-                                        deadline: Deadline(budget: .seconds(30)))
+            _ = try await client().send(
+                HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)/slow", timeout: .milliseconds(400)),
+                deadline: Deadline(budget: .seconds(30)))
         }
         #expect(error.kind == .timedOut(.milliseconds(400)))
         #expect(error.description.contains("Kubernetes API GET http://127.0.0.1:\(server.port)/slow failed: no complete response within 400ms"))
@@ -147,8 +166,9 @@ struct HTTPClientTests {
         let server = try ScriptedHTTPServer([.hang])
         defer { server.stop() }
         let error = try await #require(throws: HTTPError.self) {
-            _ = try await client().send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)/slow"),
-                                        deadline: Deadline(budget: .milliseconds(300)))
+            _ = try await client().send(
+                HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)/slow"),
+                deadline: Deadline(budget: .milliseconds(300)))
         }
         #expect(error.stoppedByDeadline)
         #expect(error.description.contains("TASTER_DEADLINE"))
@@ -159,13 +179,15 @@ struct HTTPClientTests {
         let port = TCPProbe.freePort()
         let url = "http://127.0.0.1:\(port)/bucket/key?X-Amz-Signature=deadbeef&X-Amz-Credential=AKID%2F1&prefix=a"
         let error = try await #require(throws: HTTPError.self) {
-            _ = try await client(HTTPClientConfiguration(serviceName: "S3")).send(HTTPRequest(method: .put, url: url, body: Data("{}".utf8)),
-                                                                                   deadline: Deadline(budget: .seconds(10)))
+            _ = try await client(HTTPClientConfiguration(serviceName: "S3")).send(
+                HTTPRequest(method: .put, url: url, body: Data("{}".utf8)),
+                deadline: Deadline(budget: .seconds(10)))
         }
         #expect(error.kind == .connectionFailed)
         #expect(error.isTransient)
-        #expect(error.description.hasPrefix(
-            "S3 PUT http://127.0.0.1:\(port)/bucket/key?X-Amz-Signature=****&X-Amz-Credential=****&prefix=a failed: could not connect (curl: "))
+        #expect(
+            error.description.hasPrefix(
+                "S3 PUT http://127.0.0.1:\(port)/bucket/key?X-Amz-Signature=****&X-Amz-Credential=****&prefix=a failed: could not connect (curl: "))
         #expect(error.description.contains("Connection refused") || error.description.contains("Couldn't connect"))
         #expect(!error.description.contains("deadbeef"))
     }
@@ -175,9 +197,11 @@ struct HTTPClientTests {
         let server = try ScriptedHTTPServer([.respond(status: 200)])
         defer { server.stop() }
         let error = try await #require(throws: HTTPError.self) {
-            _ = try await client().send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(server.port)/",
-                                                    headers: ["X-Evil": "a\r\nInjected: yes"]),
-                                        deadline: Deadline(budget: .seconds(5)))
+            _ = try await client().send(
+                HTTPRequest(
+                    method: .get, url: "http://127.0.0.1:\(server.port)/",
+                    headers: ["X-Evil": "a\r\nInjected: yes"]),
+                deadline: Deadline(budget: .seconds(5)))
         }
         #expect(error.kind == .invalidRequest)
         #expect(server.requests.isEmpty)
@@ -202,9 +226,11 @@ struct HTTPClientTests {
     @Test("against the Kubernetes API emulator: CA from memory, a bearer token read for each attempt, POST, GET, DELETE")
     func kubernetesEmulator() async throws {
         let caPEM = try Data(contentsOf: URL(fileURLWithPath: try TestStack.caFile))
-        let client = client(HTTPClientConfiguration(serviceName: "Kubernetes API",
-                                                    tlsVerificationAdvice: "check the kubeconfig's certificate-authority-data",
-                                                    tls: TLSConfiguration(certificateAuthority: .pem(caPEM))))
+        let client = client(
+            HTTPClientConfiguration(
+                serviceName: "Kubernetes API",
+                tlsVerificationAdvice: "check the kubeconfig's certificate-authority-data",
+                tls: TLSConfiguration(certificateAuthority: .pem(caPEM))))
         let base = try TestStack.kubeURL
         let tokenFile = try TestStack.kubeTokenFile
         let deadline = Deadline(budget: .seconds(30))
@@ -219,7 +245,8 @@ struct HTTPClientTests {
                 return HTTPRequest(method: method, url: base + path, headers: headers, body: body.map { Data($0.utf8) })
             }
         }
-        let pod = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(name)","labels":{"app":"taster"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
+        let pod =
+            #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"\#(name)","labels":{"app":"taster"}},"spec":{"containers":[{"name":"c","image":"busybox"}]}}"#
         let created = try await client.execute(retry: .never, deadline: deadline, request(.post, "/api/v1/namespaces/pxbbq/pods", body: pod))
         #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
         let fetched = try await client.execute(retry: policy, deadline: deadline, request(.get, "/api/v1/namespaces/pxbbq/pods/\(name)"))
@@ -240,14 +267,17 @@ struct HTTPClientTests {
         #expect(untrusted.description.contains("Kubernetes API GET \(base)/version failed: certificate verify failed"))
     }
 
-    @Test("a client certificate and key (kubeconfig client-certificate-data) are loaded from memory or files; a key that does not match is a TLS settings error")
+    @Test(
+        "a client certificate and key (kubeconfig client-certificate-data) are loaded from memory or files; a key that does not match is a TLS settings error")
     func clientCertificate() async throws {
         let folder = try TemporaryDirectory("client-cert")
         for stem in ["taster", "other"] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try TestStack.python)
-            process.arguments = [try TestStack.testenvDirectory + "/tlsgen.py", "client", folder.url.path, stem,
-                                 try TestStack.caFile, try TestStack.caKeyFile, "--cn", stem]
+            process.arguments = [
+                try TestStack.testenvDirectory + "/tlsgen.py", "client", folder.url.path, stem,
+                try TestStack.caFile, try TestStack.caKeyFile, "--cn", stem,
+            ]
             try process.run()
             process.waitUntilExit()
             try #require(process.terminationStatus == 0)
@@ -259,15 +289,19 @@ struct HTTPClientTests {
         let token = try String(contentsOfFile: try TestStack.kubeTokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let request = HTTPRequest(method: .get, url: url, headers: ["Authorization": "Bearer \(token)"])
         // The emulator does not ask for a client certificate; OpenSSL still loads and checks the pair.
-        for tls in [TLSConfiguration(certificateAuthority: .pem(caPEM), clientCertificate: .pem(certificate), clientKey: .pem(key)),
-                    TLSConfiguration(certificateAuthority: .file(try TestStack.caFile), clientCertificate: .file(folder.path("taster.crt").path),
-                                     clientKey: .file(folder.path("taster.key").path))] {
+        for tls in [
+            TLSConfiguration(certificateAuthority: .pem(caPEM), clientCertificate: .pem(certificate), clientKey: .pem(key)),
+            TLSConfiguration(
+                certificateAuthority: .file(try TestStack.caFile), clientCertificate: .file(folder.path("taster.crt").path),
+                clientKey: .file(folder.path("taster.key").path)),
+        ] {
             let response = try await client(HTTPClientConfiguration(serviceName: "Kubernetes API", tls: tls))
                 .send(request, deadline: Deadline(budget: .seconds(10)))
             #expect(response.status == 200)
         }
-        let mismatched = TLSConfiguration(certificateAuthority: .pem(caPEM), clientCertificate: .pem(certificate),
-                                          clientKey: .pem(try Data(contentsOf: folder.path("other.key"))))
+        let mismatched = TLSConfiguration(
+            certificateAuthority: .pem(caPEM), clientCertificate: .pem(certificate),
+            clientKey: .pem(try Data(contentsOf: folder.path("other.key"))))
         let error = try await #require(throws: HTTPError.self) {
             _ = try await client(HTTPClientConfiguration(serviceName: "Kubernetes API", tls: mismatched))
                 .execute(request, retry: RetryPolicy(), deadline: Deadline(budget: .seconds(10)))

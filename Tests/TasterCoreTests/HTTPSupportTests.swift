@@ -1,19 +1,26 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterSupport
 
 /// The HTTP client's small parts: URL redaction, Retry-After, line splitting, headers, TLS settings.
 @Suite("HTTP client parts")
 struct HTTPSupportTests {
     @Test("URLs in messages by allow-list: only known parameters keep their values; user info and fragments never shown")
     func redaction() {
-        #expect(URLDisplay.show("https://h/b/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKID%2F2026&X-Amz-Signature=abc&X-Amz-Security-Token=t&prefix=a%2F")
-            == "https://h/b/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=****&X-Amz-Signature=****&X-Amz-Security-Token=****&prefix=a%2F")
+        #expect(
+            URLDisplay.show("https://h/b/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=AKID%2F2026&X-Amz-Signature=abc&X-Amz-Security-Token=t&prefix=a%2F")
+                == "https://h/b/k?X-Amz-Algorithm=AWS4&X-Amz-Credential=****&X-Amz-Signature=****&X-Amz-Security-Token=****&prefix=a%2F")
         #expect(URLDisplay.show("https://user:pw@h:6443/api?watch=1&access_token=xyz#frag") == "https://****@h:6443/api?watch=1&access_token=****")
         #expect(URLDisplay.show("http://127.0.0.1:8333/bucket/a%20b.json") == "http://127.0.0.1:8333/bucket/a%20b.json")
         // Names no deny-list thought of: a chat webhook's `key` and `token`, a `sig`, an `auth`.
-        #expect(URLDisplay.show("https://chat.example.com/v1/spaces/AAAA/messages?key=AIzaK3y&token=t0ken%3D&threadKey=x")
-            == "https://chat.example.com/v1/spaces/AAAA/messages?key=****&token=****&threadKey=****")
+        #expect(
+            URLDisplay.show("https://chat.example.com/v1/spaces/AAAA/messages?key=AIzaK3y&token=t0ken%3D&threadKey=x")
+                == "https://chat.example.com/v1/spaces/AAAA/messages?key=****&token=****&threadKey=****")
         #expect(URLDisplay.origin("https://chat.example.com/v1/spaces/AAAA/messages?key=AIzaK3y&token=t0ken") == "https://chat.example.com/****")
         #expect(URLDisplay.origin("https://u:p@hooks.example.com") == "https://****@hooks.example.com")
         // An S3 endpoint given without a scheme, with a path or a query.
@@ -23,7 +30,7 @@ struct HTTPSupportTests {
 
     @Test("Retry-After: seconds or an HTTP date; nonsense is ignored")
     func retryAfter() {
-        let now = Date(timeIntervalSince1970: 1_779_357_600)  // Thu, 21 May 2026 10:00:00 GMT
+        let now = Date(timeIntervalSince1970: 1_779_357_600) // Thu, 21 May 2026 10:00:00 GMT
         #expect(RetryPolicy.parseRetryAfter("3", now: now) == .seconds(3))
         #expect(RetryPolicy.parseRetryAfter("Thu, 21 May 2026 10:00:05 GMT", now: now) == .seconds(5))
         #expect(RetryPolicy.parseRetryAfter("Thu, 21 May 2026 09:00:00 GMT", now: now) == .zero)
@@ -61,8 +68,9 @@ struct HTTPSupportTests {
 
     @Test("TLS settings print without key material; verification is on unless turned off explicitly")
     func tlsDescription() {
-        var tls = TLSConfiguration(certificateAuthority: .pem(Data("ca".utf8)), clientCertificate: .file("/etc/c.crt"),
-                                   clientKey: .pem(Data("-----BEGIN PRIVATE KEY-----secret".utf8)))
+        var tls = TLSConfiguration(
+            certificateAuthority: .pem(Data("ca".utf8)), clientCertificate: .file("/etc/c.crt"),
+            clientKey: .pem(Data("-----BEGIN PRIVATE KEY-----secret".utf8)))
         #expect(tls.verifiesPeer)
         #expect(!tls.description.contains("secret"))
         #expect(tls.description.contains("/etc/c.crt"))
@@ -73,8 +81,9 @@ struct HTTPSupportTests {
     @Test("errors: what each kind says, and which are worth another attempt")
     func errorKinds() {
         func error(_ kind: HTTPError.Kind) -> HTTPError {
-            HTTPError(kind: kind, service: "S3", method: "GET", url: "https://h/b/k", curlMessage: "curl says", curlCode: 7,
-                      advice: "do this")
+            HTTPError(
+                kind: kind, service: "S3", method: "GET", url: "https://h/b/k", curlMessage: "curl says", curlCode: 7,
+                advice: "do this")
         }
         #expect(error(.connectionFailed).isTransient)
         #expect(error(.timedOut(.seconds(1))).isTransient)

@@ -1,6 +1,13 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// The Kubernetes client against the API emulator: every way of finding and authenticating to
 /// the API, what its errors say, the faults it rides out, access reviews, Events and the Argo CD
@@ -42,15 +49,16 @@ struct KubernetesClientTests {
         let settings = try Settings.load(from: Environment(["KUBECONFIG": path, "TASTER_KUBE_CONTEXT": "emulator"]))
         let client = try KubernetesClient.connect(settings.kubernetes, permissions: TestKube.everything, logger: TestKube.logger(LogSink(buffer: true)))
         #expect(client.connection.contextName == "emulator")
-        let resolved = client.namespace(for: settings)
+        let resolved = client.namespace(for: settings.kubernetes)
         #expect(resolved == namespace, "the context's namespace, as there is no TASTER_NAMESPACE and no pod namespace file")
         let replicas = try await WorkloadScaler(client: client, namespace: resolved, logger: TestKube.logger(LogSink(buffer: true)))
             .replicas(of: web(), deadline: Deadline(budget: .seconds(10)))
         #expect(replicas == 3)
 
         // The current context points nowhere: its error names the endpoint, not the token.
-        let current = try KubernetesClient.connect(try Settings.load(from: Environment(["KUBECONFIG": path])).kubernetes,
-                                                   permissions: TestKube.everything, logger: TestKube.logger(LogSink(buffer: true)))
+        let current = try KubernetesClient.connect(
+            try Settings.load(from: Environment(["KUBECONFIG": path])).kubernetes,
+            permissions: TestKube.everything, logger: TestKube.logger(LogSink(buffer: true)))
         let error = try await #require(throws: HTTPError.self) {
             _ = try await WorkloadScaler(client: current, namespace: namespace, logger: TestKube.logger(LogSink(buffer: true)))
                 .replicas(of: web(), deadline: Deadline(budget: .seconds(1)))
@@ -65,8 +73,10 @@ struct KubernetesClientTests {
     func clientCertificate() async throws {
         let folder = try TemporaryDirectory("client-cert")
         let user = "cert-user-\(UUID().uuidString.prefix(8).lowercased())"
-        let arguments = [try TestStack.testenvDirectory + "/tlsgen.py", "client", folder.url.path, "client",
-                         try TestStack.caFile, try TestStack.caKeyFile, "--cn", user, "--org", "taster-testers"]
+        let arguments = [
+            try TestStack.testenvDirectory + "/tlsgen.py", "client", folder.url.path, "client",
+            try TestStack.caFile, try TestStack.caKeyFile, "--cn", user, "--org", "taster-testers",
+        ]
         let status = try await TestCommand.run(try TestStack.python, arguments).status
         try #require(status == 0)
         try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 2))
@@ -108,8 +118,10 @@ struct KubernetesClientTests {
         try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 1))
 
         var connection = try TestKube.connection()
-        connection.credentials = .exec(KubeConfig.ExecConfig(command: plugin, args: [], env: [], apiVersion: "client.authentication.k8s.io/v1",
-                                                             installHint: nil, provideClusterInfo: true))
+        connection.credentials = .exec(
+            KubeConfig.ExecConfig(
+                command: plugin, args: [], env: [], apiVersion: "client.authentication.k8s.io/v1",
+                installHint: nil, provideClusterInfo: true))
         let sink = LogSink(buffer: true)
         let client = try KubernetesClient(connection: connection, permissions: TestKube.everything, logger: TestKube.logger(sink))
         let scaler = WorkloadScaler(client: client, namespace: namespace, logger: TestKube.logger(sink))
@@ -188,7 +200,9 @@ struct KubernetesClientTests {
         }
         #expect(error.kind == .unauthorized)
         #expect(error.attempts == 1)
-        #expect(error.description.hasPrefix("Kubernetes API GET \(try TestStack.kubeURL)/apis/apps/v1/namespaces/\(namespace)/deployments/web/scale answered 401 Unauthorized"))
+        #expect(
+            error.description.hasPrefix(
+                "Kubernetes API GET \(try TestStack.kubeURL)/apis/apps/v1/namespaces/\(namespace)/deployments/web/scale answered 401 Unauthorized"))
         #expect(error.description.contains(#"the credentials of user "taster" of context "taster-test""#))
         #expect(error.description.contains("the kubeconfig user's token is wrong or expired"))
         #expect(!SecretRedactor.shared.scrub(error.description).contains(token) && !error.description.contains(token))
@@ -200,8 +214,10 @@ struct KubernetesClientTests {
     func forbidden() async throws {
         let (token, user) = try await TestKube.identity(emulator)
         try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 0))
-        try await emulator.addRule(["effect": "deny", "verbs": ["patch"], "apiGroups": ["apps"], "resources": ["deployments/scale"],
-                                    "namespaces": [namespace], "users": [user]])
+        try await emulator.addRule([
+            "effect": "deny", "verbs": ["patch"], "apiGroups": ["apps"], "resources": ["deployments/scale"],
+            "namespaces": [namespace], "users": [user],
+        ])
         let client = try TestKube.client(token: token)
         let scaler = WorkloadScaler(client: client, namespace: namespace, logger: TestKube.logger(LogSink(buffer: true)))
         let error = try await #require(throws: KubernetesError.self) {
@@ -211,13 +227,14 @@ struct KubernetesClientTests {
         #expect(error.kind == .forbidden)
         #expect(error.exitCode == .dependency)
         #expect(error.user == user)
-        #expect(error.description == """
-            Kubernetes API refused to patch deployments/scale "web" (API group "apps") in namespace "\(namespace)" for service account "\(serviceAccount)" (User "\(user)") (403 Forbidden: deployments.apps "web" is forbidden: User "\(user)" cannot patch resource "deployments/scale" in API group "apps" in the namespace "\(namespace)"). Grant it with this rule in a Role in namespace "\(namespace)" bound to service account "\(serviceAccount)" (User "\(user)"):
-            - apiGroups: ["apps"]
-              resources: ["deployments/scale"]
-              verbs: ["patch"]
-              resourceNames: ["web"]
-            """)
+        #expect(
+            error.description == """
+                Kubernetes API refused to patch deployments/scale "web" (API group "apps") in namespace "\(namespace)" for service account "\(serviceAccount)" (User "\(user)") (403 Forbidden: deployments.apps "web" is forbidden: User "\(user)" cannot patch resource "deployments/scale" in API group "apps" in the namespace "\(namespace)"). Grant it with this rule in a Role in namespace "\(namespace)" bound to service account "\(serviceAccount)" (User "\(user)"):
+                - apiGroups: ["apps"]
+                  resources: ["deployments/scale"]
+                  verbs: ["patch"]
+                  resourceNames: ["web"]
+                """)
         let patches = try await emulator.requests(["namespace": namespace, "method": "PATCH"])
         #expect(patches.count == 1, "a 403 is not retried")
         try await emulator.reset(namespace: namespace)
@@ -251,7 +268,8 @@ struct KubernetesClientTests {
         #expect(took >= .seconds(1), "Retry-After: 1 was honoured (took \(took))")
         #expect(try await scaler.replicas(of: web(), deadline: Deadline(budget: .seconds(10))) == 2)
         let logged = try await emulator.requests(["path": scalePath])
-        #expect(logged.map { "\($0["method"] ?? "") \($0["status"] ?? "")" } == ["GET 429", "GET 500", "GET 200", "PATCH 409", "PATCH 409", "PATCH 200", "GET 200"])
+        #expect(
+            logged.map { "\($0["method"] ?? "") \($0["status"] ?? "")" } == ["GET 429", "GET 500", "GET 200", "PATCH 409", "PATCH 409", "PATCH 200", "GET 200"])
         #expect(sink.written.contains { $0.contains("answered HTTP 429; trying again") })
         try await emulator.reset(namespace: namespace)
     }
@@ -269,7 +287,7 @@ struct KubernetesClientTests {
         #expect(error.attempts > 1)
         #expect(error.description.contains("failed with HTTP 503 ServiceUnavailable after \(error.attempts) attempts"))
         #expect(error.description.contains("check the control plane's health"))
-        try await emulator.call(.delete, "/_emulator/faults/\(fault)")   // it has no count: remove it
+        try await emulator.call(.delete, "/_emulator/faults/\(fault)") // it has no count: remove it
         try await emulator.reset(namespace: namespace)
     }
 
@@ -278,15 +296,18 @@ struct KubernetesClientTests {
     @Test("canI asks a SelfSubjectAccessReview and returns the authorizer's reason")
     func accessReview() async throws {
         let (token, user) = try await TestKube.identity(emulator)
-        try await emulator.addRule(["effect": "deny", "verbs": ["patch"], "resources": ["statefulsets/scale"], "namespaces": [namespace],
-                                    "users": [user], "reason": "frozen for the audit"])
+        try await emulator.addRule([
+            "effect": "deny", "verbs": ["patch"], "resources": ["statefulsets/scale"], "namespaces": [namespace],
+            "users": [user], "reason": "frozen for the audit",
+        ])
         let client = try TestKube.client(token: token)
         let deadline = Deadline(budget: .seconds(10))
         let denied = try await client.canI(.patchScale(.statefulset), name: "mongo", namespace: namespace, deadline: deadline)
         #expect(denied.allowed == false)
         #expect(denied.reason == "frozen for the audit")
-        let allowed = try await client.canI(verb: "patch", group: "apps", resource: "deployments", subresource: "scale",
-                                            namespace: namespace, deadline: deadline)
+        let allowed = try await client.canI(
+            verb: "patch", group: "apps", resource: "deployments", subresource: "scale",
+            namespace: namespace, deadline: deadline)
         #expect(allowed.allowed)
         try await emulator.removeToken(token)
     }
@@ -322,23 +343,39 @@ struct KubernetesClientTests {
     @Test("the Argo CD Application's sync operation: revision(s) and start time; nil without one")
     func argoSyncOperation() async throws {
         func application(_ name: String, operationState: [String: Any]?) -> [String: Any] {
-            var object: [String: Any] = ["apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-                                         "metadata": ["name": name, "namespace": namespace], "spec": ["project": "default"]]
+            var object: [String: Any] = [
+                "apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                "metadata": ["name": name, "namespace": namespace], "spec": ["project": "default"],
+            ]
             if let operationState { object["status"] = ["operationState": operationState] }
             return object
         }
-        try await emulator.call(.post, "/_emulator/objects", ["items": [
-            application("single", operationState: ["operation": ["sync": ["revision": "4f2c1a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"]],
-                                                   "phase": "Running", "startedAt": "2026-11-21T10:00:00Z"]),
-            application("multi", operationState: ["operation": ["sync": ["revisions": ["aaaa", "bbbb"]]], "phase": "Running",
-                                                  "startedAt": "2026-11-21T11:00:00Z"]),
-            application("idle", operationState: nil),
-        ]])
+        try await emulator.call(
+            .post, "/_emulator/objects",
+            [
+                "items": [
+                    application(
+                        "single",
+                        operationState: [
+                            "operation": ["sync": ["revision": "4f2c1a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"]],
+                            "phase": "Running", "startedAt": "2026-11-21T10:00:00Z",
+                        ]),
+                    application(
+                        "multi",
+                        operationState: [
+                            "operation": ["sync": ["revisions": ["aaaa", "bbbb"]]], "phase": "Running",
+                            "startedAt": "2026-11-21T11:00:00Z",
+                        ]),
+                    application("idle", operationState: nil),
+                ]
+            ])
         let source = ArgoSyncOperationSource(client: try TestKube.client(KubernetesPermissions.argoApplication), deadline: Deadline(budget: .seconds(10)))
-        #expect(try await source.currentSyncOperation(application: "single", namespace: namespace)
-            == SyncOperation(revisions: ["4f2c1a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"], startedAt: "2026-11-21T10:00:00Z"))
-        #expect(try await source.currentSyncOperation(application: "multi", namespace: namespace)
-            == SyncOperation(revisions: ["aaaa", "bbbb"], startedAt: "2026-11-21T11:00:00Z"))
+        #expect(
+            try await source.currentSyncOperation(application: "single", namespace: namespace)
+                == SyncOperation(revisions: ["4f2c1a9e8b7d6c5b4a3f2e1d0c9b8a7f6e5d4c3b"], startedAt: "2026-11-21T10:00:00Z"))
+        #expect(
+            try await source.currentSyncOperation(application: "multi", namespace: namespace)
+                == SyncOperation(revisions: ["aaaa", "bbbb"], startedAt: "2026-11-21T11:00:00Z"))
         #expect(try await source.currentSyncOperation(application: "idle", namespace: namespace) == nil)
         let error = try await #require(throws: KubernetesError.self) {
             _ = try await source.currentSyncOperation(application: "missing", namespace: namespace)

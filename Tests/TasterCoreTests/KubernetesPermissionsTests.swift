@@ -1,6 +1,12 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// The Role taster ships is tested against `KubernetesPermissions`; these tests hold the code to
 /// those lists: every request the hooks and await-job send, as the API server logs it, is a
@@ -61,9 +67,12 @@ struct KubernetesPermissionsTests {
         let used = Set(logged.map(Self.permission(of:)))
         let allowed = Set(declared.map(\.description))
         #expect(used.isSubset(of: allowed), "undeclared: \(used.subtracting(allowed).sorted())")
-        #expect(used.isSuperset(of: ["get deployments/scale.apps", "patch deployments/scale.apps", "get deployments.apps", "watch deployments.apps",
-                                     "list deployments.apps", "list pods", "create events", "get applications.argoproj.io",
-                                     "create selfsubjectaccessreviews.authorization.k8s.io"]), "\(used.sorted())")
+        #expect(
+            used.isSuperset(of: [
+                "get deployments/scale.apps", "patch deployments/scale.apps", "get deployments.apps", "watch deployments.apps",
+                "list deployments.apps", "list pods", "create events", "get applications.argoproj.io",
+                "create selfsubjectaccessreviews.authorization.k8s.io",
+            ]), "\(used.sorted())")
         try await emulator.reset(namespace: namespace)
         try await emulator.removeToken(token)
     }
@@ -83,8 +92,9 @@ struct KubernetesPermissionsTests {
         let used = Set(try await emulator.requests(["user": user]).map(Self.permission(of:)))
         let allowed = Set(KubernetesPermissions.awaitJob.map(\.description))
         #expect(used.isSubset(of: allowed), "undeclared: \(used.subtracting(allowed).sorted())")
-        #expect(used.isSuperset(of: ["get jobs.batch", "watch jobs.batch", "list jobs.batch", "delete jobs.batch", "list pods", "watch pods", "get pods/log"]),
-                "\(used.sorted())")
+        #expect(
+            used.isSuperset(of: ["get jobs.batch", "watch jobs.batch", "list jobs.batch", "delete jobs.batch", "list pods", "watch pods", "get pods/log"]),
+            "\(used.sorted())")
         try await emulator.reset(namespace: namespace)
         try await emulator.removeToken(token)
     }
@@ -92,9 +102,10 @@ struct KubernetesPermissionsTests {
     @Test("a call the client was not created with is refused before anything is sent (a debug build stops there)")
     func undeclaredCallRefused() async throws {
         let namespace = TestStack.uniqueName("perm")
-        let client = try KubernetesClient(connection: try TestKube.connection(), permissions: KubernetesPermissions.awaitJob,
-                                          logger: TestKube.logger(LogSink(buffer: true)), retry: .kubernetes, requestTimeout: .seconds(10),
-                                          trapsOnUndeclaredCall: false)
+        let client = try KubernetesClient(
+            connection: try TestKube.connection(), permissions: KubernetesPermissions.awaitJob,
+            logger: TestKube.logger(LogSink(buffer: true)), retry: .kubernetes, requestTimeout: .seconds(10),
+            trapsOnUndeclaredCall: false)
         let mark = try await emulator.mark()
         let error = try await #require(throws: UndeclaredPermissionError.self) {
             _ = try await WorkloadScaler(client: client, namespace: namespace, logger: TestKube.logger(LogSink(buffer: true)))

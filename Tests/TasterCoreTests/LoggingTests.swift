@@ -1,7 +1,14 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSettings
+@testable import TasterSupport
 
 @Suite("Logging")
 struct LoggingTests {

@@ -1,6 +1,11 @@
 import Foundation
-import TasterCore
 import Testing
+
+@testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterSupport
 
 /// Connecting: credentials, TLS, waiting for a database that is late or never comes, libmongoc's
 /// retryable reads under fail points, and `taster snapshot` itself.
@@ -15,10 +20,12 @@ struct MongoConnectionTests {
         let escaped = wrongPassword.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         let port = try TestStack.value("TESTENV_MONGO_PORT")
         let started = ContinuousClock.now
-        let result = try await TasterBinary.run(["snapshot"], environment: [
-            "MONGODB_URI": "mongodb://taster:\(escaped)@127.0.0.1:\(port)/?authSource=admin",
-            "TASTER_DATABASE": try TestStack.database, "TASTER_MONGO_WAIT": "30s",
-        ])
+        let result = try await TasterBinary.run(
+            ["snapshot"],
+            environment: [
+                "MONGODB_URI": "mongodb://taster:\(escaped)@127.0.0.1:\(port)/?authSource=admin",
+                "TASTER_DATABASE": try TestStack.database, "TASTER_MONGO_WAIT": "30s",
+            ])
         let output = result.stdout + result.stderr
         #expect(result.status == 3, "\(output)")
         #expect(ContinuousClock.now - started < .seconds(10), "authentication failures do not wait")
@@ -33,10 +40,12 @@ struct MongoConnectionTests {
 
     @Test("a wrong password through MONGO_USER/MONGO_PASS is the same error")
     func wrongPasswordParts() async throws {
-        let fixture = try SnapshotFixture(collections: ["orders"], extra: [
-            "MONGO_NODE": "127.0.0.1", "MONGO_PORT": try TestStack.value("TESTENV_MONGO_PORT"),
-            "MONGO_USER": "taster", "MONGO_PASS": "not:the/password",
-        ])
+        let fixture = try SnapshotFixture(
+            collections: ["orders"],
+            extra: [
+                "MONGO_NODE": "127.0.0.1", "MONGO_PORT": try TestStack.value("TESTENV_MONGO_PORT"),
+                "MONGO_USER": "taster", "MONGO_PASS": "not:the/password",
+            ])
         let error = try await #require(throws: MongoError.self) { try await fixture.snapshot() }
         #expect(error.kind == .authentication)
         #expect(error.exitCode == .dependency)
@@ -67,8 +76,9 @@ struct MongoConnectionTests {
         #expect(try snapshot.check("none").missing)
         #expect(snapshot.serverVersion != nil)
 
-        let untrusted = try SnapshotFixture(uri: "mongodb://127.0.0.1:\(mongo.port)/?tls=true", collections: ["none"],
-                                            extra: ["TASTER_MONGO_WAIT": "2s"])
+        let untrusted = try SnapshotFixture(
+            uri: "mongodb://127.0.0.1:\(mongo.port)/?tls=true", collections: ["none"],
+            extra: ["TASTER_MONGO_WAIT": "2s"])
         let started = ContinuousClock.now
         let error = try await #require(throws: MongoError.self) { try await untrusted.snapshot() }
         #expect(error.kind == .tls)
@@ -78,8 +88,9 @@ struct MongoConnectionTests {
         #expect(error.description.contains("tlsCAFile"))
         #expect(ContinuousClock.now - started < .seconds(6), "a TLS failure does not wait for TASTER_MONGO_WAIT to pass again")
 
-        let missingFile = try SnapshotFixture(uri: "mongodb://127.0.0.1:\(mongo.port)/?tls=true&tlsCAFile=/nonexistent/ca.pem",
-                                              collections: ["none"])
+        let missingFile = try SnapshotFixture(
+            uri: "mongodb://127.0.0.1:\(mongo.port)/?tls=true&tlsCAFile=/nonexistent/ca.pem",
+            collections: ["none"])
         let configuration = try await #require(throws: ConfigurationError.self) { try await missingFile.snapshot() }
         #expect(configuration.exitCode == .usage)
         #expect(configuration.description.contains("\"/nonexistent/ca.pem\" is not a readable file"))
@@ -92,8 +103,9 @@ struct MongoConnectionTests {
         let port = TCPProbe.freePort()
         // 1 s attempts, so some surely fail before the database is up (with the default 5 s, a
         // first attempt that started late on a busy machine could span the start and log nothing).
-        let fixture = try SnapshotFixture(uri: "mongodb://127.0.0.1:\(port)/?serverSelectionTimeoutMS=1000", collections: ["none"],
-                                          extra: ["TASTER_MONGO_WAIT": "40s"])
+        let fixture = try SnapshotFixture(
+            uri: "mongodb://127.0.0.1:\(port)/?serverSelectionTimeoutMS=1000", collections: ["none"],
+            extra: ["TASTER_MONGO_WAIT": "40s"])
         let started = ContinuousClock.now
         async let snapshot = fixture.snapshot()
         try await Task.sleep(for: .seconds(5))
@@ -154,7 +166,8 @@ struct MongoConnectionTests {
     func failingServer(times: Int, count: Int) async throws -> (PrivateMongo, String) {
         let mongo = try await PrivateMongo.start(testCommands: true)
         let collection = TestStack.uniqueName("fail")
-        try await PyMongo.run("""
+        try await PyMongo.run(
+            """
             db["\(collection)"].insert_many([{"i": i} for i in range(\(count))])
             client.admin.command("configureFailPoint", "failCommand", mode={"times": \(times)},
                                  data={"failCommands": ["aggregate"], "closeConnection": True})
@@ -185,7 +198,8 @@ struct MongoConnectionTests {
     func heldQueryMeetsTheDeadline() async throws {
         let mongo = try await PrivateMongo.start(testCommands: true)
         let collection = TestStack.uniqueName("held")
-        try await PyMongo.run("""
+        try await PyMongo.run(
+            """
             db["\(collection)"].insert_many([{"i": i} for i in range(3)])
             client.admin.command("configureFailPoint", "failCommand", mode="alwaysOn",
                                  data={"failCommands": ["aggregate"], "blockConnection": True, "blockTimeMS": 6000})

@@ -1,6 +1,11 @@
 import TasterCMongoC
-@testable import TasterCore
 import Testing
+
+@testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterSupport
 
 /// What taster adds to the user's connection string, and what it leaves alone.
 @Suite("MongoDB connector")

@@ -1,6 +1,14 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterNotify
+@testable import TasterS3
+@testable import TasterSettings
+@testable import TasterSupport
 
 @Suite("Notifications")
 struct NotificationTests {
@@ -13,9 +21,11 @@ struct NotificationTests {
         #expect(settings.table.contains("https://hooks.slack.com/****"))
         #expect(SecretRedactor.shared.scrub("posting to \(url)") == SecretRedactor.notice(["TASTER_NOTIFY_URL"]))
         #expect(try Settings.load(from: Environment([:])).notification == nil)
-        for (values, variable) in [(["TASTER_NOTIFY_URL": "ftp://x"], "TASTER_NOTIFY_URL"),
-                                   (["TASTER_NOTIFY_FORMAT": "teams"], "TASTER_NOTIFY_FORMAT"),
-                                   (["TASTER_NOTIFY_ON": "sometimes"], "TASTER_NOTIFY_ON")] {
+        for (values, variable) in [
+            (["TASTER_NOTIFY_URL": "ftp://x"], "TASTER_NOTIFY_URL"),
+            (["TASTER_NOTIFY_FORMAT": "teams"], "TASTER_NOTIFY_FORMAT"),
+            (["TASTER_NOTIFY_ON": "sometimes"], "TASTER_NOTIFY_ON"),
+        ] {
             #expect(throws: ConfigurationError.self) { try Settings.load(from: Environment(values)) }
             do { _ = try Settings.load(from: Environment(values)) } catch { #expect(error.problems.map(\.variable) == [variable]) }
         }
@@ -23,11 +33,13 @@ struct NotificationTests {
 
     func failedVerdict() -> Verdict {
         func snapshot(_ value: Int64) -> Snapshot {
-            Snapshot(database: "pxbbq", serverVersion: nil, takenAt: "t", clock: "client", durationSeconds: 0,
-                     checks: [CheckResult(name: "orders", kind: .count, database: "pxbbq", collection: "orders", value: .int64(value), durationSeconds: 0)])
+            Snapshot(
+                database: "pxbbq", serverVersion: nil, takenAt: "t", clock: "client", durationSeconds: 0,
+                checks: [CheckResult(name: "orders", kind: .count, database: "pxbbq", collection: "orders", value: .int64(value), durationSeconds: 0)])
         }
-        return Verdict.make(preSnapshot: snapshot(10), postSnapshot: snapshot(7), runID: "r9", app: "pxbbq", namespace: "pxbbq",
-                            preKey: "p", postKey: "q", reportOnly: false, createdAt: "now")
+        return Verdict.make(
+            preSnapshot: snapshot(10), postSnapshot: snapshot(7), runID: "r9", app: "pxbbq", namespace: "pxbbq",
+            preKey: "p", postKey: "q", reportOnly: false, createdAt: "now")
     }
 
     @Test("the JSON payload carries summary, app, run id, failed checks and report URIs")

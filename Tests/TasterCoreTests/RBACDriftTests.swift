@@ -1,6 +1,8 @@
 import Foundation
-import TasterCore
 import Testing
+
+@testable import TasterKubernetes
+@testable import TasterSupport
 
 /// The Roles shipped in `kustomize/` grant exactly the API calls the code declares in
 /// `KubernetesPermissions`: a call the Role lacks is a 403 in the middle of a sync, a grant the
@@ -31,14 +33,17 @@ import Testing
     /// The rules of the one Role in a YAML file (a manifest or a kustomize patch).
     static func rules(of path: String) throws -> [Rule] {
         let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
-        let roles = try YAMLParser.composeAll(text).map(YAMLCoreSchema.plainValue).compactMap { $0 as? [String: Any] }.filter { $0["kind"] as? String == "Role" }
+        let roles = try YAMLParser.composeAll(text).map(YAMLCoreSchema.plainValue).compactMap { $0 as? [String: Any] }.filter {
+            $0["kind"] as? String == "Role"
+        }
         try #require(roles.count == 1, "\(path) should hold one Role, holds \(roles.count)")
         let rules = try #require(roles[0]["rules"] as? [[String: Any]], "\(path): the Role has no rules")
         return rules.map { rule in
-            Rule(apiGroups: rule["apiGroups"] as? [String] ?? [],
-                 resources: rule["resources"] as? [String] ?? [],
-                 verbs: rule["verbs"] as? [String] ?? [],
-                 resourceNames: rule["resourceNames"] as? [String] ?? [])
+            Rule(
+                apiGroups: rule["apiGroups"] as? [String] ?? [],
+                resources: rule["resources"] as? [String] ?? [],
+                verbs: rule["verbs"] as? [String] ?? [],
+                resourceNames: rule["resourceNames"] as? [String] ?? [])
         }
     }
 

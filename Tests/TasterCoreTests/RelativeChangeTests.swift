@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
 
 /// A check's change next to its baseline, as the verdict page says and draws it.

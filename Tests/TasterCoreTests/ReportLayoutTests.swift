@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterNotify
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// The report layout in the bucket, and the latest-pre.json pointer.
 @Suite("Report layout")
@@ -29,13 +34,16 @@ struct ReportLayoutTests {
     @Test("the pointer: versioned JSON read back; anything else is no usable baseline (exit 4)")
     func pointer() throws {
         let layout = ReportLayout(prefix: "taster/pxbbq/pxbbq")
-        let pointer = BaselinePointer(runID: "20261121T100000Z", key: layout.key(.pre, run: "20261121T100000Z"),
-                                      takenAt: "2026-11-21T10:00:02.000Z", finishedAt: "2026-11-21T10:00:03.120Z")
+        let pointer = BaselinePointer(
+            runID: "20261121T100000Z", key: layout.key(.pre, run: "20261121T100000Z"),
+            takenAt: "2026-11-21T10:00:02.000Z", finishedAt: "2026-11-21T10:00:03.120Z")
         let data = try ReportCodec.encode(pointer)
         #expect(String(decoding: data, as: UTF8.self).contains(#""runId" : "20261121T100000Z""#))
         let source = "s3://taster-reports/\(layout.latestPreKey)"
         #expect(try ReportCodec.decode(BaselinePointer.self, from: data, supported: 1, source: source) == pointer)
-        for bad in ["", "[]", #"{"runId":"r"}"#, #"{"schemaVersion":1,"runId":"r"}"#, #"{"schemaVersion":9,"runId":"r","key":"k","takenAt":"t","finishedAt":"t"}"#] {
+        for bad in [
+            "", "[]", #"{"runId":"r"}"#, #"{"schemaVersion":1,"runId":"r"}"#, #"{"schemaVersion":9,"runId":"r","key":"k","takenAt":"t","finishedAt":"t"}"#,
+        ] {
             let error = try #require(throws: ReportDecodingError.self) {
                 try ReportCodec.decode(BaselinePointer.self, from: Data(bad.utf8), supported: 1, source: source)
             }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TasterCore
 
 /// How the verdict page turns report keys into links.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
 
 /// Run ids: pre and post of one Argo CD sync pair; timestamp ids never collide.
@@ -14,8 +15,9 @@ struct RunIdentityTests {
         #expect(first.count == "20261121T100000Z-".count + 6)
         #expect(first.dropFirst(17).allSatisfy { $0.isHexDigit })
         #expect(first != again, "a retried hook within one second must not reuse the run id")
-        #expect(RunIdentity.timestampID(second) < RunIdentity.timestampID(second.addingTimeInterval(1)),
-                "ids sort by time")
+        #expect(
+            RunIdentity.timestampID(second) < RunIdentity.timestampID(second.addingTimeInterval(1)),
+            "ids sort by time")
     }
 
     @Test("an Argo CD sync id: start time and a short revision, the same in PreSync and PostSync")

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSupport
 
 /// How keys become URLs: S3's URI encoding, path-style and virtual-hosted targets, `s3://` URIs.
 @Suite("S3 addressing and encoding")
@@ -25,8 +31,9 @@ struct S3AddressingTests {
         let standard = S3RequestTarget(endpoint: .aws(region: "eu-west-1"), addressing: .path, bucket: "b-1", key: nil)
         #expect(standard.url(query: "list-type=2&prefix=x") == "https://s3.eu-west-1.amazonaws.com/b-1?list-type=2&prefix=x")
         #expect(standard.host == "s3.eu-west-1.amazonaws.com")
-        let explicitDefault = S3RequestTarget(endpoint: S3Endpoint(scheme: "http", host: "s3.local", port: 80), addressing: .path,
-                                              bucket: "b-1", key: "k")
+        let explicitDefault = S3RequestTarget(
+            endpoint: S3Endpoint(scheme: "http", host: "s3.local", port: 80), addressing: .path,
+            bucket: "b-1", key: "k")
         #expect(explicitDefault.url(query: "") == "http://s3.local/b-1/k")
         let ipv6 = S3RequestTarget(endpoint: S3Endpoint(scheme: "http", host: "::1", port: 9000), addressing: .path, bucket: "b-1", key: "k")
         #expect(ipv6.url(query: "") == "http://[::1]:9000/b-1/k")
@@ -51,8 +58,10 @@ struct S3AddressingTests {
         #expect(try S3URI.parse("s3://b-1/a b%20c").get().key == "a b%20c", "taken literally")
         #expect(S3URI.isS3URI("S3://b-1/k"))
         #expect(!S3URI.isS3URI("./pre.json"))
-        for (text, reason) in [("s3://taster-reports", "no object key"), ("s3://taster-reports/", "no object key"),
-                               ("s3://Bad_Bucket/k", "not a valid bucket name"), ("https://x/y", "does not start with s3://")] {
+        for (text, reason) in [
+            ("s3://taster-reports", "no object key"), ("s3://taster-reports/", "no object key"),
+            ("s3://Bad_Bucket/k", "not a valid bucket name"), ("https://x/y", "does not start with s3://"),
+        ] {
             guard case .failure(let error) = S3URI.parse(text) else {
                 Issue.record("\(text) parsed")
                 continue

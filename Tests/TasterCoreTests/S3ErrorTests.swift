@@ -1,14 +1,19 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterS3
+@testable import TasterSupport
 
 /// S3's XML answers and the errors people read.
 @Suite("S3 errors and XML")
 struct S3ErrorTests {
     func error(_ code: String, operation: String = "PutObject", status: Int = 403, response: S3ErrorResponse? = nil) -> S3Error {
-        var error = S3Error(operation: operation, bucket: "taster-reports", key: "taster/a/b/runs/r1/pre.json",
-                            endpoint: "https://minio.example.com:9000", status: status, code: code, message: "the server's words",
-                            requestID: "RID1", accessKeyID: "AKIAEXAMPLE", region: "eu-west-1")
+        var error = S3Error(
+            operation: operation, bucket: "taster-reports", key: "taster/a/b/runs/r1/pre.json",
+            endpoint: "https://minio.example.com:9000", status: status, code: code, message: "the server's words",
+            requestID: "RID1", accessKeyID: "AKIAEXAMPLE", region: "eu-west-1")
         error.response = response
         return error
     }
@@ -32,7 +37,8 @@ struct S3ErrorTests {
 
     @Test("entities in messages and keys are decoded; what is not an error document is nil")
     func entitiesAndNonErrors() {
-        let parsed = S3ErrorResponse.parse("<Error><Code>NoSuchKey</Code><Message>key &quot;a&amp;b&lt;c&gt;&#39;d&#x9;&apos;&quot; missing</Message><Key/></Error>")
+        let parsed = S3ErrorResponse.parse(
+            "<Error><Code>NoSuchKey</Code><Message>key &quot;a&amp;b&lt;c&gt;&#39;d&#x9;&apos;&quot; missing</Message><Key/></Error>")
         #expect(parsed?.message == "key \"a&b<c>'d\t'\" missing")
         #expect(S3ErrorResponse.parse("") == nil)
         #expect(S3ErrorResponse.parse("<html><body>502 Bad Gateway</body></html>") == nil)
@@ -40,22 +46,27 @@ struct S3ErrorTests {
         #expect(S3XML.decodeEntities("&bogus; & &#xZZ; &amp") == "&bogus; & &#xZZ; &amp")
     }
 
-    @Test("every error the issue names reads as what to do", arguments: [
-        ("NoSuchBucket", "bucket \"taster-reports\" does not exist on https://minio.example.com:9000; create it, or set TASTER_BUCKET"),
-        ("NoSuchKey", "there is no object at s3://taster-reports/taster/a/b/runs/r1/pre.json"),
-        ("AccessDenied", "access key AKIAEXAMPLE may not s3:PutObject on s3://taster-reports/taster/a/b/runs/r1/pre.json"),
-        ("InvalidAccessKeyId", "the endpoint does not know access key AKIAEXAMPLE; check AWS_ACCESS_KEY_ID"),
-        ("SignatureDoesNotMatch", "check the secret key and this machine's clock"),
-        ("RequestTimeTooSkewed", "fix the clock (NTP)"),
-        ("PreconditionFailed", "s3://taster-reports/taster/a/b/runs/r1/pre.json already exists — refusing to overwrite"),
-        ("BadDigest", "the data was damaged on the way"),
-        ("SlowDown", "overloaded"),
-        ("AuthorizationHeaderMalformed", "set AWS_REGION"),
-    ])
+    @Test(
+        "every error the issue names reads as what to do",
+        arguments: [
+            ("NoSuchBucket", "bucket \"taster-reports\" does not exist on https://minio.example.com:9000; create it, or set TASTER_BUCKET"),
+            ("NoSuchKey", "there is no object at s3://taster-reports/taster/a/b/runs/r1/pre.json"),
+            ("AccessDenied", "access key AKIAEXAMPLE may not s3:PutObject on s3://taster-reports/taster/a/b/runs/r1/pre.json"),
+            ("InvalidAccessKeyId", "the endpoint does not know access key AKIAEXAMPLE; check AWS_ACCESS_KEY_ID"),
+            ("SignatureDoesNotMatch", "check the secret key and this machine's clock"),
+            ("RequestTimeTooSkewed", "fix the clock (NTP)"),
+            ("PreconditionFailed", "s3://taster-reports/taster/a/b/runs/r1/pre.json already exists — refusing to overwrite"),
+            ("BadDigest", "the data was damaged on the way"),
+            ("SlowDown", "overloaded"),
+            ("AuthorizationHeaderMalformed", "set AWS_REGION"),
+        ])
     func advice(code: String, expected: String) {
         let error = error(code)
         #expect(error.description.contains(expected), "\(error)")
-        #expect(error.description.hasPrefix("S3 PutObject of s3://taster-reports/taster/a/b/runs/r1/pre.json on https://minio.example.com:9000 failed: HTTP 403 \(code) (the server's words)"))
+        #expect(
+            error.description.hasPrefix(
+                "S3 PutObject of s3://taster-reports/taster/a/b/runs/r1/pre.json on https://minio.example.com:9000 failed: HTTP 403 \(code) (the server's words)"
+            ))
         #expect(error.exitCode == .dependency)
     }
 
@@ -95,10 +106,11 @@ struct S3ErrorTests {
             """
         let endpoint = S3Endpoint(scheme: "http", host: "127.0.0.1", port: 8333)
         let parsed = try ListObjectsV2Page.parse(Data(page.utf8), bucket: "b-1", prefix: "p/", endpoint: endpoint)
-        #expect(parsed.objects == [
-            S3ObjectInfo(key: "p/a & b.json", size: 12, etag: "9b2cf535f27731c974343645a3985328", lastModified: "2026-11-21T10:00:00.000Z"),
-            S3ObjectInfo(key: "p/<c>.json", size: 3),
-        ])
+        #expect(
+            parsed.objects == [
+                S3ObjectInfo(key: "p/a & b.json", size: 12, etag: "9b2cf535f27731c974343645a3985328", lastModified: "2026-11-21T10:00:00.000Z"),
+                S3ObjectInfo(key: "p/<c>.json", size: 3),
+            ])
         #expect(parsed.isTruncated)
         #expect(parsed.nextContinuationToken == "1/xyz+abc==")
 
@@ -117,8 +129,10 @@ struct S3ErrorTests {
         for status in [429, 500, 502, 503, 504] { #expect(policy.shouldRetry(response(status)), "\(status)") }
         #expect(policy.shouldRetry(response(400, "RequestTimeout")))
         #expect(policy.shouldRetry(response(503, "SlowDown")))
-        for (status, code) in [(403, "AccessDenied"), (403, "SignatureDoesNotMatch"), (404, "NoSuchKey"), (412, "PreconditionFailed"),
-                               (400, "BadDigest"), (501, "NotImplemented")] {
+        for (status, code) in [
+            (403, "AccessDenied"), (403, "SignatureDoesNotMatch"), (404, "NoSuchKey"), (412, "PreconditionFailed"),
+            (400, "BadDigest"), (501, "NotImplemented"),
+        ] {
             #expect(!policy.shouldRetry(response(status, code)), "\(code)")
         }
     }

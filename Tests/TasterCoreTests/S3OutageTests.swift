@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterSupport
 
 /// The retry policy against a SeaweedFS of the test's own that goes away: stopped during a put
 /// and started again within the retry budget, then stopped for good.
@@ -24,8 +29,9 @@ struct S3OutageTests {
         _ = try await stored
         let took = started.duration(to: .now)
         #expect(try await client.get(key: "runs/restart/pre.json", maxBytes: 4096) == report)
-        #expect(sink.written.contains { $0.contains("could not connect") && $0.contains("trying again (attempt 2 of 5)") },
-                "each retry is logged with its reason")
+        #expect(
+            sink.written.contains { $0.contains("could not connect") && $0.contains("trying again (attempt 2 of 5)") },
+            "each retry is logged with its reason")
         // The retries found the restarted server within their budget (attempts at about 0, 0.5,
         // 1.5, 3.5 and 7.5 s). How long SeaweedFS then takes to store its first object is its own
         // business: on a busy machine it took 19 s, so the wall-clock bound is a gross one.
@@ -50,11 +56,13 @@ struct S3OutageTests {
         #expect(elapsed >= .seconds(2.9) && elapsed < .seconds(4.5), "gave up at the deadline, not before and not long after: \(elapsed)")
 
         // With time to spare, the five attempts run out first.
-        let patient = try S3TestClient.make(settings, budget: .seconds(60), retry: {
-            var policy = S3TestClient.deterministicRetry
-            policy.backoff = Backoff(base: .milliseconds(20), cap: .milliseconds(50))
-            return policy
-        }())
+        let patient = try S3TestClient.make(
+            settings, budget: .seconds(60),
+            retry: {
+                var policy = S3TestClient.deterministicRetry
+                policy.backoff = Backoff(base: .milliseconds(20), cap: .milliseconds(50))
+                return policy
+            }())
         let exhausted = try await #require(throws: HTTPError.self) {
             try await patient.get(key: "runs/gone/pre.json", maxBytes: 1024)
         }

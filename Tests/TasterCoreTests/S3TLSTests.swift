@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterS3
+@testable import TasterSupport
 
 /// HTTPS and virtual-hosted addressing against a SeaweedFS of the test's own, started with
 /// `-s3.cert.file/-s3.key.file` (a certificate from the stack's CA) and `-s3.domainName`.
@@ -49,10 +53,12 @@ struct S3TLSTests {
 
         // Virtual-hosted: https://taster-reports.s3.taster.test:PORT/key, the name pinned to 127.0.0.1.
         let virtualSettings = weed.settings(endpointHost: Self.domain, addressing: .virtual)
-        let virtual = try S3TestClient.make(virtualSettings,
-                                            resolve: ["\(PrivateSeaweed.bucket).\(Self.domain):\(weed.s3Port):127.0.0.1"])
-        let target = S3RequestTarget(endpoint: virtualSettings.effectiveEndpoint, addressing: .virtual,
-                                     bucket: PrivateSeaweed.bucket, key: "virtual/a b+c.json")
+        let virtual = try S3TestClient.make(
+            virtualSettings,
+            resolve: ["\(PrivateSeaweed.bucket).\(Self.domain):\(weed.s3Port):127.0.0.1"])
+        let target = S3RequestTarget(
+            endpoint: virtualSettings.effectiveEndpoint, addressing: .virtual,
+            bucket: PrivateSeaweed.bucket, key: "virtual/a b+c.json")
         #expect(target.url(query: "") == "https://\(PrivateSeaweed.bucket).\(Self.domain):\(weed.s3Port)/virtual/a%20b%2Bc.json")
         try await virtual.put(key: "virtual/a b+c.json", data: report, createOnly: true)
         #expect(try await virtual.get(key: "virtual/a b+c.json", maxBytes: 4096) == report)

@@ -1,20 +1,25 @@
 import Foundation
 import Testing
-@testable import TasterCore
+
+@testable import TasterMongo
+@testable import TasterNotify
+@testable import TasterSupport
 
 /// The scrubber and the secret type on their own (a redactor of the test's own: the process-wide
 /// one is shared by every test).
 @Suite("Secrets")
 struct SecretRedactorTests {
-    @Test("a secret is found as given, lower-cased, percent-encoded or decoded, JSON-escaped, and cut", arguments: [
-        "login failed for Summer@2024-Secret",
-        "login failed for summer@2024-secret",
-        "Failed to resolve '2024-secret@127.0.0.1'",
-        "mongodb://taster:Summer%402024-Secret@db",
-        "mongodb://taster:summer%402024-secret@db",
-        #"{"password":"Summer@2024-Secret\/x"}"#,
-        "the first six: Summer, cut",
-    ])
+    @Test(
+        "a secret is found as given, lower-cased, percent-encoded or decoded, JSON-escaped, and cut",
+        arguments: [
+            "login failed for Summer@2024-Secret",
+            "login failed for summer@2024-secret",
+            "Failed to resolve '2024-secret@127.0.0.1'",
+            "mongodb://taster:Summer%402024-Secret@db",
+            "mongodb://taster:summer%402024-secret@db",
+            #"{"password":"Summer@2024-Secret\/x"}"#,
+            "the first six: Summer, cut",
+        ])
     func forms(text: String) {
         let redactor = SecretRedactor()
         redactor.register("Summer@2024-Secret", origin: "MONGODB_URI's password")

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// The one table of variables (`SettingVariable.all`) against what else names them: the tables of
 /// docs/settings.md row by row, `Settings.load`, and the rows of `check --show-settings`.
@@ -54,7 +59,7 @@ struct SettingVariableTests {
     /// Every settable variable with a valid value; `parts` chooses MONGO_NODE... over MONGODB_URI
     /// and a kubeconfig over in-cluster access (the other rows of --show-settings).
     static func everything(parts: Bool) -> [String: String] {
-        let file = Fixture.url("sigv4-test-suite.json").path  // any readable file
+        let file = Fixture.url("sigv4-test-suite.json").path // any readable file
         var values = [
             "TASTER_DATABASE": "shop", "TASTER_COLLECTIONS": "orders", "TASTER_CHECKS": file, "TASTER_MONGO_WAIT": "30s",
             "AWS_ENDPOINT_URL_S3": "https://s3.example.com", "AWS_ACCESS_KEY_ID": "AKIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret-key-value",
@@ -67,11 +72,15 @@ struct SettingVariableTests {
             "TASTER_NOTIFY_ON": "always",
         ]
         if parts {
-            values.merge(["MONGO_NODE": "mongo.shop.svc", "MONGO_PORT": "27018", "MONGO_USER": "taster", "MONGO_PASS": "pw",
-                          "KUBECONFIG": file]) { $1 }
+            values.merge([
+                "MONGO_NODE": "mongo.shop.svc", "MONGO_PORT": "27018", "MONGO_USER": "taster", "MONGO_PASS": "pw",
+                "KUBECONFIG": file,
+            ]) { $1 }
         } else {
-            values.merge(["MONGODB_URI": "mongodb://mongo.shop.svc:27017/", "KUBERNETES_SERVICE_HOST": "10.0.0.1",
-                          "KUBERNETES_SERVICE_PORT": "443"]) { $1 }
+            values.merge([
+                "MONGODB_URI": "mongodb://mongo.shop.svc:27017/", "KUBERNETES_SERVICE_HOST": "10.0.0.1",
+                "KUBERNETES_SERVICE_PORT": "443",
+            ]) { $1 }
         }
         return values
     }
@@ -111,7 +120,8 @@ struct SettingVariableTests {
 
     @Test("flag help quotes the table's variables and default once")
     func flagHelp() {
-        #expect(SettingVariable.flagHelp("Region to sign for", variable: "AWS_REGION")
+        #expect(
+            SettingVariable.flagHelp("Region to sign for", variable: "AWS_REGION")
                 == "Region to sign for (AWS_REGION / AWS_DEFAULT_REGION, default us-east-1).")
         #expect(SettingVariable.flagHelp("Bucket", variable: "TASTER_BUCKET") == "Bucket (TASTER_BUCKET / S3_RESULTS_BUCKET / S3_BUCKET).")
     }

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
+
 @testable import TasterCore
+@testable import TasterMongo
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// What we ship must be what taster accepts: the checks files in the ConfigMaps and the settings
 /// pass the same validation a hook runs before touching anything.
@@ -19,13 +23,13 @@ struct ShippedFilesTests {
     @Test("the base's example checks file is valid")
     func exampleChecksFile() throws {
         let path = Self.repository.appendingPathComponent("kustomize/base/checks.yaml").path
-        _ = try ChecksFile.load(path: path, defaultDatabase: "example")
+        _ = try ChecksFile.load(path: path, defaultDatabase: "example", dialect: MongoCheckDialect())
     }
 
     @Test("every app's checks file is valid and checks something", arguments: apps)
     func checksFile(app: String) throws {
         let path = Self.repository.appendingPathComponent(app + "/checks.yaml").path
-        let checks = try ChecksFile.load(path: path, defaultDatabase: "example")
+        let checks = try ChecksFile.load(path: path, defaultDatabase: "example", dialect: MongoCheckDialect())
         #expect(!checks.isEmpty, "\(app)/checks.yaml has no checks")
     }
 
@@ -41,7 +45,7 @@ struct ShippedFilesTests {
             let parts = line.split(separator: "=", maxSplits: 1)
             values[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
         }
-        values["TASTER_CHECKS"] = nil  // a path inside the pod
+        values["TASTER_CHECKS"] = nil // a path inside the pod
         _ = try Settings.load(from: Environment(values))
     }
 }

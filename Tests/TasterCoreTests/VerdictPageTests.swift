@@ -1,23 +1,32 @@
 import Foundation
+import Testing
+
+@testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterSupport
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Testing
-@testable import TasterCore
 
 @Suite("Verdict page")
 struct VerdictPageTests {
     func verdict(pre: Int64, post: Int64, collection: String = "orders", runID: String = "r1") -> Verdict {
         func snapshot(_ value: Int64) -> Snapshot {
-            Snapshot(database: "pxbbq", serverVersion: "8.2", takenAt: "2026-11-21T10:00:00.000Z", clock: "server", durationSeconds: 0.1,
-                     checks: [
-                        CheckResult(name: collection, kind: .count, database: "pxbbq", collection: collection, value: .int64(value), durationSeconds: 0.1),
-                        CheckResult(name: "fp", kind: .fingerprint, database: "pxbbq", collection: collection, value: .digest("abcdef0123456789"), durationSeconds: 0.1),
-                     ])
+            Snapshot(
+                database: "pxbbq", serverVersion: "8.2", takenAt: "2026-11-21T10:00:00.000Z", clock: "server", durationSeconds: 0.1,
+                checks: [
+                    CheckResult(name: collection, kind: .count, database: "pxbbq", collection: collection, value: .int64(value), durationSeconds: 0.1),
+                    CheckResult(
+                        name: "fp", kind: .fingerprint, database: "pxbbq", collection: collection, value: .digest("abcdef0123456789"), durationSeconds: 0.1),
+                ])
         }
-        return Verdict.make(preSnapshot: snapshot(pre), postSnapshot: snapshot(post), runID: runID, app: "pxbbq", namespace: "pxbbq",
-                            preKey: "taster/pxbbq/pxbbq/runs/\(runID)/pre.json", postKey: "taster/pxbbq/pxbbq/runs/\(runID)/post.json",
-                            reportOnly: false, createdAt: "2026-11-21T10:05:00.000Z")
+        return Verdict.make(
+            preSnapshot: snapshot(pre), postSnapshot: snapshot(post), runID: runID, app: "pxbbq", namespace: "pxbbq",
+            preKey: "taster/pxbbq/pxbbq/runs/\(runID)/pre.json", postKey: "taster/pxbbq/pxbbq/runs/\(runID)/post.json",
+            reportOnly: false, createdAt: "2026-11-21T10:05:00.000Z")
     }
 
     /// Parses the page as XML; returns the error, if any.
@@ -59,8 +68,9 @@ struct VerdictPageTests {
         let entries = (0..<25).map { (index: Int) -> VerdictHistory.Entry in
             let failed = index % 7 == 0
             let mark = VerdictHistory.Mark(value: .int64(Int64(1000 + index)), result: failed ? .fail : .pass)
-            return VerdictHistory.Entry(runID: "r\(index)", createdAt: "2026-11-\(String(format: "%02d", index % 28 + 1))T10:00:00Z",
-                                        result: failed ? .fail : .pass, checks: ["orders": mark])
+            return VerdictHistory.Entry(
+                runID: "r\(index)", createdAt: "2026-11-\(String(format: "%02d", index % 28 + 1))T10:00:00Z",
+                result: failed ? .fail : .pass, checks: ["orders": mark])
         }
         let html = VerdictPage(verdict: verdict(pre: 1024, post: 1025), history: VerdictHistory(entries: entries, skipped: ["r99 (not JSON)"])).render()
         #expect(parseError(html) == nil)
@@ -84,9 +94,12 @@ struct VerdictPageTests {
     @Test("a fingerprint's history is a strip with a mark per run, each run's own result; not \"no history yet\"")
     func fingerprintHistory() {
         let entries = (0..<3).map { index in
-            VerdictHistory.Entry(runID: "r\(index)", createdAt: "2026-11-2\(index)T10:00:00Z", result: .fail,
-                                 checks: ["fp": .init(value: .digest("\(index)bcdef0123456789"), result: index == 0 ? .pass : .fail),
-                                          "orders": .init(value: nil, result: .fail)])
+            VerdictHistory.Entry(
+                runID: "r\(index)", createdAt: "2026-11-2\(index)T10:00:00Z", result: .fail,
+                checks: [
+                    "fp": .init(value: .digest("\(index)bcdef0123456789"), result: index == 0 ? .pass : .fail),
+                    "orders": .init(value: nil, result: .fail),
+                ])
         }
         let html = VerdictPage(verdict: verdict(pre: 5, post: 5), history: VerdictHistory(entries: entries)).render()
         #expect(parseError(html) == nil)
@@ -102,8 +115,9 @@ struct VerdictPageTests {
     func historyWithAGap() {
         let values: [CheckValue?] = [.int64(990), nil, .int64(1000)]
         let entries = values.enumerated().map { index, value in
-            VerdictHistory.Entry(runID: "r\(index)", createdAt: "2026-11-2\(index)T10:00:00Z", result: .pass,
-                                 checks: ["orders": .init(value: value, result: value == nil ? .fail : .pass)])
+            VerdictHistory.Entry(
+                runID: "r\(index)", createdAt: "2026-11-2\(index)T10:00:00Z", result: .pass,
+                checks: ["orders": .init(value: value, result: value == nil ? .fail : .pass)])
         }
         let html = VerdictPage(verdict: verdict(pre: 1000, post: 1000), history: VerdictHistory(entries: entries)).render()
         #expect(parseError(html) == nil)
@@ -116,15 +130,18 @@ struct VerdictPageTests {
     @Test("with a link base, the reports and the earlier runs are links relative to the page")
     func links() throws {
         let entries = [
-            VerdictHistory.Entry(runID: "r0", createdAt: "2026-11-20T10:00:00Z", result: .pass, checks: ["orders": .init(value: .int64(1), result: .pass)],
-                                 verdictKey: "taster/pxbbq/pxbbq/runs/r0/verdict.json", pageKey: "taster/pxbbq/pxbbq/runs/r0/verdict.html"),
-            VerdictHistory.Entry(runID: "r 1", createdAt: "2026-11-21T10:00:00Z", result: .fail, checks: ["orders": .init(value: .int64(2), result: .fail)],
-                                 verdictKey: "taster/pxbbq/pxbbq/runs/r 1/verdict.json", pageKey: nil),
+            VerdictHistory.Entry(
+                runID: "r0", createdAt: "2026-11-20T10:00:00Z", result: .pass, checks: ["orders": .init(value: .int64(1), result: .pass)],
+                verdictKey: "taster/pxbbq/pxbbq/runs/r0/verdict.json", pageKey: "taster/pxbbq/pxbbq/runs/r0/verdict.html"),
+            VerdictHistory.Entry(
+                runID: "r 1", createdAt: "2026-11-21T10:00:00Z", result: .fail, checks: ["orders": .init(value: .int64(2), result: .fail)],
+                verdictKey: "taster/pxbbq/pxbbq/runs/r 1/verdict.json", pageKey: nil),
         ]
-        let page = VerdictPage(verdict: verdict(pre: 1, post: 2, runID: "r2"), history: VerdictHistory(entries: entries),
-                               preURI: "s3://b/taster/pxbbq/pxbbq/runs/r2/pre.json", postURI: "s3://b/taster/pxbbq/pxbbq/runs/r2/post.json",
-                               verdictKey: "taster/pxbbq/pxbbq/runs/r2/verdict.json",
-                               links: ReportLinks(pageKey: "taster/pxbbq/pxbbq/runs/r2/verdict.html"))
+        let page = VerdictPage(
+            verdict: verdict(pre: 1, post: 2, runID: "r2"), history: VerdictHistory(entries: entries),
+            preURI: "s3://b/taster/pxbbq/pxbbq/runs/r2/pre.json", postURI: "s3://b/taster/pxbbq/pxbbq/runs/r2/post.json",
+            verdictKey: "taster/pxbbq/pxbbq/runs/r2/verdict.json",
+            links: ReportLinks(pageKey: "taster/pxbbq/pxbbq/runs/r2/verdict.html"))
         let html = page.render()
         #expect(parseError(html) == nil)
         #expect(html.contains("<a href=\"pre.json\">pre.json</a> · <a href=\"post.json\">post.json</a> · <a href=\"verdict.json\">verdict.json</a>"))
@@ -132,8 +149,10 @@ struct VerdictPageTests {
         #expect(html.contains("<li><a href=\"../r0/verdict.html\">"))
         #expect(html.contains("<li><a href=\"../r%201/verdict.json\">"), "a run whose page was not stored links to its verdict.json")
         #expect(html.contains("<a href=\"../r0/verdict.html\"><circle class=\"mark pass\""), "the history points link to their runs")
-        let absolute = VerdictPage(verdict: page.verdict, verdictKey: page.verdictKey,
-                                   links: ReportLinks(base: .absolute("https://reports.example.com/s3"), pageKey: "ignored")).render()
+        let absolute = VerdictPage(
+            verdict: page.verdict, verdictKey: page.verdictKey,
+            links: ReportLinks(base: .absolute("https://reports.example.com/s3"), pageKey: "ignored")
+        ).render()
         #expect(absolute.contains("<a href=\"https://reports.example.com/s3/taster/pxbbq/pxbbq/runs/r2/pre.json\">pre.json</a>"))
     }
 
@@ -142,11 +161,13 @@ struct VerdictPageTests {
         let name = String(repeating: "PaidOrdersTotal", count: 8)
         let value = "12345678901234567890123456.78901234"
         let snapshot = { (sum: String) in
-            Snapshot(database: "pxbbq", serverVersion: "8.2", takenAt: "2026-11-21T10:00:00.000Z", clock: "server", durationSeconds: 0.1,
-                     checks: [CheckResult(name: name, kind: .sum, database: "pxbbq", collection: "orders", value: .decimal(sum), durationSeconds: 0.1)])
+            Snapshot(
+                database: "pxbbq", serverVersion: "8.2", takenAt: "2026-11-21T10:00:00.000Z", clock: "server", durationSeconds: 0.1,
+                checks: [CheckResult(name: name, kind: .sum, database: "pxbbq", collection: "orders", value: .decimal(sum), durationSeconds: 0.1)])
         }
-        let verdict = Verdict.make(preSnapshot: snapshot(value), postSnapshot: snapshot(value), runID: "r", app: "pxbbq", namespace: nil,
-                                   preKey: nil, postKey: nil, reportOnly: false, createdAt: "2026-11-21T10:05:00.000Z")
+        let verdict = Verdict.make(
+            preSnapshot: snapshot(value), postSnapshot: snapshot(value), runID: "r", app: "pxbbq", namespace: nil,
+            preKey: nil, postKey: nil, reportOnly: false, createdAt: "2026-11-21T10:05:00.000Z")
         let html = VerdictPage(verdict: verdict).render()
         #expect(parseError(html) == nil)
         #expect(html.contains("<div class=\"name\">\(name)</div>"))

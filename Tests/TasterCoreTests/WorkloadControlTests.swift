@@ -1,7 +1,13 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSupport
 
 /// Scaling and the watch-driven readiness wait against the API emulator's simulated controllers:
 /// both kinds, the controller's delay, reaction time, pods that never get ready, watches that
@@ -17,8 +23,9 @@ struct WorkloadControlTests {
     }
 
     func control() throws -> KubernetesWorkloadControl {
-        KubernetesWorkloadControl(client: try TestKube.client(KubernetesPermissions.hooks, sink: sink), namespace: namespace,
-                                  logger: TestKube.logger(sink))
+        KubernetesWorkloadControl(
+            client: try TestKube.client(KubernetesPermissions.hooks, sink: sink), namespace: namespace,
+            logger: TestKube.logger(sink))
     }
 
     func deadline(_ seconds: Int = 30) -> Deadline { Deadline(budget: .seconds(seconds)) }
@@ -103,7 +110,7 @@ struct WorkloadControlTests {
                 returned.withLock { $0 = Date().timeIntervalSince1970 }
             }
             try await waitUntil { try await !emulator.requests(since: mark, ["namespace": namespace, "verb": "watch"]).isEmpty }
-            try await Task.sleep(for: .milliseconds(150))   // let the wait settle into its watch
+            try await Task.sleep(for: .milliseconds(150)) // let the wait settle into its watch
             let readyAt = try await emulator.ready(namespace, "deployment", name)
             try await wait.value
             delays.append(try #require(returned.withLock { $0 }) - readyAt)
@@ -115,8 +122,10 @@ struct WorkloadControlTests {
         }
         let sorted = delays.sorted()
         func ms(_ seconds: Double) -> Double { (seconds * 10_000).rounded() / 10 }
-        let numbers: [String: Any] = ["tries": delays.count, "p50_ms": ms(sorted[sorted.count / 2]), "max_ms": ms(sorted.last ?? 0),
-                                      "all_ms": delays.map(ms)]
+        let numbers: [String: Any] = [
+            "tries": delays.count, "p50_ms": ms(sorted[sorted.count / 2]), "max_ms": ms(sorted.last ?? 0),
+            "all_ms": delays.map(ms),
+        ]
         if let run = ProcessInfo.processInfo.environment["TESTENV_RUN"] {
             let data = try JSONSerialization.data(withJSONObject: numbers, options: [.prettyPrinted, .sortedKeys])
             try data.write(to: URL(fileURLWithPath: run).appendingPathComponent("taster-readiness-reaction.json"))
@@ -131,8 +140,9 @@ struct WorkloadControlTests {
     @Test("pods that never get ready: the timeout lists each pod's reason (ImagePullBackOff, CrashLoopBackOff and its OOMKill)")
     func neverReady() async throws {
         try await emulator.workload(namespace, "deployment", "web", ["unready": ["reason": "ImagePullBackOff"]])
-        try await emulator.workload(namespace, "statefulset", "mongo",
-                                    ["unready": ["reason": "CrashLoopBackOff", "lastTerminationReason": "OOMKilled", "exitCode": 137]])
+        try await emulator.workload(
+            namespace, "statefulset", "mongo",
+            ["unready": ["reason": "CrashLoopBackOff", "lastTerminationReason": "OOMKilled", "exitCode": 137]])
         try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 1))
         try await emulator.create(EmulatorControl.statefulset("mongo", namespace, replicas: 1))
         let control = try control()
@@ -158,8 +168,9 @@ struct WorkloadControlTests {
         try await emulator.workload(namespace, "deployment", "web", ["unready": ["reason": "ImagePullBackOff"]])
         try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 1))
         let error = try await #require(throws: WorkloadsNotReadyError.self) {
-            _ = try await control().waitUntilReady([WorkloadTarget(kind: .deployment, name: "web", replicas: 1)], timeout: .seconds(300),
-                                                   deadline: Deadline(budget: .milliseconds(1500)))
+            _ = try await control().waitUntilReady(
+                [WorkloadTarget(kind: .deployment, name: "web", replicas: 1)], timeout: .seconds(300),
+                deadline: Deadline(budget: .milliseconds(1500)))
         }
         let text = error.description
         #expect(text.contains("all that was left of the run's deadline (TASTER_DEADLINE 1.5s)"), "\(text)")
@@ -215,8 +226,9 @@ struct WorkloadControlTests {
             try await waitUntil { try await logged().contains { $0["verb"] as? String == "watch" } }
             if name == "drop" {
                 // The dropped watch is cut at its first event: make one that does not finish the rollout.
-                _ = try await emulator.kube(.patch, "/apis/apps/v1/namespaces/\(namespace)/deployments/\(name)",
-                                            ["metadata": ["annotations": ["poke": "1"]]], contentType: "application/merge-patch+json")
+                _ = try await emulator.kube(
+                    .patch, "/apis/apps/v1/namespaces/\(namespace)/deployments/\(name)",
+                    ["metadata": ["annotations": ["poke": "1"]]], contentType: "application/merge-patch+json")
             }
             try await waitUntil { try await logged().filter { $0["verb"] as? String == "watch" }.count >= 2 }
             _ = try await emulator.ready(namespace, "deployment", name)

@@ -9,8 +9,8 @@ import FoundationEssentials
 /// and Decimal128 without loss); fingerprints and other non-numeric values can only be `equal`.
 /// A check whose measured field no document holds passes or fails by its rule, with a warning:
 /// it guards nothing.
-public enum Comparator {
-    public static func compare(pre: Snapshot, post: Snapshot) -> [CheckComparison] {
+package enum Comparator {
+    package static func compare(pre: Snapshot, post: Snapshot) -> [CheckComparison] {
         let preByName = Dictionary(pre.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let postByName = Dictionary(post.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var names = pre.checks.map(\.name)
@@ -26,23 +26,28 @@ public enum Comparator {
         let reference = (post ?? pre)!
         func outcome(_ passed: Bool, _ reason: String?, delta: String? = nil) -> CheckComparison {
             let result: CheckComparison.Result = passed ? .pass : (reference.severity == .warn ? .warn : .fail)
-            return CheckComparison(name: reference.name, kind: reference.kind, collection: reference.collection,
-                                   pre: pre?.value, post: post?.value, delta: delta, rule: reference.rule,
-                                   severity: reference.severity, result: result, reason: reason,
-                                   warning: warning(pre: pre, post: post))
+            return CheckComparison(
+                name: reference.name, kind: reference.kind, collection: reference.collection,
+                pre: pre?.value, post: post?.value, delta: delta, rule: reference.rule,
+                severity: reference.severity, result: result, reason: reason,
+                warning: warning(pre: pre, post: post))
         }
         guard let pre else { return outcome(false, "not in the baseline: a new or renamed check (take a new baseline with it)") }
         guard let post else { return outcome(false, "only in the baseline: the check was removed or renamed") }
         if let change = measurementChange(pre: pre, post: post) {
-            return outcome(false, "the check now measures \(change): the values do not compare "
-                + "(the checks changed between pre-taste and post-taste; take a new baseline with them)")
+            return outcome(
+                false,
+                "the check now measures \(change): the values do not compare "
+                    + "(the checks changed between pre-taste and post-taste; take a new baseline with them)")
         }
         if pre.missing || post.missing {
             switch (pre.missing, post.missing) {
             case (true, true):
                 guard post.allowMissing else {
-                    return outcome(false, "collection \(post.database).\(post.collection) does not exist on either side: the check guards "
-                        + "nothing (fix `collection:`, or set `allowMissing: true` if it may legitimately not exist)")
+                    return outcome(
+                        false,
+                        "collection \(post.database).\(post.collection) does not exist on either side: the check guards "
+                            + "nothing (fix `collection:`, or set `allowMissing: true` if it may legitimately not exist)")
                 }
                 return outcome(true, "collection \(post.collection) is missing on both sides (allowMissing)")
             case (false, true): return outcome(false, "collection \(post.collection) vanished")
@@ -130,7 +135,7 @@ public enum Comparator {
 
 extension CheckValue {
     /// The exact numeric value, or nil for digests, text and Decimal128 NaN/Infinity.
-    public var decimal: Decimal? {
+    package var decimal: Decimal? {
         switch self {
         case .int64(let value):
             return Decimal(value)

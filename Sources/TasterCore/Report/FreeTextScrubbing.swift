@@ -1,16 +1,18 @@
+import TasterSupport
+
 /// A document taster stores or prints whose free text — errors, warnings, summaries, reasons,
 /// words a library or a server may have supplied — passes through `SecretRedactor` on the way
 /// out, while its data (names, counts, keys, timestamps) is kept as measured: a collection that
 /// happens to be named like a password is the same word with any password, and withholding it
 /// would both break the comparison and point at the secret. `ReportCodec.encode` applies it to
 /// every report, verdict and notification it encodes.
-public protocol FreeTextScrubbing: Encodable {
+package protocol FreeTextScrubbing: Encodable {
     /// A copy whose free text is scrubbed.
     func scrubbingFreeText() -> Self
 }
 
 extension TasteReport: FreeTextScrubbing {
-    public func scrubbingFreeText() -> TasteReport {
+    package func scrubbingFreeText() -> TasteReport {
         var copy = self
         copy.errors = errors.map(SecretRedactor.shared.scrub)
         copy.warnings = warnings?.map(SecretRedactor.shared.scrub)
@@ -19,7 +21,7 @@ extension TasteReport: FreeTextScrubbing {
 }
 
 extension Verdict: FreeTextScrubbing {
-    public func scrubbingFreeText() -> Verdict {
+    package func scrubbingFreeText() -> Verdict {
         var copy = self
         copy.summary = SecretRedactor.shared.scrub(summary)
         copy.notes = notes?.map(SecretRedactor.shared.scrub)

@@ -1,7 +1,7 @@
 /// Escaping for text and attribute values in the HTML taster writes. Every value that comes from
 /// data or settings (collection names, run ids, values) goes through `escape`.
-public enum HTML {
-    public static func escape(_ text: String) -> String {
+package enum HTML {
+    package static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {

@@ -1,33 +1,45 @@
 import FoundationEssentials
+import TasterSupport
 
 /// The body of a verdict notification: what a chat channel or an alerting hook needs to know,
 /// and never a secret.
-public enum NotificationPayload {
+package enum NotificationPayload {
+    package enum Format: String, Sendable, CaseIterable {
+        /// `{"summary": ..., "app": ..., "runId": ..., "failedChecks": [...], "reports": {...}}`.
+        case json
+        /// Slack-compatible: `{"text": "..."}`.
+        case slack
+    }
+
     /// The body for a run that failed before it had a verdict (`result: error`).
     /// The summary is an error's text, which goes to a third party: scrubbed like every log line.
-    public static func body(forError summary: String, app: String, runID: String?, format: NotificationSettings.Format) throws -> Data {
+    package static func body(forError summary: String, app: String, runID: String?, format: Format) throws -> Data {
         let summary = SecretRedactor.shared.scrub(summary)
         switch format {
         case .json:
-            return try ReportCodec.encode(Generic(summary: summary, result: "error", app: app, namespace: nil, runId: runID ?? "",
-                                                  failedChecks: [], reports: [:]))
+            return try ReportCodec.encode(
+                Generic(
+                    summary: summary, result: "error", app: app, namespace: nil, runId: runID ?? "",
+                    failedChecks: [], reports: [:]))
         case .slack:
             return try ReportCodec.encode(["text": ":warning: " + summary])
         }
     }
 
     /// The JSON body for `format`.
-    public static func body(for verdict: Verdict, format: NotificationSettings.Format, reportURIs: [String: String]) throws -> Data {
+    package static func body(for verdict: Verdict, format: Format, reportURIs: [String: String]) throws -> Data {
         let verdict = verdict.scrubbingFreeText()
         switch format {
         case .json:
-            let payload = Generic(summary: verdict.summary, result: verdict.result.rawValue, app: verdict.app,
-                                  namespace: verdict.namespace, runId: verdict.runID,
-                                  failedChecks: verdict.failedChecks.map {
-                                      .init(name: $0.name, collection: $0.collection, pre: $0.pre?.description,
-                                            post: $0.post?.description, delta: $0.delta, rule: $0.rule.name, reason: $0.reason)
-                                  },
-                                  reports: reportURIs)
+            let payload = Generic(
+                summary: verdict.summary, result: verdict.result.rawValue, app: verdict.app,
+                namespace: verdict.namespace, runId: verdict.runID,
+                failedChecks: verdict.failedChecks.map {
+                    .init(
+                        name: $0.name, collection: $0.collection, pre: $0.pre?.description,
+                        post: $0.post?.description, delta: $0.delta, rule: $0.rule.name, reason: $0.reason)
+                },
+                reports: reportURIs)
             return try ReportCodec.encode(payload)
         case .slack:
             var text = (verdict.result == .pass ? ":white_check_mark: " : ":x: ") + verdict.summary

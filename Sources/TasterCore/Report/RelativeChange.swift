@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TasterSupport
 
 /// How large a check's change is next to its baseline value, for the verdict page: the percentage
 /// as a person reads it, and the length of a bar that grows one step per tenfold so that 3 orders

@@ -1,9 +1,10 @@
 import FoundationEssentials
+import TasterSupport
 
 /// JSON for reports, verdicts and the baseline pointer: stable key order, readable, and strict
 /// about `schemaVersion` when reading (an unknown version is refused, never guessed at).
-public enum ReportCodec {
-    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+package enum ReportCodec {
+    package static func encode<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Free text is scrubbed on every way out: S3, standard output, the notification.
@@ -13,7 +14,7 @@ public enum ReportCodec {
     }
 
     /// Decodes a document whose `schemaVersion` must be `supported`.
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data, supported: Int, source: String) throws(ReportDecodingError) -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from data: Data, supported: Int, source: String) throws(ReportDecodingError) -> T {
         let header: SchemaHeader
         do {
             header = try JSONDecoder().decode(SchemaHeader.self, from: data)
@@ -57,20 +58,20 @@ public enum ReportCodec {
 
 /// A report, verdict or pointer could not be read. Exit 4 (no usable baseline) by default; the
 /// caller decides when it means something else.
-public struct ReportDecodingError: TasterError {
-    public enum Problem: Sendable, Equatable {
+package struct ReportDecodingError: TasterError {
+    package enum Problem: Sendable, Equatable {
         case notJSON(String)
         case missingSchemaVersion
         case unknownSchemaVersion(Int, supported: Int)
         case invalid(String)
     }
 
-    public let source: String
-    public let problem: Problem
+    package let source: String
+    package let problem: Problem
 
-    public var exitCode: TasterExitCode { .noBaseline }
+    package var exitCode: TasterExitCode { .noBaseline }
 
-    public var description: String {
+    package var description: String {
         switch problem {
         case .notJSON(let detail):
             "\(source) is not a taster report (not valid JSON: \(detail)); it may be truncated or was written by something else"

@@ -6,32 +6,32 @@
 ///     <prefix>/latest-pre.json            the pointer to the newest complete baseline
 ///
 /// The default prefix is `taster/<namespace>/<app>`.
-public struct ReportLayout: Sendable, Equatable {
-    public let prefix: String
+package struct ReportLayout: Sendable, Equatable {
+    package let prefix: String
 
-    public init(prefix: String) {
+    package init(prefix: String) {
         self.prefix = prefix
     }
 
     /// `TASTER_PREFIX`, else `taster/<namespace>/<app>`.
-    public init(configured: String?, namespace: String, app: String) {
+    package init(configured: String?, namespace: String, app: String) {
         prefix = configured ?? "taster/\(namespace)/\(app)"
     }
 
-    public enum File: String, Sendable, CaseIterable {
+    package enum File: String, Sendable, CaseIterable {
         case pre = "pre.json"
         case post = "post.json"
         case verdict = "verdict.json"
         case verdictHTML = "verdict.html"
     }
 
-    public var runsPrefix: String { "\(prefix)/runs/" }
-    public func runFolder(_ runID: String) -> String { "\(prefix)/runs/\(runID)/" }
-    public func key(_ file: File, run runID: String) -> String { runFolder(runID) + file.rawValue }
-    public var latestPreKey: String { "\(prefix)/latest-pre.json" }
+    package var runsPrefix: String { "\(prefix)/runs/" }
+    package func runFolder(_ runID: String) -> String { "\(prefix)/runs/\(runID)/" }
+    package func key(_ file: File, run runID: String) -> String { runFolder(runID) + file.rawValue }
+    package var latestPreKey: String { "\(prefix)/latest-pre.json" }
 
     /// The run id of a key under `runs/`, e.g. `…/runs/<id>/verdict.json` → `<id>`.
-    public func runID(of key: String) -> String? {
+    package func runID(of key: String) -> String? {
         guard key.hasPrefix(runsPrefix) else { return nil }
         let rest = key.dropFirst(runsPrefix.count)
         guard let slash = rest.firstIndex(of: "/") else { return nil }
@@ -41,17 +41,17 @@ public struct ReportLayout: Sendable, Equatable {
 
 /// `latest-pre.json`: points at the newest complete baseline. Written only after `pre.json` was
 /// stored, so it never points at a partial run.
-public struct BaselinePointer: Sendable, Equatable, Codable {
-    public static let currentSchemaVersion = 1
-    public var schemaVersion: Int
-    public var runID: String
-    public var key: String
-    public var takenAt: String
-    public var finishedAt: String
+package struct BaselinePointer: Sendable, Equatable, Codable {
+    package static let currentSchemaVersion = 1
+    package var schemaVersion: Int
+    package var runID: String
+    package var key: String
+    package var takenAt: String
+    package var finishedAt: String
 
     enum CodingKeys: String, CodingKey { case schemaVersion, runID = "runId", key, takenAt, finishedAt }
 
-    public init(runID: String, key: String, takenAt: String, finishedAt: String) {
+    package init(runID: String, key: String, takenAt: String, finishedAt: String) {
         schemaVersion = Self.currentSchemaVersion
         self.runID = runID
         self.key = key

@@ -7,19 +7,19 @@
 /// a static site synced from it, or a run's folder downloaded as it is — and lead nowhere when
 /// the page is opened alone (a presigned URL signs one object only). With an absolute base, a
 /// key becomes that base followed by the key.
-public struct ReportLinks: Sendable, Equatable {
-    public enum Base: Sendable, Equatable {
+package struct ReportLinks: Sendable, Equatable {
+    package enum Base: Sendable, Equatable {
         /// Paths relative to the page's own key.
         case relative
         /// An `http://` or `https://` URL under which the bucket's keys are served as paths.
         case absolute(String)
     }
 
-    public let base: Base
+    package let base: Base
     /// The page's own key: where relative links start from.
-    public let pageKey: String
+    package let pageKey: String
 
-    public init(base: Base = .relative, pageKey: String) {
+    package init(base: Base = .relative, pageKey: String) {
         self.base = base
         self.pageKey = pageKey
     }
@@ -27,7 +27,7 @@ public struct ReportLinks: Sendable, Equatable {
     /// The link to `key`, percent-encoded, or nil when no link can reach it: a key with an empty
     /// last segment or a `.`/`..` segment (a browser would resolve it elsewhere), a page key with
     /// such a segment, or a base that is not http(s).
-    public func href(for key: String) -> String? {
+    package func href(for key: String) -> String? {
         let target = key.split(separator: "/", omittingEmptySubsequences: false)
         guard Self.isPath(target), !(target.last ?? "").isEmpty else { return nil }
         switch base {
@@ -41,7 +41,8 @@ public struct ReportLinks: Sendable, Equatable {
             let folder = page.dropLast()
             var common = 0
             while common < folder.count, common < target.count - 1,
-                  folder[folder.startIndex + common] == target[common] {
+                folder[folder.startIndex + common] == target[common]
+            {
                 common += 1
             }
             let path = (Array(repeating: "..", count: folder.count - common) + target[common...].map(Self.encode))
@@ -62,7 +63,7 @@ public struct ReportLinks: Sendable, Equatable {
         for byte in segment.utf8 {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
                 let hex = String(byte, radix: 16, uppercase: true)

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TasterSupport
 
 /// The small inline SVG charts of the verdict page: a check's change next to its baseline, and its
 /// history over earlier runs. Each chart has a fixed aspect ratio and shrinks with its column.
@@ -34,7 +35,8 @@ enum SVGChart {
         let width = 48.0, height = 12.0, centre = width / 2, half = centre - 2
         let length = max(2, half * change.magnitude)
         let x = change.delta < 0 ? centre - length : centre
-        return "<svg class=\"change\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTML.escape(change.label))\">"
+        return
+            "<svg class=\"change\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"\(HTML.escape(change.label))\">"
             + "<line x1=\"2\" y1=\"6\" x2=\"\(number(width - 2))\" y2=\"6\" stroke=\"#cfd8dc\" stroke-width=\"1\"/>"
             + "<rect x=\"\(number(x))\" y=\"2\" width=\"\(number(length))\" height=\"8\" fill=\"\(color(result))\"/>"
             + "<line x1=\"\(number(centre))\" y1=\"0\" x2=\"\(number(centre))\" y2=\"\(Int(height))\" stroke=\"#455a64\" stroke-width=\"1\"/>"
@@ -70,7 +72,8 @@ enum SVGChart {
         var svg = open("line") + "<polyline points=\"\(polyline.joined(separator: " "))\" fill=\"none\" stroke=\"#546e7a\" stroke-width=\"1.5\"/>"
         for (index, point) in points.enumerated() {
             let paint = values[index] == nil ? "fill=\"#fff\" stroke=\"\(color(point.result))\" stroke-width=\"1.5\"" : "fill=\"\(color(point.result))\""
-            let mark = "<circle class=\"mark \(point.result.rawValue)\" cx=\"\(number(x(index)))\" cy=\"\(number(values[index].map(y) ?? height - 3.5))\" r=\"3.5\" \(paint)>"
+            let mark =
+                "<circle class=\"mark \(point.result.rawValue)\" cx=\"\(number(x(index)))\" cy=\"\(number(values[index].map(y) ?? height - 3.5))\" r=\"3.5\" \(paint)>"
                 + "<title>\(HTML.escape(point.label))</title></circle>"
             svg += linked(mark, point.href)
         }
@@ -80,10 +83,13 @@ enum SVGChart {
     private static func strip(_ points: [Point]) -> String {
         let slot = (width - 2 * pad) / Double(max(points.count, 8))
         let side = max(2, min(12, slot - 2))
-        var svg = open("strip") + "<line x1=\"\(number(pad))\" y1=\"\(number(height / 2))\" x2=\"\(number(pad + slot * Double(points.count)))\" y2=\"\(number(height / 2))\" stroke=\"#cfd8dc\" stroke-width=\"1\"/>"
+        var svg =
+            open("strip")
+            + "<line x1=\"\(number(pad))\" y1=\"\(number(height / 2))\" x2=\"\(number(pad + slot * Double(points.count)))\" y2=\"\(number(height / 2))\" stroke=\"#cfd8dc\" stroke-width=\"1\"/>"
         for (index, point) in points.enumerated() {
             let x = pad + slot * Double(index) + (slot - side) / 2
-            let mark = "<rect class=\"mark \(point.result.rawValue)\" x=\"\(number(x))\" y=\"\(number((height - side) / 2))\" width=\"\(number(side))\" height=\"\(number(side))\" rx=\"1.5\" fill=\"\(color(point.result))\">"
+            let mark =
+                "<rect class=\"mark \(point.result.rawValue)\" x=\"\(number(x))\" y=\"\(number((height - side) / 2))\" width=\"\(number(side))\" height=\"\(number(side))\" rx=\"1.5\" fill=\"\(color(point.result))\">"
                 + "<title>\(HTML.escape(point.label))</title></rect>"
             svg += linked(mark, point.href)
         }

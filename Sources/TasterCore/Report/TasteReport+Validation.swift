@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TasterSupport
 
 /// What a report must hold before anything is built on it. Decoding already refuses a report
 /// whose JSON, `schemaVersion`, kinds, rules or severities are unreadable; this looks at the
@@ -7,7 +8,7 @@ import FoundationEssentials
 /// text, a negative replica count would be restored.
 extension TasteReport {
     /// The parts of a report a use depends on.
-    public enum Use: Sendable {
+    package enum Use: Sendable {
         /// post-taste's comparison: everything.
         case verdict
         /// `taster compare`: the checks (the files may be old; their times are not judged).
@@ -18,17 +19,17 @@ extension TasteReport {
 
     /// How far a baseline's times may lie ahead of this machine's clock (the snapshot time comes
     /// from MongoDB's clock, which may run a little ahead).
-    public static let maxClockSkew: Duration = .seconds(300)
+    package static let maxClockSkew: Duration = .seconds(300)
 
     /// Every field `use` depends on that cannot be trusted, as `field: problem`; empty when the
     /// report is usable.
-    public func problems(for use: Use, now: Date = Date()) -> [String] {
+    package func problems(for use: Use, now: Date = Date()) -> [String] {
         var problems: [String] = []
         if use != .comparison {
-            if !Settings.isSafeIdentifier(runID) {
+            if !NameRules.isSafeIdentifier(runID) {
                 problems.append("runId \"\(runID)\" is not a run id (letters, digits, '.', '_', '-')")
             }
-            if !(KubernetesSettings.isDNSLabel(app) || Settings.isSafeIdentifier(app)) {
+            if !(NameRules.isDNSLabel(app) || NameRules.isSafeIdentifier(app)) {
                 problems.append("app \"\(app)\" is not an application name")
             }
         }
@@ -64,7 +65,7 @@ extension TasteReport {
     /// The checks: named once each, in valid places, each value of its kind's type.
     func snapshotProblems() -> [String] {
         var problems: [String] = []
-        if !MongoSettings.isValidDatabaseName(snapshot.database) {
+        if !NameRules.isValidDatabaseName(snapshot.database) {
             problems.append("snapshot.database \"\(snapshot.database)\" is not a database name")
         }
         if snapshot.checks.isEmpty {
@@ -78,10 +79,10 @@ extension TasteReport {
             } else if !names.insert(check.name).inserted {
                 problems.append("\(field).name is used twice: one of the two would not be compared")
             }
-            if !MongoSettings.isValidDatabaseName(check.database) {
+            if !NameRules.isValidDatabaseName(check.database) {
                 problems.append("\(field).database \"\(check.database)\" is not a database name")
             }
-            if !MongoSettings.isValidCollectionName(check.collection) {
+            if !NameRules.isValidCollectionName(check.collection) {
                 problems.append("\(field).collection \"\(check.collection)\" is not a collection name")
             }
             if let documents = check.documents, documents < 0 {
@@ -101,7 +102,7 @@ extension TasteReport {
         }
         guard let value = check.value else {
             switch check.kind {
-            case .min, .max, .aggregate: return nil   // no document, or a pipeline with no result
+            case .min, .max, .aggregate: return nil // no document, or a pipeline with no result
             default: return "is absent, but a \(check.kind.rawValue) always has one"
             }
         }

@@ -9,19 +9,21 @@ import FoundationEssentials
 /// The table has a fixed layout over the page's width and every cell wraps, so it fits any
 /// window from 1024 px up whatever the names and values (tested in headless Chromium at 1024 and
 /// 1440 px by `testenv/tests/test_verdict_page.py`).
-public struct VerdictPage: Sendable {
-    public let verdict: Verdict
-    public let history: VerdictHistory
+package struct VerdictPage: Sendable {
+    package let verdict: Verdict
+    package let history: VerdictHistory
     /// The reports, shown as text when there are no links (`compare --html`: files or URIs).
-    public let preURI: String?
-    public let postURI: String?
+    package let preURI: String?
+    package let postURI: String?
     /// The run's `verdict.json`, linked next to the other two reports.
-    public let verdictKey: String?
+    package let verdictKey: String?
     /// How report keys become links; nil shows them as text.
-    public let links: ReportLinks?
+    package let links: ReportLinks?
 
-    public init(verdict: Verdict, history: VerdictHistory = VerdictHistory(), preURI: String? = nil, postURI: String? = nil,
-                verdictKey: String? = nil, links: ReportLinks? = nil) {
+    package init(
+        verdict: Verdict, history: VerdictHistory = VerdictHistory(), preURI: String? = nil, postURI: String? = nil,
+        verdictKey: String? = nil, links: ReportLinks? = nil
+    ) {
         self.verdict = verdict
         self.history = history
         self.preURI = preURI
@@ -31,52 +33,52 @@ public struct VerdictPage: Sendable {
     }
 
     static let style = """
-    body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #212121; overflow-wrap: anywhere; }
-    h1 { margin: 0 0 .5rem; }
-    .result { display: inline-block; padding: .3rem .9rem; border-radius: .3rem; color: #fff; font-weight: 700; font-size: 1.4rem; }
-    .pass { background: #2e7d32; } .fail { background: #c62828; } .warn { background: #ef6c00; }
-    table { border-collapse: collapse; margin-top: 1rem; width: 100%; table-layout: fixed; font-size: .92rem; }
-    col.check { width: 20%; } col.value { width: 10%; } col.change { width: 12%; } col.rule { width: 11%; }
-    col.severity { width: 9%; } col.outcome { width: 15%; } col.history { width: 13%; }
-    th, td { border-bottom: 1px solid #e0e0e0; padding: .45rem .5rem; text-align: left; vertical-align: top; }
-    th { background: #f5f5f5; font-size: .85rem; vertical-align: bottom; position: sticky; top: 0; z-index: 1; }
-    .num { text-align: right; font-variant-numeric: tabular-nums; }
-    .what { font-size: .8rem; margin-top: .15rem; }
-    td.text { font-size: .75rem; } td code { font-size: .8rem; padding: 0; background: none; }
-    .badge { display: inline-block; padding: 0 .35rem; border-radius: .2rem; color: #fff; font-size: .75rem; font-weight: 700; }
-    .reason { display: block; margin-top: .15rem; }
-    .shift { display: flex; justify-content: flex-end; align-items: center; gap: .25rem; font-size: .75rem; color: #546e7a; }
-    .shift svg { flex: 0 1 48px; min-width: 12px; } .shift span { flex: none; white-space: nowrap; }
-    svg { max-width: 100%; height: auto; display: block; }
-    .muted { color: #757575; } .summary { margin: 1rem 0; font-size: 1.05rem; }
-    tr.row-fail td { background: #ffebee; } tr.row-warn td { background: #fff3e0; }
-    code { background: #f5f5f5; padding: 0 .2rem; }
-    ol.runs { list-style: none; padding: 0; margin: .3rem 0 0; display: flex; flex-wrap: wrap; gap: .2rem .9rem; }
-    @media (max-width: 1200px) { body { margin: 1.25rem; } }
-    """
+        body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem; color: #212121; overflow-wrap: anywhere; }
+        h1 { margin: 0 0 .5rem; }
+        .result { display: inline-block; padding: .3rem .9rem; border-radius: .3rem; color: #fff; font-weight: 700; font-size: 1.4rem; }
+        .pass { background: #2e7d32; } .fail { background: #c62828; } .warn { background: #ef6c00; }
+        table { border-collapse: collapse; margin-top: 1rem; width: 100%; table-layout: fixed; font-size: .92rem; }
+        col.check { width: 20%; } col.value { width: 10%; } col.change { width: 12%; } col.rule { width: 11%; }
+        col.severity { width: 9%; } col.outcome { width: 15%; } col.history { width: 13%; }
+        th, td { border-bottom: 1px solid #e0e0e0; padding: .45rem .5rem; text-align: left; vertical-align: top; }
+        th { background: #f5f5f5; font-size: .85rem; vertical-align: bottom; position: sticky; top: 0; z-index: 1; }
+        .num { text-align: right; font-variant-numeric: tabular-nums; }
+        .what { font-size: .8rem; margin-top: .15rem; }
+        td.text { font-size: .75rem; } td code { font-size: .8rem; padding: 0; background: none; }
+        .badge { display: inline-block; padding: 0 .35rem; border-radius: .2rem; color: #fff; font-size: .75rem; font-weight: 700; }
+        .reason { display: block; margin-top: .15rem; }
+        .shift { display: flex; justify-content: flex-end; align-items: center; gap: .25rem; font-size: .75rem; color: #546e7a; }
+        .shift svg { flex: 0 1 48px; min-width: 12px; } .shift span { flex: none; white-space: nowrap; }
+        svg { max-width: 100%; height: auto; display: block; }
+        .muted { color: #757575; } .summary { margin: 1rem 0; font-size: 1.05rem; }
+        tr.row-fail td { background: #ffebee; } tr.row-warn td { background: #fff3e0; }
+        code { background: #f5f5f5; padding: 0 .2rem; }
+        ol.runs { list-style: none; padding: 0; margin: .3rem 0 0; display: flex; flex-wrap: wrap; gap: .2rem .9rem; }
+        @media (max-width: 1200px) { body { margin: 1.25rem; } }
+        """
 
-    public func render() -> String {
+    package func render() -> String {
         let e = HTML.escape
         let passed = verdict.result == .pass
         let title = "taster \(verdict.result.rawValue.uppercased()) · \(verdict.app) · run \(verdict.runID)"
         var html = """
-        <!DOCTYPE html>
-        <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
-        <head>
-        <meta charset="utf-8"/>
-        <meta name="viewport" content="width=device-width, initial-scale=1"/>
-        <title>\(e(title))</title>
-        <style>
-        \(Self.style)
-        </style>
-        </head>
-        <body>
-        <h1><span class="result \(passed ? "pass" : "fail")" id="result">\(verdict.result.rawValue.uppercased())</span> \(e(verdict.app))</h1>
-        <p class="summary" id="summary">\(e(verdict.summary))</p>
-        <p class="muted">Run <code>\(e(verdict.runID))</code>\(verdict.namespace.map { " in namespace <code>\(e($0))</code>" } ?? "") ·
-        baseline taken \(e(verdict.preTakenAt)) · compared \(e(verdict.postTakenAt))\(verdict.reportOnly ? " · <strong>report-only</strong> (does not fail the sync)" : "")</p>
+            <!DOCTYPE html>
+            <html xmlns="http://www.w3.org/1999/xhtml" lang="en">
+            <head>
+            <meta charset="utf-8"/>
+            <meta name="viewport" content="width=device-width, initial-scale=1"/>
+            <title>\(e(title))</title>
+            <style>
+            \(Self.style)
+            </style>
+            </head>
+            <body>
+            <h1><span class="result \(passed ? "pass" : "fail")" id="result">\(verdict.result.rawValue.uppercased())</span> \(e(verdict.app))</h1>
+            <p class="summary" id="summary">\(e(verdict.summary))</p>
+            <p class="muted">Run <code>\(e(verdict.runID))</code>\(verdict.namespace.map { " in namespace <code>\(e($0))</code>" } ?? "") ·
+            baseline taken \(e(verdict.preTakenAt)) · compared \(e(verdict.postTakenAt))\(verdict.reportOnly ? " · <strong>report-only</strong> (does not fail the sync)" : "")</p>
 
-        """
+            """
         // Checks that guard nothing, and how the verdict was made when not from the reports' rules.
         let remarks = verdict.hollowChecks.map { "Warning: check \"\($0.name)\": \($0.warning ?? "")" } + (verdict.notes ?? []).map { "Note: \($0)" }
         if !remarks.isEmpty {
@@ -91,8 +93,10 @@ public struct VerdictPage: Sendable {
             html += row(check)
         }
         html += "</tbody>\n</table>\n"
-        html += "<p class=\"muted\">Change: the exact difference, and how large it is next to the baseline; the bar grows a step per tenfold (0.01 %, 0.1 %, 1 %, 10 %, 100 %). "
-        html += "Severity <code>fail</code> fails the sync when the rule breaks, <code>warn</code> only reports. Last runs: this check in the earlier runs and this one, coloured by its result.</p>\n"
+        html +=
+            "<p class=\"muted\">Change: the exact difference, and how large it is next to the baseline; the bar grows a step per tenfold (0.01 %, 0.1 %, 1 %, 10 %, 100 %). "
+        html +=
+            "Severity <code>fail</code> fails the sync when the rule breaks, <code>warn</code> only reports. Last runs: this check in the earlier runs and this one, coloured by its result.</p>\n"
         html += earlierRuns()
         html += reports()
         html += "<p class=\"muted\">Written by taster \(e(verdict.tool.version)) at \(e(verdict.createdAt)).</p>\n"
@@ -154,16 +158,18 @@ public struct VerdictPage: Sendable {
     private func historyChart(_ check: CheckComparison) -> String {
         let earlier: [SVGChart.Point] = history.entries.compactMap { entry in
             entry.checks[check.name].map { mark in
-                SVGChart.Point(label: "run \(entry.runID) · \(entry.createdAt): \(mark.value?.description ?? "no value") (\(mark.result.rawValue))",
-                               value: mark.value, result: mark.result, href: link(to: entry))
+                SVGChart.Point(
+                    label: "run \(entry.runID) · \(entry.createdAt): \(mark.value?.description ?? "no value") (\(mark.result.rawValue))",
+                    value: mark.value, result: mark.result, href: link(to: entry))
             }
         }
         guard !earlier.isEmpty else {
             let text = history.entries.isEmpty ? "no history yet" : "first run of this check"
             return "<span class=\"muted\">\(text)</span>"
         }
-        let current = SVGChart.Point(label: "this run \(verdict.runID): \(check.post?.description ?? "no value") (\(check.result.rawValue))",
-                                     value: check.post, result: check.result, href: nil)
+        let current = SVGChart.Point(
+            label: "this run \(verdict.runID): \(check.post?.description ?? "no value") (\(check.result.rawValue))",
+            value: check.post, result: check.result, href: nil)
         return SVGChart.history(points: earlier + [current])
     }
 
@@ -194,7 +200,8 @@ public struct VerdictPage: Sendable {
         }
         html += "</div>\n"
         if !history.skipped.isEmpty {
-            html += "<p class=\"muted\" id=\"skipped\">History skips \(history.skipped.count) run\(history.skipped.count == 1 ? "" : "s") that could not be read: \(e(history.skipped.joined(separator: ", ")))</p>\n"
+            html +=
+                "<p class=\"muted\" id=\"skipped\">History skips \(history.skipped.count) run\(history.skipped.count == 1 ? "" : "s") that could not be read: \(e(history.skipped.joined(separator: ", ")))</p>\n"
         }
         return html
     }
@@ -205,11 +212,13 @@ public struct VerdictPage: Sendable {
         let e = HTML.escape
         var shown = [preURI ?? verdict.preKey, postURI ?? verdict.postKey].compactMap { $0 }
         if shown.count == 2, let slash = shown[0].lastIndex(of: "/"),
-           case let folder = String(shown[0][...slash]), shown[1].hasPrefix(folder), !shown[1].dropFirst(folder.count).contains("/") {
+            case let folder = String(shown[0][...slash]), shown[1].hasPrefix(folder), !shown[1].dropFirst(folder.count).contains("/")
+        {
             shown = [folder]
         }
         guard let links else {
-            return "<p class=\"muted\" id=\"reports\">Reports: <code>\(e(preURI ?? verdict.preKey ?? "—"))</code> and <code>\(e(postURI ?? verdict.postKey ?? "—"))</code></p>\n"
+            return
+                "<p class=\"muted\" id=\"reports\">Reports: <code>\(e(preURI ?? verdict.preKey ?? "—"))</code> and <code>\(e(postURI ?? verdict.postKey ?? "—"))</code></p>\n"
         }
         let named: [(String, String?)] = [("pre.json", verdict.preKey), ("post.json", verdict.postKey), ("verdict.json", verdictKey)]
         let anchors = named.compactMap { name, key in

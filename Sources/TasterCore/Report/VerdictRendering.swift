@@ -1,24 +1,32 @@
+import TasterSupport
+
 /// How a verdict reads for people: the comparison table and the one-line summary.
 extension Verdict {
     /// `CHECK  PRE  POST  DELTA  RULE  RESULT`, numbers right-aligned.
-    public var table: String {
+    package var table: String {
         let rows = checks.map { check in
-            [check.name,
-             check.pre.map(\.description) ?? "—",
-             check.post.map(\.description) ?? "—",
-             check.delta ?? "",
-             check.rule.name + (check.severity == .warn ? " (warn)" : ""),
-             check.result.rawValue.uppercased() + (check.reason.map { ": \($0)" } ?? "")]
+            [
+                check.name,
+                check.pre.map(\.description) ?? "—",
+                check.post.map(\.description) ?? "—",
+                check.delta ?? "",
+                check.rule.name + (check.severity == .warn ? " (warn)" : ""),
+                check.result.rawValue.uppercased() + (check.reason.map { ": \($0)" } ?? ""),
+            ]
         }
-        let table = TextTable(header: ["CHECK", "PRE", "POST", "DELTA", "RULE", "RESULT"], rows: rows,
-                              rightAligned: [1, 2, 3]).render()
+        let table = TextTable(
+            header: ["CHECK", "PRE", "POST", "DELTA", "RULE", "RESULT"], rows: rows,
+            rightAligned: [1, 2, 3]
+        ).render()
         let warnings = checks.compactMap { check in check.warning.map { "\nWARNING: check \"\(check.name)\": \($0)" } }
         return table + warnings.joined() + (notes ?? []).map { "\nNOTE: " + $0 }.joined()
     }
 
     /// The summary line: result, app, run, and what failed.
-    public static func summarize(result: Result, reportOnly: Bool, app: String, runID: String,
-                                 checks: [CheckComparison]) -> String {
+    package static func summarize(
+        result: Result, reportOnly: Bool, app: String, runID: String,
+        checks: [CheckComparison]
+    ) -> String {
         let failed = checks.filter { $0.result == .fail }
         let warned = checks.filter { $0.result == .warn }
         var line = "taster: \(result.rawValue.uppercased())\(reportOnly ? " (report-only)" : "") \(app) run \(runID): "
@@ -34,28 +42,35 @@ extension Verdict {
         if !warned.isEmpty { line += ", \(warned.count) warning\(warned.count == 1 ? "" : "s")" }
         let hollow = checks.filter { $0.warning != nil }
         if !hollow.isEmpty {
-            line += "; WARNING: \(hollow.count) check\(hollow.count == 1 ? "" : "s") guard\(hollow.count == 1 ? "s" : "") nothing ("
+            line +=
+                "; WARNING: \(hollow.count) check\(hollow.count == 1 ? "" : "s") guard\(hollow.count == 1 ? "s" : "") nothing ("
                 + hollow.prefix(3).map(\.name).joined(separator: ", ") + (hollow.count > 3 ? ", …" : "") + ": no document has the field)"
         }
         return line
     }
 
     /// Builds the verdict of a comparison.
-    public static func make(pre: TasteReport, post: TasteReport, preKey: String?, postKey: String?,
-                            reportOnly: Bool, createdAt: String, notes: [String]? = nil) -> Verdict {
-        make(preSnapshot: pre.snapshot, postSnapshot: post.snapshot, runID: post.runID, app: post.app,
-             namespace: post.namespace, preKey: preKey, postKey: postKey, reportOnly: reportOnly, createdAt: createdAt,
-             notes: notes)
+    package static func make(
+        pre: TasteReport, post: TasteReport, preKey: String?, postKey: String?,
+        reportOnly: Bool, createdAt: String, notes: [String]? = nil
+    ) -> Verdict {
+        make(
+            preSnapshot: pre.snapshot, postSnapshot: post.snapshot, runID: post.runID, app: post.app,
+            namespace: post.namespace, preKey: preKey, postKey: postKey, reportOnly: reportOnly, createdAt: createdAt,
+            notes: notes)
     }
 
-    public static func make(preSnapshot: Snapshot, postSnapshot: Snapshot, runID: String, app: String, namespace: String?,
-                            preKey: String?, postKey: String?, reportOnly: Bool, createdAt: String,
-                            notes: [String]? = nil) -> Verdict {
+    package static func make(
+        preSnapshot: Snapshot, postSnapshot: Snapshot, runID: String, app: String, namespace: String?,
+        preKey: String?, postKey: String?, reportOnly: Bool, createdAt: String,
+        notes: [String]? = nil
+    ) -> Verdict {
         let checks = Comparator.compare(pre: preSnapshot, post: postSnapshot)
         let result: Result = checks.contains { $0.result == .fail } ? .fail : .pass
-        return Verdict(runID: runID, app: app, namespace: namespace, createdAt: createdAt, result: result,
-                       reportOnly: reportOnly, preKey: preKey, postKey: postKey, preTakenAt: preSnapshot.takenAt,
-                       postTakenAt: postSnapshot.takenAt, checks: checks, notes: notes.flatMap { $0.isEmpty ? nil : $0 },
-                       summary: summarize(result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks))
+        return Verdict(
+            runID: runID, app: app, namespace: namespace, createdAt: createdAt, result: result,
+            reportOnly: reportOnly, preKey: preKey, postKey: postKey, preTakenAt: preSnapshot.takenAt,
+            postTakenAt: postSnapshot.takenAt, checks: checks, notes: notes.flatMap { $0.isEmpty ? nil : $0 },
+            summary: summarize(result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks))
     }
 }

@@ -18,7 +18,5 @@ CURLcode taster_curl_easy_setopt_seek_callback(CURL *handle, CURLoption option, 
 
 CURLcode taster_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode taster_curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
-CURLcode taster_curl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);
-CURLcode taster_curl_easy_getinfo_string(CURL *handle, CURLINFO info, const char **value);
 
 #endif

@@ -1,6 +1,12 @@
 import Foundation
 import Logging
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSupport
 
 /// The Kubernetes API emulator's control API (`/_emulator/…`, testenv/kubeemu/README.md) and a
 /// few scene-setting calls to its Kubernetes API with the stack's token, over taster's own HTTP
@@ -18,9 +24,11 @@ struct EmulatorControl: Sendable {
         adminToken = try TestStack.value("TESTENV_KUBE_ADMIN_TOKEN")
         kubeToken = try TestStack.value("TESTENV_KUBE_TOKEN")
         let ca = try TestStack.caFile
-        http = HTTPClient(configuration: HTTPClientConfiguration(serviceName: "kubeemu control API",
-                                                                 tls: TLSConfiguration(certificateAuthority: .file(ca))),
-                          logger: Logger(label: "emulator-control") { _ in SwiftLogNoOpLogHandler() })
+        http = HTTPClient(
+            configuration: HTTPClientConfiguration(
+                serviceName: "kubeemu control API",
+                tls: TLSConfiguration(certificateAuthority: .file(ca))),
+            logger: Logger(label: "emulator-control") { _ in SwiftLogNoOpLogHandler() })
     }
 
     struct Failure: Error, CustomStringConvertible {
@@ -34,17 +42,22 @@ struct EmulatorControl: Sendable {
     }
 
     /// A Kubernetes API call with the stack's token (or `token`): status and parsed answer.
-    func kube(_ method: HTTPMethod, _ path: String, _ body: Any? = nil, contentType: String = "application/json",
-              token: String? = nil) async throws -> (status: Int, json: Any) {
+    func kube(
+        _ method: HTTPMethod, _ path: String, _ body: Any? = nil, contentType: String = "application/json",
+        token: String? = nil
+    ) async throws -> (status: Int, json: Any) {
         try await send(method, path, body, token: token ?? kubeToken, expecting: nil, contentType: contentType)
     }
 
-    private func send(_ method: HTTPMethod, _ path: String, _ body: Any?, token: String, expecting: Range<Int>?,
-                      contentType: String = "application/json") async throws -> (status: Int, json: Any) {
+    private func send(
+        _ method: HTTPMethod, _ path: String, _ body: Any?, token: String, expecting: Range<Int>?,
+        contentType: String = "application/json"
+    ) async throws -> (status: Int, json: Any) {
         let data = try body.map { try JSONSerialization.data(withJSONObject: $0) }
-        let request = HTTPRequest(method: method, url: url + path,
-                                  headers: ["Authorization": "Bearer \(token)", "Content-Type": contentType, "Accept": "application/json"],
-                                  body: data)
+        let request = HTTPRequest(
+            method: method, url: url + path,
+            headers: ["Authorization": "Bearer \(token)", "Content-Type": contentType, "Accept": "application/json"],
+            body: data)
         let response = try await http.send(request, deadline: Deadline(budget: .seconds(30)))
         let json = (try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed])) ?? String(decoding: response.body, as: UTF8.self)
         if let expecting, !expecting.contains(response.status) {
@@ -122,34 +135,47 @@ struct EmulatorControl: Sendable {
         let metadata = object["metadata"] as? [String: Any] ?? [:]
         let namespace = metadata["namespace"] as? String ?? "default"
         let kind = object["kind"] as? String ?? ""
-        let collection = switch kind {
-        case "Deployment": "/apis/apps/v1/namespaces/\(namespace)/deployments"
-        case "StatefulSet": "/apis/apps/v1/namespaces/\(namespace)/statefulsets"
-        case "Job": "/apis/batch/v1/namespaces/\(namespace)/jobs"
-        case "Application": "/apis/argoproj.io/v1alpha1/namespaces/\(namespace)/applications"
-        default: "/api/v1/namespaces/\(namespace)/\(kind.lowercased())s"
-        }
+        let collection =
+            switch kind {
+            case "Deployment": "/apis/apps/v1/namespaces/\(namespace)/deployments"
+            case "StatefulSet": "/apis/apps/v1/namespaces/\(namespace)/statefulsets"
+            case "Job": "/apis/batch/v1/namespaces/\(namespace)/jobs"
+            case "Application": "/apis/argoproj.io/v1alpha1/namespaces/\(namespace)/applications"
+            default: "/api/v1/namespaces/\(namespace)/\(kind.lowercased())s"
+            }
         let (status, answer) = try await kube(.post, collection, object)
         guard status == 201 else { throw Failure(description: "creating \(kind) answered \(status): \(answer)") }
     }
 
     static func deployment(_ name: String, _ namespace: String, replicas: Int = 0) -> [String: Any] {
         let labels = ["app": name]
-        return ["apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": name, "namespace": namespace, "labels": labels],
-                "spec": ["replicas": replicas, "selector": ["matchLabels": labels],
-                         "template": ["metadata": ["labels": labels], "spec": ["containers": [["name": name, "image": "nginx:1.27"]]]]]]
+        return [
+            "apiVersion": "apps/v1", "kind": "Deployment", "metadata": ["name": name, "namespace": namespace, "labels": labels],
+            "spec": [
+                "replicas": replicas, "selector": ["matchLabels": labels],
+                "template": ["metadata": ["labels": labels], "spec": ["containers": [["name": name, "image": "nginx:1.27"]]]],
+            ],
+        ]
     }
 
     static func statefulset(_ name: String, _ namespace: String, replicas: Int = 0) -> [String: Any] {
         let labels = ["app": name]
-        return ["apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": ["name": name, "namespace": namespace],
-                "spec": ["replicas": replicas, "serviceName": name, "podManagementPolicy": "Parallel", "selector": ["matchLabels": labels],
-                         "template": ["metadata": ["labels": labels], "spec": ["containers": [["name": name, "image": "mongo:7.0"]]]]]]
+        return [
+            "apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": ["name": name, "namespace": namespace],
+            "spec": [
+                "replicas": replicas, "serviceName": name, "podManagementPolicy": "Parallel", "selector": ["matchLabels": labels],
+                "template": ["metadata": ["labels": labels], "spec": ["containers": [["name": name, "image": "mongo:7.0"]]]],
+            ],
+        ]
     }
 
     static func job(_ name: String, _ namespace: String, containers: [String] = ["test"], backoffLimit: Int = 0) -> [String: Any] {
-        ["apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": name, "namespace": namespace],
-         "spec": ["backoffLimit": backoffLimit,
-                  "template": ["spec": ["restartPolicy": "Never", "containers": containers.map { ["name": $0, "image": "busybox:1.36"] }]]]]
+        [
+            "apiVersion": "batch/v1", "kind": "Job", "metadata": ["name": name, "namespace": namespace],
+            "spec": [
+                "backoffLimit": backoffLimit,
+                "template": ["spec": ["restartPolicy": "Never", "containers": containers.map { ["name": $0, "image": "busybox:1.36"] }]],
+            ],
+        ]
     }
 }

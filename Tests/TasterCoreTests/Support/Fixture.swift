@@ -4,9 +4,9 @@ import Foundation
 enum Fixture {
     /// The repository, found from this file's path so tests run from any directory.
     static let repository = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent()  // Support
-        .deletingLastPathComponent()  // TasterCoreTests
-        .deletingLastPathComponent()  // Tests
+        .deletingLastPathComponent() // Support
+        .deletingLastPathComponent() // TasterCoreTests
+        .deletingLastPathComponent() // Tests
         .deletingLastPathComponent()
 
     static func url(_ name: String) -> URL {

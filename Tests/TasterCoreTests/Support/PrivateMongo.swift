@@ -15,16 +15,21 @@ final class PrivateMongo: @unchecked Sendable {
     }
 
     /// Starts SecantusDB on `port` (default a free one) and waits until it listens.
-    static func start(port: Int? = nil, testCommands: Bool = false, tls: (cert: String, key: String)? = nil,
-                      folder: TemporaryDirectory? = nil) async throws -> PrivateMongo {
+    static func start(
+        port: Int? = nil, testCommands: Bool = false, tls: (cert: String, key: String)? = nil,
+        folder: TemporaryDirectory? = nil
+    ) async throws -> PrivateMongo {
         let folder = try folder ?? TemporaryDirectory("taster-mongo")
         let port = port ?? TCPProbe.freePort()
-        var arguments = ["--host", "127.0.0.1", "--port", String(port), "--storage-path", folder.path("data").path,
-                         "--log-level", "WARNING"]
+        var arguments = [
+            "--host", "127.0.0.1", "--port", String(port), "--storage-path", folder.path("data").path,
+            "--log-level", "WARNING",
+        ]
         if testCommands { arguments.append("--enable-test-commands") }
         if let tls { arguments += ["--tls-cert-file", tls.cert, "--tls-key-file", tls.key] }
-        let server = try ServerProcess.start("SecantusDB", executable: "secantusd-py", arguments: arguments,
-                                             logFile: folder.path("mongo.log"))
+        let server = try ServerProcess.start(
+            "SecantusDB", executable: "secantusd-py", arguments: arguments,
+            logFile: folder.path("mongo.log"))
         try await server.waitForPort(port)
         return PrivateMongo(port: port, server: server, folder: folder)
     }

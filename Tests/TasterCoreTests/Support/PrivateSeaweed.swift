@@ -1,6 +1,12 @@
 import Foundation
 import Logging
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSupport
 
 /// A SeaweedFS (`weed mini`) of a test's own, for tests that stop it, restart it, or run it with
 /// TLS and a domain name — started the way `testenv/stack.py` starts the stack's, every port
@@ -33,18 +39,24 @@ final class PrivateSeaweed: @unchecked Sendable {
         let directory = try TemporaryDirectory("taster-weed")
         var certificate: (String, String)?
         if tls {
-            var arguments = [try TestStack.testenvDirectory + "/tlsgen.py", "server", directory.path("tls").path, "s3",
-                             try TestStack.caFile, try TestStack.caKeyFile]
+            var arguments = [
+                try TestStack.testenvDirectory + "/tlsgen.py", "server", directory.path("tls").path, "s3",
+                try TestStack.caFile, try TestStack.caKeyFile,
+            ]
             if let domain { arguments += ["--dns", domain, "--dns", "\(bucket).\(domain)"] }
             try run(try TestStack.python, arguments)
             certificate = (directory.path("tls/s3.crt").path, directory.path("tls/s3.key").path)
         }
         let weed = PrivateSeaweed(directory: directory, base: try freePortBlock(), certificate: certificate, domain: domain)
-        let identities: [String: Any] = ["identities": [[
-            "name": "taster",
-            "credentials": [["accessKey": weed.accessKeyID, "secretKey": weed.secretAccessKey]],
-            "actions": ["Read", "Write", "List", "Tagging"],
-        ]]]
+        let identities: [String: Any] = [
+            "identities": [
+                [
+                    "name": "taster",
+                    "credentials": [["accessKey": weed.accessKeyID, "secretKey": weed.secretAccessKey]],
+                    "actions": ["Read", "Write", "List", "Tagging"],
+                ]
+            ]
+        ]
         try JSONSerialization.data(withJSONObject: identities).write(to: directory.path("identities.json"))
         try weed.launch()
         try await weed.waitUntilReady()
@@ -52,31 +64,38 @@ final class PrivateSeaweed: @unchecked Sendable {
     }
 
     /// Settings for this server: path-style on 127.0.0.1, trusting the stack's CA under TLS.
-    func settings(endpointHost: String = "127.0.0.1", addressing: S3Settings.Addressing = .path,
-                  caBundle: String?? = .none) -> S3Settings {
-        let ca: String? = switch caBundle {
-        case .none: certificate == nil ? nil : try? TestStack.caFile
-        case .some(let value): value
-        }
-        return S3Settings(endpoint: S3Endpoint(scheme: scheme, host: endpointHost, port: s3Port), accessKeyID: accessKeyID,
-                          secretAccessKey: Secret(secretAccessKey, origin: "AWS_SECRET_ACCESS_KEY"), sessionToken: nil, region: "us-east-1", bucket: Self.bucket,
-                          prefix: nil, caBundle: ca, addressing: addressing)
+    func settings(
+        endpointHost: String = "127.0.0.1", addressing: S3Settings.Addressing = .path,
+        caBundle: String?? = .none
+    ) -> S3Settings {
+        let ca: String? =
+            switch caBundle {
+            case .none: certificate == nil ? nil : try? TestStack.caFile
+            case .some(let value): value
+            }
+        return S3Settings(
+            endpoint: S3Endpoint(scheme: scheme, host: endpointHost, port: s3Port), accessKeyID: accessKeyID,
+            secretAccessKey: Secret(secretAccessKey, origin: "AWS_SECRET_ACCESS_KEY"), sessionToken: nil, region: "us-east-1", bucket: Self.bucket,
+            prefix: nil, caBundle: ca, addressing: addressing)
     }
 
     /// Starts the server again on the same ports and data, without waiting for it.
     func launch() throws {
-        var arguments = ["mini", "-dir=\(directory.path("data").path)", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
-                         "-master.telemetry=false", "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
-                         "-s3.config=\(directory.path("identities.json").path)", "-bucket=\(Self.bucket)",
-                         "-master.port=\(base)", "-volume.port=\(base + 1)", "-filer.port=\(base + 2)",
-                         "-s3.port=\(base + 3)", "-admin.port=\(base + 4)",
-                         "-filer.localSocket=\(directory.path("data").path)/filer.sock",
-                         "-s3.localSocket=\(directory.path("data").path)/s3.sock"]
+        var arguments = [
+            "mini", "-dir=\(directory.path("data").path)", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
+            "-master.telemetry=false", "-admin.ui=false", "-webdav=false", "-s3.port.iceberg=0", "-s3.port.lance=0",
+            "-s3.config=\(directory.path("identities.json").path)", "-bucket=\(Self.bucket)",
+            "-master.port=\(base)", "-volume.port=\(base + 1)", "-filer.port=\(base + 2)",
+            "-s3.port=\(base + 3)", "-admin.port=\(base + 4)",
+            "-filer.localSocket=\(directory.path("data").path)/filer.sock",
+            "-s3.localSocket=\(directory.path("data").path)/s3.sock",
+        ]
         if let certificate { arguments += ["-s3.cert.file=\(certificate.cert)", "-s3.key.file=\(certificate.key)"] }
         if let domain { arguments.append("-s3.domainName=\(domain)") }
         try FileManager.default.createDirectory(at: directory.path("data"), withIntermediateDirectories: true)
-        server = try ServerProcess.start("SeaweedFS (private)", executable: "weed", arguments: arguments,
-                                         logFile: directory.path("weed-\(UUID().uuidString.prefix(4)).log"))
+        server = try ServerProcess.start(
+            "SeaweedFS (private)", executable: "weed", arguments: arguments,
+            logFile: directory.path("weed-\(UUID().uuidString.prefix(4)).log"))
     }
 
     /// SIGTERM and wait until it has exited.
@@ -95,11 +114,13 @@ final class PrivateSeaweed: @unchecked Sendable {
             }
             if TCPProbe.accepts(port: s3Port) {
                 do {
-                    let client = try S3Client(settings: settings(), deadline: Deadline(budget: .seconds(3)),
-                                              logger: Logger(label: "probe"),
-                                              http: HTTPClient(configuration: S3Client.httpConfiguration(for: settings()),
-                                                               logger: Logger(label: "probe")),
-                                              retry: .never)
+                    let client = try S3Client(
+                        settings: settings(), deadline: Deadline(budget: .seconds(3)),
+                        logger: Logger(label: "probe"),
+                        http: HTTPClient(
+                            configuration: S3Client.httpConfiguration(for: settings()),
+                            logger: Logger(label: "probe")),
+                        retry: .never)
                     try await client.put(key: ".ready-probe", data: Data("ok".utf8), createOnly: false)
                     if try await client.get(key: ".ready-probe", maxBytes: 16) == Data("ok".utf8) { return }
                 } catch {

@@ -1,4 +1,4 @@
-@testable import TasterCore
+@testable import TasterSupport
 
 /// Tests spell secrets as literals; production code makes each one with its origin.
 extension Secret: ExpressibleByStringLiteral {

@@ -15,8 +15,10 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts `executable` (a name in the venv's bin folder, or a path) with `arguments`.
-    static func start(_ name: String, executable: String, arguments: [String], logFile: URL,
-                      environment: [String: String]? = nil) throws -> ServerProcess {
+    static func start(
+        _ name: String, executable: String, arguments: [String], logFile: URL,
+        environment: [String: String]? = nil
+    ) throws -> ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable.hasPrefix("/") ? executable : try TestStack.bin(executable))
         process.arguments = arguments

@@ -1,6 +1,13 @@
 import Foundation
 import Logging
-import TasterCore
+
+@testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// Builds settings the way a run does (from environment variables) and takes snapshots with them.
 struct SnapshotFixture {

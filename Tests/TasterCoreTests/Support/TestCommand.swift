@@ -9,8 +9,10 @@ struct TestCommand {
         let stderr: String
     }
 
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
-                    stdin: String? = nil) async throws -> Result {
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String]? = nil,
+        stdin: String? = nil
+    ) async throws -> Result {
         let folder = try TemporaryDirectory("taster-child")
         let outURL = folder.path("stdout")
         let errURL = folder.path("stderr")
@@ -39,9 +41,10 @@ struct TestCommand {
             }
         }
         return withExtendedLifetime(folder) {
-            Result(status: status,
-                   stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-                   stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+            Result(
+                status: status,
+                stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+                stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
         }
     }
 }
@@ -65,8 +68,9 @@ enum PyMongo {
         var environment = ProcessInfo.processInfo.environment
         environment["PYMONGO_URI"] = try uri ?? TestStack.mongoAdminURI
         environment["PYMONGO_DB"] = try database ?? TestStack.database
-        let result = try await TestCommand.run(try TestStack.bin("python"), ["-"], environment: environment,
-                                                stdin: prelude + script)
+        let result = try await TestCommand.run(
+            try TestStack.bin("python"), ["-"], environment: environment,
+            stdin: prelude + script)
         guard result.status == 0 else {
             throw TestFailure("pymongo script failed (\(result.status)):\n\(result.stderr)")
         }
@@ -74,10 +78,9 @@ enum PyMongo {
     }
 
     /// Python that computes taster's documented fingerprint of `documents` (a list of dicts as
-    /// decoded with SON) over `fields` — `testenv/fingerprint.py`, shared with the benchmark: the
+    /// decoded with SON) over `fields` — `testenv/fingerprint.py` (installed in the venv), shared with the benchmark: the
     /// witness that the encoding is what README says.
     static let fingerprintFunction = """
-        sys.path.insert(0, \(String(reflecting: Fixture.testenv.path)))
         from fingerprint import fingerprint
 
         def projected(collection, fields, filter=None):

@@ -1,12 +1,20 @@
 import Foundation
 import Logging
+
 @testable import TasterCore
+@testable import TasterHTTP
+@testable import TasterKubernetes
+@testable import TasterMongo
+@testable import TasterS3
+@testable import TasterSettings
+@testable import TasterSupport
 
 /// Kubernetes clients for tests: the stack's kubeconfig (context `taster-test`: the emulator,
 /// its CA as certificate-authority-data, the stack's token), optionally with another token.
 enum TestKube {
     /// Every call taster declares, for tests that do not check the split between roles.
-    static let everything = KubernetesPermissions.hooks + KubernetesPermissions.argoApplication
+    static let everything =
+        KubernetesPermissions.hooks + KubernetesPermissions.argoApplication
         + KubernetesPermissions.awaitJob + KubernetesPermissions.everyAuthenticatedUser
 
     static func connection(token: String? = nil) throws -> KubeConnection {
@@ -19,8 +27,10 @@ enum TestKube {
         Logger(label: "test") { label in TasterLogHandler(label: label, format: .text, level: .debug, sink: sink) }
     }
 
-    static func client(_ permissions: [KubernetesPermission] = everything, token: String? = nil, sink: LogSink = LogSink(buffer: true),
-                       retry: RetryPolicy = .kubernetes) throws -> KubernetesClient {
+    static func client(
+        _ permissions: [KubernetesPermission] = everything, token: String? = nil, sink: LogSink = LogSink(buffer: true),
+        retry: RetryPolicy = .kubernetes
+    ) throws -> KubernetesClient {
         try KubernetesClient(connection: try connection(token: token), permissions: permissions, logger: logger(sink), retry: retry)
     }
 

@@ -1,0 +1,65 @@
+/// One configured check: what to measure, where, and how the comparison judges it. Made from
+/// `TASTER_COLLECTIONS` (a `count` per collection) and the checks file; measured by `Snapshotter`.
+package struct CheckDefinition: Sendable, Equatable {
+    /// Unique within a snapshot.
+    package var name: String
+    package var kind: CheckKind
+    package var database: String
+    package var collection: String
+    /// The filter as canonical extended JSON; nil means every document.
+    package var filter: String?
+    /// `sum`, `min`, `max`, `distinct-count`: the field measured; `aggregate`: the field of the
+    /// pipeline's result document that holds the number.
+    package var field: String?
+    /// `fingerprint`: the fields digested besides `_id`, in order.
+    package var fields: [String]
+    /// `aggregate`: the stages, each as canonical extended JSON.
+    package var pipeline: [String]
+    /// Only documents not newer than the baseline count (`asOf: baseline`).
+    package var asOf: AsOf?
+    package var rule: ComparisonRule
+    package var severity: Severity
+    /// The collection may legitimately not exist (`allowMissing: true`). Without it, pre-taste
+    /// refuses a check whose collection does not exist: a misspelled collection would otherwise be
+    /// "missing on both sides" and pass forever.
+    package var allowMissing: Bool
+    /// Where the check was configured, for messages: `TASTER_COLLECTIONS` or
+    /// `checks file /etc/taster/checks.yaml, check "revenue" (#3)`.
+    package var origin: String
+
+    package init(
+        name: String, kind: CheckKind, database: String, collection: String, filter: String? = nil,
+        field: String? = nil, fields: [String] = [], pipeline: [String] = [], asOf: AsOf? = nil,
+        rule: ComparisonRule = .equal, severity: Severity = .fail, allowMissing: Bool = false, origin: String
+    ) {
+        self.name = name
+        self.kind = kind
+        self.database = database
+        self.collection = collection
+        self.filter = filter
+        self.field = field
+        self.fields = fields
+        self.pipeline = pipeline
+        self.asOf = asOf
+        self.rule = rule
+        self.severity = severity
+        self.allowMissing = allowMissing
+        self.origin = origin
+    }
+
+    /// The default exact count of a collection named in `TASTER_COLLECTIONS`.
+    package static func defaultCount(of collection: String, database: String) -> CheckDefinition {
+        CheckDefinition(name: collection, kind: .count, database: database, collection: collection, origin: "TASTER_COLLECTIONS")
+    }
+}
+
+/// `asOf: baseline`: a check only considers documents created at or before a cut time — the
+/// baseline snapshot's time — so writes after pre-taste do not fail a sync.
+package struct AsOf: Sendable, Equatable {
+    /// `_id` (the ObjectId's creation time, 1-second resolution) or a date field.
+    package var field: String
+
+    package init(field: String = "_id") { self.field = field }
+
+    package var usesObjectID: Bool { field == "_id" }
+}

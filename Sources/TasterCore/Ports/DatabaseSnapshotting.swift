@@ -1,0 +1,17 @@
+import FoundationEssentials
+import TasterSupport
+
+/// What the workflows need from the database: implemented by the MongoDB adapter.
+package protocol DatabaseSnapshotting: Sendable {
+    /// The engine, for the log (`wait for MongoDB`).
+    var engine: String { get }
+    /// The database's name, for the log (`snapshot of pxbbq`).
+    var name: String { get }
+    /// Waits until the database accepts connections, within `timeout` (and the deadline).
+    func waitUntilAvailable(timeout: Duration, deadline: Deadline) async throws
+    /// Measures every configured check; `asOf` is the baseline's snapshot time for checks
+    /// configured with `asOf: baseline`. With `refusingMissing` (the baseline), a check whose
+    /// collection does not exist and that does not say `allowMissing: true` is refused with
+    /// `MissingCollectionError` (exit 2) before anything is measured.
+    func snapshot(asOf: Date?, refusingMissing: Bool, deadline: Deadline) async throws -> Snapshot
+}

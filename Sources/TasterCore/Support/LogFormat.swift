@@ -1,5 +1,0 @@
-/// How log lines look: `text` for people (the default) or `json`, one object per line.
-public enum LogFormat: String, Sendable, CaseIterable {
-    case text
-    case json
-}

@@ -1,6 +1,0 @@
-/// YAML (and JSON, which is YAML) to plain Swift values, for kubeconfigs.
-enum YAMLValue {
-    static func load(_ text: String) throws(YAMLError) -> Any? {
-        try YAMLParser.compose(text).map(YAMLCoreSchema.plainValue)
-    }
-}

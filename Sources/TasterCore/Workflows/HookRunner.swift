@@ -1,0 +1,92 @@
+import TasterSupport
+
+/// Runs an Argo CD hook — pre-taste, post-taste, restore — the same way: the work, then what
+/// people see of it. On success the outcome is announced (the Event on the hook's Job and the
+/// notification, when the hook announces outcomes), presented (standard output) and written as
+/// the termination message Argo CD shows on the hook; the exit code is the outcome's. On failure
+/// the error is the termination message and, for the taste hooks, is announced; it is rethrown,
+/// so its exit code ends the process.
+package struct HookRunner: Sendable {
+    package enum Hook: String, Sendable {
+        case preTaste = "pre-taste"
+        case postTaste = "post-taste"
+        case restore
+
+        /// Whether an error ending the hook is announced (the SyncFail hook's `restore` is what
+        /// runs after a failed sync: its own failure is in its termination message).
+        var announcesErrors: Bool { self != .restore }
+    }
+
+    package let hook: Hook
+    /// The app the hook runs for, named in an announced error.
+    package let app: String
+    package let announcer: any Announcer
+
+    package init(hook: Hook, app: String, announcer: any Announcer) {
+        self.hook = hook
+        self.app = app
+        self.announcer = announcer
+    }
+
+    /// Builds what the hook needs before anything is touched; a failure (a bad checks file, a
+    /// kubeconfig that cannot be used) is the hook's termination message, and is rethrown.
+    package static func prepare<Prepared>(_ hook: Hook, _ build: () async throws -> Prepared) async throws -> Prepared {
+        do {
+            return try await build()
+        } catch {
+            TerminationMessage.write(failure: error, command: hook.rawValue)
+            throw error
+        }
+    }
+
+    /// Runs `work`, then announces, presents and records its outcome; returns its exit code.
+    package func run<Outcome: HookOutcome>(
+        _ work: () async throws -> Outcome,
+        present: (Outcome) throws -> Void
+    ) async throws -> TasterExitCode {
+        let outcome: Outcome
+        do {
+            outcome = try await work()
+            try Interruption.check()
+        } catch {
+            TerminationMessage.write(failure: error, command: hook.rawValue)
+            if hook.announcesErrors {
+                await announcer.announce(.error(summary: "taster: ERROR \(hook.rawValue) \(app): \(error)", runID: nil))
+            }
+            throw error
+        }
+        if let announcement = outcome.announcement { await announcer.announce(announcement) }
+        do {
+            try present(outcome)
+        } catch {
+            TerminationMessage.write(failure: error, command: hook.rawValue)
+            throw error
+        }
+        TerminationMessage.write(outcome.summary)
+        return outcome.exitCode
+    }
+}
+
+/// What a hook's workflow ends with.
+package protocol HookOutcome: Sendable {
+    /// The one-line summary: the termination message.
+    var summary: String { get }
+    /// 0 pass; 1 data changed; 3 the restore failed.
+    var exitCode: TasterExitCode { get }
+    /// What to tell people, if anything beyond the log (the verdict of post-taste).
+    var announcement: Announcement? { get }
+}
+
+extension PreTasteWorkflow.Outcome: HookOutcome {
+    package var exitCode: TasterExitCode { .pass }
+    package var announcement: Announcement? { nil }
+}
+
+extension PostTasteWorkflow.Outcome: HookOutcome {
+    package var announcement: Announcement? { .verdict(verdict, reportURIs: reportURIs) }
+}
+
+extension RestoreWorkflow.Outcome: HookOutcome {
+    package var exitCode: TasterExitCode { .pass }
+    package var announcement: Announcement? { nil }
+}

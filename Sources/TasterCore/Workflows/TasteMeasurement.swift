@@ -1,0 +1,79 @@
+import FoundationEssentials
+import TasterSupport
+
+/// The one taste pipeline both hooks run: the workloads at their targets and ready, the database
+/// answering, a snapshot of every check, the phase's report. Each step is logged with its
+/// duration; what is scaled is remembered by `workloads`, which the workflow restores.
+struct TasteMeasurement: Sendable {
+    let context: TasteContext
+    let workloads: RunWorkloads
+    let database: any DatabaseSnapshotting
+
+    /// Measures one phase; the report's `errors` hold the sync's changes of the workloads'
+    /// replicas (post-taste). `baseline` is the pre report a post-taste compares with (and where it
+    /// is, for messages): its snapshot time is the cut of `asOf: baseline` checks and its records
+    /// say what the workloads had before pre-taste.
+    func run(
+        _ phase: TasteReport.Phase, runID: String, startedAt: String,
+        baseline: (report: TasteReport, uri: String)? = nil
+    ) async throws -> TasteReport {
+        let deadline = context.deadline
+        let log = StepLog(logger: context.logger)
+        let targets = workloads.targets
+        var warnings: [String] = []
+        var records: [TasteReport.WorkloadRecord] = []
+        if !targets.isEmpty {
+            switch phase {
+            case .pre:
+                try await log.run("scale \(targets.map(\.description).joined(separator: ", "))") {
+                    try await workloads.scaleToTargets(.beforeSync, deadline: deadline)
+                }
+            case .post:
+                warnings = try await log.run("check the replicas of \(targets.map(\.reference).joined(separator: ", "))") {
+                    try await workloads.scaleToTargets(.afterSync, deadline: deadline)
+                }
+            }
+            let timeout = deadline.capped(context.readyTimeout)
+            let seconds = try await log.run("wait until ready (up to \(DurationParser.format(timeout)))") {
+                try await workloads.waitUntilReady(timeout: timeout, deadline: deadline)
+            }
+            records = targets.map { target in
+                let before =
+                    if let baseline {
+                        baseline.report.workloads.first { $0.kind == target.kind && $0.name == target.name }?.replicasBefore
+                    } else {
+                        workloads.replicasFound(target)
+                    }
+                return TasteReport.WorkloadRecord(
+                    kind: target.kind, name: target.name, replicasBefore: before ?? target.replicas,
+                    target: target.replicas, secondsToReady: seconds[target])
+            }
+        }
+        let wait = deadline.capped(context.databaseWait)
+        try await log.run("wait for \(database.engine) (up to \(DurationParser.format(wait)))") {
+            try await database.waitUntilAvailable(timeout: wait, deadline: deadline)
+        }
+        var cut: Date?
+        if let baseline {
+            // The resolver refused a baseline whose time does not parse: the cut is never this
+            // snapshot's own time, which would let a replaced document pass.
+            guard let time = Timestamp.parse(baseline.report.snapshot.takenAt) else {
+                throw NoBaselineError(message: "the baseline \(baseline.uri) has an unreadable snapshot.takenAt; run pre-taste again")
+            }
+            cut = time
+        }
+        let snapshot = try await log.run("snapshot of \(database.name)") {
+            try await database.snapshot(asOf: cut, refusingMissing: phase == .pre, deadline: deadline)
+        }
+        if let baseline, let cut, let taken = Timestamp.parse(snapshot.takenAt), cut > taken {
+            throw NoBaselineError(
+                message: "the baseline \(baseline.uri) was taken at \(baseline.report.snapshot.takenAt), "
+                    + "after this snapshot (\(snapshot.takenAt), \(snapshot.clock) clock): its asOf cut would count documents written "
+                    + "after the baseline; run pre-taste again (and check the clocks if this repeats)")
+        }
+        return TasteReport(
+            phase: phase, runID: runID, app: context.app, namespace: context.namespace,
+            host: context.host, startedAt: startedAt, finishedAt: Timestamp.rfc3339(),
+            settings: context.settingsSummary, workloads: records, snapshot: snapshot, errors: warnings)
+    }
+}

@@ -1,0 +1,76 @@
+import FoundationEssentials
+import TasterSupport
+
+/// When and how often `HTTPClient.execute` sends a request again: which statuses and which
+/// transport failures count as transient, whether `Retry-After` is honoured, how many attempts
+/// at most, and the backoff between them (exponential, full jitter, never past the deadline).
+///
+/// Only idempotent requests may be retried. S3 uses `.s3` (see `RetryPolicy+S3.swift`); the
+/// Kubernetes client makes its own, e.g.
+/// `RetryPolicy(retryableStatuses: [409, 429, 500, 502, 503, 504], honoursRetryAfter: true)`.
+package struct RetryPolicy: Sendable {
+    /// Attempts in all, the first included; 1 means no retries.
+    package var maxAttempts: Int
+    package var backoff: Backoff
+    package var retryableStatuses: Set<Int>
+    /// Retry connection failures, timeouts and broken connections (`HTTPError.isTransient`).
+    package var retriesTransportFailures: Bool
+    /// Wait at least what a `Retry-After` header asks (still never past the deadline).
+    package var honoursRetryAfter: Bool
+    /// A further test on a response whose status alone is not retryable (S3's `SlowDown` code).
+    package var isRetryableResponse: @Sendable (HTTPResponse) -> Bool
+    /// The jitter's random source: `{ Double.random(in: $0) }`; tests pass `{ $0.upperBound }`.
+    package var random: @Sendable (ClosedRange<Double>) -> Double
+
+    package init(
+        maxAttempts: Int = 5,
+        backoff: Backoff = Backoff(),
+        retryableStatuses: Set<Int> = [429, 500, 502, 503, 504],
+        retriesTransportFailures: Bool = true,
+        honoursRetryAfter: Bool = false,
+        isRetryableResponse: @escaping @Sendable (HTTPResponse) -> Bool = { _ in false },
+        random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) }
+    ) {
+        self.maxAttempts = max(1, maxAttempts)
+        self.backoff = backoff
+        self.retryableStatuses = retryableStatuses
+        self.retriesTransportFailures = retriesTransportFailures
+        self.honoursRetryAfter = honoursRetryAfter
+        self.isRetryableResponse = isRetryableResponse
+        self.random = random
+    }
+
+    /// One attempt, no retries: for requests that are not idempotent.
+    package static let never = RetryPolicy(maxAttempts: 1, retryableStatuses: [], retriesTransportFailures: false)
+
+    package func shouldRetry(_ response: HTTPResponse) -> Bool {
+        retryableStatuses.contains(response.status) || isRetryableResponse(response)
+    }
+
+    package func shouldRetry(_ error: HTTPError) -> Bool {
+        retriesTransportFailures && error.isTransient
+    }
+
+    /// The wait a response asks for, when the policy honours `Retry-After`.
+    package func requestedDelay(_ response: HTTPResponse, now: Date = Date()) -> Duration? {
+        guard honoursRetryAfter, let value = response.headers["Retry-After"] else { return nil }
+        return Self.parseRetryAfter(value, now: now)
+    }
+
+    /// `Retry-After` as delay-seconds or an HTTP date (RFC 9110 §10.2.3); nil when malformed.
+    package static func parseRetryAfter(_ value: String, now: Date = Date()) -> Duration? {
+        let text = value.trimmingSpaces()
+        if let seconds = Int(text), seconds >= 0 { return .seconds(seconds) }
+        guard let date = HTTPDate.parse(text) else { return nil }
+        let seconds = date.timeIntervalSince(now)
+        return .milliseconds(Int64(max(0, seconds) * 1000))
+    }
+
+    /// Sleeps before attempt `attempt + 1`; false when the deadline leaves no time for it.
+    func wait(after attempt: Int, minimum: Duration?, deadline: Deadline) async throws -> Bool {
+        guard deadline.remaining > .zero else { return false }
+        if let minimum, minimum >= deadline.remaining { return false }
+        let slept = try await backoff.sleep(attempt: attempt - 1, deadline: deadline, minimum: minimum ?? .zero, random: random)
+        return slept && deadline.remaining > .zero
+    }
+}

@@ -1,0 +1,272 @@
+import Crypto
+import FoundationEssentials
+import Logging
+import TasterCore
+import TasterHTTP
+import TasterSupport
+
+/// The report store's client: PutObject, GetObject, HeadObject, ListObjectsV2 and DeleteObject
+/// against any S3-compatible endpoint, signed with `SigV4Signer`, sent with `HTTPClient`, retried
+/// under `RetryPolicy.s3` and bounded by the run's `Deadline`.
+///
+/// Every S3 error answer becomes an `S3Error` (exit 3) naming the operation, the object, S3's
+/// code and what to do; failures without an answer are `HTTPError`s. Each operation takes an
+/// optional `bucket` for objects outside the configured one (`s3://` URIs).
+package final class S3Client: Sendable {
+    package let endpoint: S3Endpoint
+    package let bucket: String
+    package let addressing: S3Settings.Addressing
+    let signer: SigV4Signer
+    let http: HTTPClient
+    let deadline: Deadline
+    let logger: Logger
+    let retry: RetryPolicy
+    let now: @Sendable () -> Date
+
+    /// A client for `settings` (validated by `Settings.requireS3()`), with its own HTTP client.
+    package convenience init(settings: S3Settings, deadline: Deadline, logger: Logger) throws(ConfigurationError) {
+        let http = HTTPClient(configuration: Self.httpConfiguration(for: settings), logger: logger)
+        try self.init(settings: settings, deadline: deadline, logger: logger, http: http)
+    }
+
+    /// A client sending through `http` (tests pin host names with `CURLOPT_RESOLVE` there),
+    /// retrying under `retry`, signing with the time `now` gives.
+    package init(
+        settings: S3Settings, deadline: Deadline, logger: Logger, http: HTTPClient,
+        retry: RetryPolicy = .s3, now: @escaping @Sendable () -> Date = { Date() }
+    ) throws(ConfigurationError) {
+        guard let bucket = settings.bucket, let accessKeyID = settings.accessKeyID, let secret = settings.secretAccessKey else {
+            var problems: [ConfigurationProblem] = []
+            if settings.bucket == nil {
+                problems.append(.init(variable: "TASTER_BUCKET", problem: "is not set: reports need a bucket", example: "TASTER_BUCKET=taster-reports"))
+            }
+            if settings.accessKeyID == nil {
+                problems.append(.init(variable: "AWS_ACCESS_KEY_ID", problem: "is not set", example: "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"))
+            }
+            if settings.secretAccessKey == nil {
+                problems.append(.init(variable: "AWS_SECRET_ACCESS_KEY", problem: "is not set", example: "AWS_SECRET_ACCESS_KEY=<the key's secret>"))
+            }
+            throw ConfigurationError(problems)
+        }
+        let endpoint = settings.effectiveEndpoint
+        if settings.addressing == .virtual && Self.isIPAddress(endpoint.host) {
+            throw ConfigurationError(
+                variable: "TASTER_S3_ADDRESSING",
+                problem: "is virtual, but the endpoint \(endpoint) is an IP address: bucket host names need a DNS name",
+                example: "TASTER_S3_ADDRESSING=path")
+        }
+        self.endpoint = endpoint
+        self.bucket = bucket
+        self.addressing = settings.addressing
+        self.signer = SigV4Signer(
+            credentials: SigV4Credentials(
+                accessKeyID: accessKeyID, secretAccessKey: secret.revealed,
+                sessionToken: settings.sessionToken?.revealed),
+            region: settings.region)
+        self.http = http
+        self.deadline = deadline
+        self.logger = logger
+        self.retry = retry
+        self.now = now
+    }
+
+    /// The HTTP settings S3 uses: `AWS_CA_BUNDLE` as the trusted CA, and advice that names it.
+    package static func httpConfiguration(for settings: S3Settings) -> HTTPClientConfiguration {
+        HTTPClientConfiguration(
+            serviceName: "S3",
+            tlsVerificationAdvice: settings.caBundle == nil
+                ? "set AWS_CA_BUNDLE to the CA that signed the endpoint's certificate"
+                : "AWS_CA_BUNDLE (\(settings.caBundle!)) does not hold the CA that signed the endpoint's certificate; set it to that CA",
+            tls: TLSConfiguration(certificateAuthority: settings.caBundle.map { .file($0) }),
+            connectTimeout: .seconds(10),
+            requestTimeout: .seconds(60),
+            maxResponseBytes: 16 << 20)
+    }
+
+    // MARK: - Operations
+
+    /// Stores `data` at `key`. With `createOnly`, refuses (S3Error `PreconditionFailed`) when an
+    /// object is already there: checked first with HEAD, then enforced by `If-None-Match: *`.
+    /// Sends `Content-MD5`, and the payload's SHA-256 is signed, so the server verifies both.
+    /// Returns the ETag.
+    @discardableResult
+    package func put(
+        key: String, data: Data, contentType: String = "application/json", createOnly: Bool,
+        bucket: String? = nil
+    ) async throws -> String? {
+        let bucket = bucket ?? self.bucket
+        if createOnly, try await head(key: key, bucket: bucket) != nil {
+            throw S3Error(
+                operation: "PutObject", bucket: bucket, key: key, endpoint: endpoint.description, status: 412,
+                code: "PreconditionFailed", message: "a HEAD found an object at this key; nothing was written", requestID: nil,
+                accessKeyID: signer.credentials.accessKeyID, region: signer.region)
+        }
+        var headers: HTTPHeaders = ["Content-Type": contentType]
+        headers["Content-MD5"] = Data(Insecure.MD5.hash(data: data)).base64EncodedString()
+        if createOnly { headers["If-None-Match"] = "*" }
+        do {
+            let response = try await send("PutObject", .put, bucket: bucket, key: key, headers: headers, body: data)
+            return S3ObjectInfo.unquoted(response.headers["ETag"])
+        } catch let error as S3Error where error.code == "PreconditionFailed" {
+            // The HEAD found nothing, so an earlier send of this very request may have stored the
+            // object before its answer was lost — a retry of ours, or libcurl's own silent resend
+            // on a fresh connection when a reused one dies (one attempt as we count them). That is
+            // success when what is there now is exactly what we sent.
+            let stored = try? await get(key: key, maxBytes: data.count, bucket: bucket)
+            guard stored == data else { throw error }
+            logger.info("S3 PutObject of s3://\(bucket)/\(key): an earlier attempt had already stored it")
+            return nil
+        }
+    }
+
+    /// The object at `key`, refusing (`S3ObjectTooLargeError`) one larger than `maxBytes`
+    /// without reading it into memory.
+    package func get(key: String, maxBytes: Int, bucket: String? = nil) async throws -> Data {
+        let bucket = bucket ?? self.bucket
+        do {
+            // Room for an XML error answer even when the caller's limit is tiny.
+            let response = try await send("GetObject", .get, bucket: bucket, key: key, maxResponseBytes: max(maxBytes, 64 << 10))
+            guard response.body.count <= maxBytes else {
+                throw S3ObjectTooLargeError(bucket: bucket, key: key, limit: maxBytes, size: Int64(response.body.count))
+            }
+            return response.body
+        } catch let error as HTTPError {
+            if case .responseTooLarge(_, let declared) = error.kind {
+                throw S3ObjectTooLargeError(bucket: bucket, key: key, limit: maxBytes, size: declared)
+            }
+            throw error
+        }
+    }
+
+    /// `get` for an `s3://bucket/key` URI.
+    package func get(_ uri: S3URI, maxBytes: Int) async throws -> Data {
+        try await get(key: uri.key, maxBytes: maxBytes, bucket: uri.bucket)
+    }
+
+    /// What is stored at `key`, or nil when nothing is (HTTP 404 — which, HEAD answers having no
+    /// body, does not tell a missing key from a missing bucket: `exists`, `get` or `put` will).
+    package func head(key: String, bucket: String? = nil) async throws -> S3ObjectInfo? {
+        let bucket = bucket ?? self.bucket
+        let response: HTTPResponse
+        do {
+            response = try await send("HeadObject", .head, bucket: bucket, key: key, accepting: [404])
+        } catch let error as S3Error where error.response == nil && (400..<500).contains(error.status) {
+            throw await explained(error)
+        }
+        guard response.status != 404 else { return nil }
+        return S3ObjectInfo(
+            key: key, size: Int64(response.headers["Content-Length"] ?? "") ?? 0,
+            etag: S3ObjectInfo.unquoted(response.headers["ETag"]),
+            lastModified: response.headers["Last-Modified"], contentType: response.headers["Content-Type"])
+    }
+
+    /// Whether an object is stored at `key`: a GET of its first byte, whose answer — unlike a
+    /// HEAD's — says why it failed, so a missing bucket, a refused signature, an unknown key or a
+    /// skewed clock are told apart from "no object" by the first request of a run.
+    package func exists(key: String, bucket: String? = nil) async throws -> Bool {
+        let bucket = bucket ?? self.bucket
+        do {
+            // 416: an empty object has no first byte, but it is there.
+            _ = try await send(
+                "HeadObject", .get, bucket: bucket, key: key, headers: ["Range": "bytes=0-0"],
+                maxResponseBytes: 64 << 10, accepting: [416])
+            return true
+        } catch let error as S3Error where error.code == "NoSuchKey" {
+            return false
+        } catch let error as HTTPError {
+            // A store that ignores Range sends the whole object: it is there.
+            if case .responseTooLarge = error.kind { return true }
+            throw error
+        }
+    }
+
+    /// A refused HEAD is a bare status: SignatureDoesNotMatch, InvalidAccessKeyId,
+    /// RequestTimeTooSkewed and a missing permission are all "403". Asks again with a GET of one
+    /// byte, whose answer carries S3's error document, and returns that error (still the HEAD's
+    /// operation); the HEAD's own when the GET tells nothing more.
+    func explained(_ error: S3Error) async -> S3Error {
+        do {
+            _ = try await send(
+                error.operation, .get, bucket: error.bucket, key: error.key, headers: ["Range": "bytes=0-0"],
+                maxResponseBytes: 64 << 10)
+        } catch let detailed as S3Error where detailed.response != nil {
+            return detailed
+        } catch {}
+        return error
+    }
+
+    /// Every object whose key starts with `prefix`, in key order, following continuation tokens
+    /// across pages (at most `pageSize` keys per page; the server's default, 1,000, when nil).
+    package func list(prefix: String, bucket: String? = nil, pageSize: Int? = nil) async throws -> [S3ObjectInfo] {
+        let bucket = bucket ?? self.bucket
+        var objects: [S3ObjectInfo] = []
+        var token: String?
+        for _ in 0..<100_000 {
+            var query: [(name: String, value: String)] = [("list-type", "2"), ("prefix", prefix)]
+            if let pageSize { query.append(("max-keys", String(pageSize))) }
+            if let token { query.append(("continuation-token", token)) }
+            let response = try await send("ListObjectsV2", .get, bucket: bucket, key: nil, query: query, errorKey: prefix)
+            let page = try ListObjectsV2Page.parse(response.body, bucket: bucket, prefix: prefix, endpoint: endpoint)
+            objects += page.objects
+            guard page.isTruncated else { return objects }
+            token = page.nextContinuationToken
+        }
+        throw S3ListingError(
+            bucket: bucket, prefix: prefix, endpoint: endpoint.description,
+            reason: "the listing did not end after 100,000 pages")
+    }
+
+    /// Deletes the object at `key` (S3 answers success when there was none).
+    package func delete(key: String, bucket: String? = nil) async throws {
+        _ = try await send("DeleteObject", .delete, bucket: bucket ?? self.bucket, key: key)
+    }
+
+    // MARK: - Sending
+
+    /// Signs (afresh for every attempt), sends under the retry policy, and turns an error answer
+    /// into an `S3Error`. Statuses in `accepting` are returned instead.
+    func send(
+        _ operation: String, _ method: HTTPMethod, bucket: String, key: String?,
+        query: [(name: String, value: String)] = [], headers: HTTPHeaders = [:], body: Data? = nil,
+        maxResponseBytes: Int? = nil, accepting: Set<Int> = [], errorKey: String? = nil
+    ) async throws -> HTTPResponse {
+        let target = S3RequestTarget(endpoint: endpoint, addressing: addressing, bucket: bucket, key: key)
+        let payloadHash = SigV4Signer.sha256Hex(body ?? Data())
+        let canonicalQuery = SigV4Signer.canonicalQuery(query)
+        let started = ContinuousClock.now
+        let response = try await http.execute(retry: retry, deadline: deadline) { [signer, now] _ in
+            var signedHeaders = headers
+            signedHeaders["Host"] = target.host
+            let signature = signer.sign(
+                method: method, path: target.path, query: query, headers: signedHeaders,
+                payloadHash: payloadHash, timestamp: SigV4Timestamp(now()))
+            return HTTPRequest(
+                method: method, url: target.url(query: canonicalQuery), headers: signature.headers,
+                body: body, maxResponseBytes: maxResponseBytes)
+        }
+        let object = "s3://\(bucket)" + ((key ?? errorKey).map { "/\($0)" } ?? "")
+        logger.debug(
+            "S3 \(operation) \(object) -> \(response.status)",
+            metadata: ["ms": "\(started.duration(to: .now).milliseconds)", "attempts": "\(response.attempts)"])
+        if response.isSuccess || accepting.contains(response.status) { return response }
+        var parsed = S3ErrorResponse.parse(String(decoding: response.body, as: UTF8.self))
+        if parsed?.code == "RequestTimeTooSkewed", parsed?.serverTime == nil {
+            // Stores that do not say both times (SeaweedFS) still date their answer.
+            parsed?.serverTime = response.headers["Date"].flatMap(HTTPDate.parse).map { Timestamp.rfc3339($0) }
+            parsed?.requestTime = Timestamp.rfc3339(now())
+        }
+        var error = S3Error(
+            operation: operation, bucket: bucket, key: key ?? errorKey, endpoint: endpoint.description,
+            status: response.status, code: parsed?.code ?? S3Error.code(forStatus: response.status),
+            message: parsed?.message, requestID: parsed?.requestID,
+            accessKeyID: signer.credentials.accessKeyID, region: signer.region)
+        error.attempts = response.attempts
+        error.response = parsed
+        error.usesSessionToken = signer.credentials.sessionToken != nil
+        throw error
+    }
+
+    static func isIPAddress(_ host: String) -> Bool {
+        host.contains(":") || (!host.isEmpty && host.allSatisfy { $0.isNumber || $0 == "." })
+    }
+}
