@@ -39,7 +39,6 @@ db.registrations.insert_many([{"email": f"guest{i}@example.com", "plan": random.
 print(f"seeded pxbbq: {db.orders.count_documents({})} orders, {db.registrations.count_documents({})} registrations")
 PY
 "$python" -c "
-import sys; sys.path.insert(0, 'testenv')
 from kubeemu.control import Control
 control = Control.from_env()
 control.seed_demo()

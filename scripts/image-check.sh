@@ -131,8 +131,7 @@ megabytes() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1000000}'; }
 # emulator and the two collections in the database.
 stage_scene() {
   .venv/bin/python - <<'PY'
-import os, sys
-sys.path.insert(0, "testenv")
+import os
 import pymongo
 from kubeemu.control import Control
 Control.from_env().seed_demo("pxbbq")

@@ -236,14 +236,13 @@ def start_kube(port: int, cert: Path, key: Path, token_file: Path, log_path: Pat
                user: str = KUBE_USER) -> subprocess.Popen:
     """The Kubernetes API emulator (kubeemu): tokens in token_file are `user`; the control API
     answers to the token in admin_token_file; client certificates signed by client_ca authenticate."""
-    env = dict(os.environ, PYTHONPATH=str(HERE))
     args = [sys.executable, "-m", "kubeemu", "--port", str(port), "--cert", str(cert), "--key", str(key),
             "--token-file", str(token_file), "--default-user", user]
     if admin_token_file:
         args += ["--admin-token-file", str(admin_token_file)]
     if client_ca:
         args += ["--client-ca", str(client_ca)]
-    return start_process([*args, *extra], log_path, env=env)
+    return start_process([*args, *extra], log_path)
 
 
 def kube_ready(url: str, token: str, ca: Path) -> bool:
@@ -422,7 +421,6 @@ def main() -> int:
     parser.add_argument("--run", type=Path, default=Path(os.environ.get("TESTENV_RUN") or DEFAULT_RUN),
                         help="folder for data, logs, certificates and stack.env (default testenv/.run)")
     args = parser.parse_args()
-    sys.path.insert(0, str(HERE))
     if args.command == "up":
         up(args.run.resolve())
         return 0

@@ -30,15 +30,13 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import kit  # noqa: E402
-import cases_input  # noqa: E402,F401 - the imports register the cases
-import cases_kubernetes  # noqa: E402,F401
-import cases_mongo  # noqa: E402,F401
-import cases_process  # noqa: E402,F401
-import cases_s3  # noqa: E402,F401
-import cases_secrets  # noqa: E402,F401
+from chaos import kit
+from chaos import cases_input  # noqa: F401 - the imports register the cases
+from chaos import cases_kubernetes  # noqa: F401
+from chaos import cases_mongo  # noqa: F401
+from chaos import cases_process  # noqa: F401
+from chaos import cases_s3  # noqa: F401
+from chaos import cases_secrets  # noqa: F401
 
 AREAS = ["MongoDB", "S3", "Kubernetes", "bad input", "checks file", "process", "deadline", "secrets"]
 

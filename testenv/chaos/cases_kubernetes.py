@@ -10,7 +10,7 @@ import time
 
 import stack as stacklib
 import tlsgen
-from kit import AT_REST, OWN_CALLS, OWN_QUERY, SCALED, Ctx, case
+from chaos.kit import AT_REST, OWN_CALLS, OWN_QUERY, SCALED, Ctx, case
 
 SCALE = r"/scale$"
 

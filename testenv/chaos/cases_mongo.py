@@ -7,7 +7,7 @@ import json
 import time
 
 import tlsgen
-from kit import ORDERS, REGISTRATIONS, Ctx, PrivateMongo, case
+from chaos.kit import ORDERS, REGISTRATIONS, Ctx, PrivateMongo, case
 
 
 def private_app(c: Ctx, **options) -> tuple[object, PrivateMongo]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import signal
 
 import stack as stacklib
-from kit import AT_REST, PRE, RESTORE_BUDGET, SCALED, Ctx, case
+from chaos.kit import AT_REST, PRE, RESTORE_BUDGET, SCALED, Ctx, case
 
 # From the signal to the exit: cancelling is at once, putting the replicas back takes a few calls
 # (a slowed-down restore in one case takes 3 s more). A busy machine gets room.

@@ -10,7 +10,7 @@ import sys
 
 import harness
 import stack as stacklib
-from kit import PRE, Ctx, case
+from chaos.kit import PRE, Ctx, case
 
 
 def answered(proxy, method: str, path: str, answer: str) -> int:

@@ -16,8 +16,8 @@ import uuid
 from pathlib import Path
 
 import tlsgen
-from cases_kubernetes import kubeconfig
-from kit import Ctx, case
+from chaos.cases_kubernetes import kubeconfig
+from chaos.kit import Ctx, case
 
 
 @case("secrets", "a kubeconfig with a client certificate and key", "survive: pre-taste and post-taste pass; the key never shown")

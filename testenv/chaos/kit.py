@@ -15,7 +15,6 @@ import dataclasses
 import json
 import re
 import subprocess
-import sys
 import threading
 import time
 import traceback
@@ -24,14 +23,10 @@ import uuid
 from pathlib import Path
 from typing import Callable
 
-CHAOS = Path(__file__).resolve().parent
-TESTENV = CHAOS.parent
-sys.path.insert(0, str(TESTENV))
-
-import harness  # noqa: E402
-import stack as stacklib  # noqa: E402
-from faultproxy import FaultProxy  # noqa: E402
-from kubeemu.control import Control  # noqa: E402
+import harness
+import stack as stacklib
+from faultproxy import FaultProxy
+from kubeemu.control import Control
 
 WORKLOADS = "statefulset/mongo=1,deployment/pxbbq-web=1"
 AT_REST = {"mongo": 0, "pxbbq-web": 0}

@@ -186,7 +186,7 @@ class AdminMixin:
         raise AdminError(405, "GET, PUT or DELETE")
 
     def admin_pod_logs(self, ns: str, name: str, data: dict) -> dict:
-        from .controller import PODS
+        from .controllers import PODS
         pod = self.emulator.store.find(PODS, ns, name)
         if pod is None:
             raise AdminError(404, f'pod "{name}" not found in namespace {ns}')

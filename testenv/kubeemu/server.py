@@ -18,7 +18,7 @@ from . import resources as res
 from .admin import AdminMixin
 from .api import ApiMixin
 from .auth import Attributes, Authenticator, Authorizer, User, forbidden_message
-from .controller import Controller, Settings
+from .controllers import Controller, Settings
 from .faults import Faults
 from .logs import Logs
 from .requestlog import RequestLog

@@ -182,7 +182,7 @@ class StreamMixin:
     # -- pod logs ------------------------------------------------------------------------------
 
     def pod_log(self, ns: str, name: str, query: dict) -> None:
-        from .controller import PODS
+        from .controllers import PODS
         pod = self.emulator.store.find(PODS, ns, name)
         if pod is None:
             return self.not_found(PODS, name)

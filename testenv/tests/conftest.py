@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import uuid
 from pathlib import Path
 
@@ -11,12 +10,8 @@ import pymongo
 import pytest
 from bson.decimal128 import Decimal128
 
-TESTENV = Path(__file__).resolve().parent.parent
-REPO = TESTENV.parent
-sys.path.insert(0, str(TESTENV))
-
-import harness  # noqa: E402
-from kubeemu.control import Control  # noqa: E402
+import harness
+from kubeemu.control import Control
 
 
 def need(name: str) -> str:
