@@ -7,7 +7,7 @@ import json
 import time
 
 import harness
-from kit import AT_REST, Ctx, case
+from chaos.kit import AT_REST, Ctx, case
 
 # (variable, malformed value, what else the scene needs (None removes a variable), what the message must say)
 # Every message also names the variable and, for a value taster validates itself, gives an example;
@@ -55,6 +55,13 @@ SETTINGS = [
 ]
 
 
+# The SyncFail hook's restore needs Kubernetes and S3 only: a bad MongoDB, checks-file or
+# notification setting must not stop it from putting the replicas back.
+RESTORE_DOES_NOT_USE = {"MONGODB_URI", "MONGO_NODE", "MONGO_PORT", "MONGO_PASS", "MONGO_USER", "TASTER_DATABASE",
+                        "TASTER_COLLECTIONS", "TASTER_CHECKS", "TASTER_MONGO_WAIT",
+                        "TASTER_NOTIFY_URL", "TASTER_NOTIFY_FORMAT", "TASTER_NOTIFY_ON"}
+
+
 def bad_setting(variable: str, value: str, scene: dict, says: tuple[str, ...]):
     def run(c: Ctx) -> None:
         app = c.app(seed=False)
@@ -72,7 +79,11 @@ def bad_setting(variable: str, value: str, scene: dict, says: tuple[str, ...]):
         example = () if (variable, value) in FILE_CONTENT else (("for example", "e.g."),)
         for result in runs[:-1]:
             c.failed_closed(result, 2, variable, *says, *example)
-        c.failed_closed(runs[-1], 2, variable, *says, *example, replicas=AT_REST)
+        if variable in RESTORE_DOES_NOT_USE:
+            # No baseline was ever taken here: restore goes on to look for one.
+            c.failed_closed(runs[-1], 4, "no baseline", replicas=AT_REST)
+        else:
+            c.failed_closed(runs[-1], 2, variable, *says, *example, replicas=AT_REST)
     return run
 
 
@@ -80,8 +91,9 @@ for _variable, _value, _scene, _says in SETTINGS:
     _shown = repr(_value) if _value else "unset"
     if _variable == "KUBECONFIG" and _value == "GARBAGE":
         _shown = "a file of broken YAML"
+    _restore = "; restore, which does not use it, goes on" if _variable in RESTORE_DOES_NOT_USE else ""
     case("bad input", f"{_variable} {_shown}",
-         f"exit 2 naming {_variable}; no Kubernetes call, no upload")(bad_setting(_variable, _value, _scene, _says))
+         f"exit 2 naming {_variable}{_restore}; no Kubernetes call, no upload")(bad_setting(_variable, _value, _scene, _says))
 
 
 @case("bad input", "several settings wrong at once", "exit 2 naming every one of them")
