@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import tempfile
@@ -20,6 +21,7 @@ class Sample:
     seconds: float
     rss_mb: float | None = None
     anon_mb: float | None = None
+    cpu_s: float | None = None      # user + system seconds of the command (and its children)
 
 
 class AnonymousMemory:
@@ -59,10 +61,12 @@ class AnonymousMemory:
 
 
 def run_command(argv: list[str], env: dict[str, str], timeout: float = 600) -> Sample:
-    """Wall time (measured here), peak RSS (from /usr/bin/time) and peak anonymous memory
-    (sampled) of one command; fails loudly when the command fails, so a broken run is never
-    measured as a fast one."""
+    """Wall time (measured here), CPU (user + system, from the kernel's accounting of the
+    children this process reaps: /usr/bin/time and the command it waits for), peak RSS (from
+    /usr/bin/time) and peak anonymous memory (sampled) of one command; fails loudly when the
+    command fails, so a broken run is never measured as a fast one."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         process = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", report.name, *argv], env=env,
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -74,11 +78,13 @@ def run_command(argv: list[str], env: dict[str, str], timeout: float = 600) -> S
                 process.kill()
             anon_mb = sampler.stop()
         seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         if process.returncode != 0:
             raise RuntimeError(f"{' '.join(argv[:3])}… exited {process.returncode}:\n{stderr[-2000:]}")
         lines = [line for line in Path(report.name).read_text().splitlines() if line.strip().isdigit()]
         rss_kb = int(lines[-1]) if lines else None
-    return Sample(seconds, rss_kb / 1024 if rss_kb else None, anon_mb)
+    return Sample(seconds, rss_kb / 1024 if rss_kb else None, anon_mb, cpu)
 
 
 @dataclasses.dataclass
@@ -116,9 +122,10 @@ class Result:
 
 def side_by_side(case: str, a: Side, b: Side, *, runs: int = 5, warmup: int = 1, target: str = "",
                  target_ratio: float | None = None, rss_target_ratio: float | None = None,
-                 rss_target: str = "", log: Callable[[str], None] = print) -> list[Result]:
+                 rss_target: str = "", cpu_target_ratio: float | None = None, cpu_target: str = "",
+                 log: Callable[[str], None] = print) -> list[Result]:
     """Alternates A and B (AB, BA, AB, …) after `warmup` runs of each; returns a wall-time result
-    and, when both sides report them, peak-RSS and peak-anonymous-memory results."""
+    and, when both sides report them, CPU, peak-RSS and peak-anonymous-memory results."""
     for index in range(warmup):
         a.measure(-1 - index)
         b.measure(-1 - index)
@@ -131,6 +138,9 @@ def side_by_side(case: str, a: Side, b: Side, *, runs: int = 5, warmup: int = 1,
         log(f"  {case} run {run + 1}/{runs}: {a.label} {a_samples[-1].seconds:.3f}s, {b.label} {b_samples[-1].seconds:.3f}s")
     results = [Result(case, "wall", a, b, [s.seconds for s in a_samples], [s.seconds for s in b_samples],
                       target, target_ratio)]
+    if all(s.cpu_s is not None for s in a_samples + b_samples):
+        results.append(Result(case, "CPU (user+sys)", a, b, [s.cpu_s for s in a_samples], [s.cpu_s for s in b_samples],
+                              cpu_target, cpu_target_ratio))
     if all(s.rss_mb for s in a_samples + b_samples):
         results.append(Result(case, "peak RSS", a, b, [s.rss_mb for s in a_samples], [s.rss_mb for s in b_samples],
                               rss_target, rss_target_ratio, unit="MB"))

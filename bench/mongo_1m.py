@@ -29,10 +29,10 @@ import pymongo
 from bson import SON, Decimal128
 from bson.codec_options import CodecOptions
 
+import stack
+from fingerprint import fingerprint  # testenv/fingerprint.py
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "testenv"))
-import stack  # noqa: E402
-from fingerprint import fingerprint  # noqa: E402  (testenv/fingerprint.py)
 
 FIELDS = ["status", "total"]
 

@@ -12,14 +12,13 @@ serverSelectionTimeoutMS and sees the server within ~0.5 s of it starting.
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+import stack
+
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "testenv"))
-import stack  # noqa: E402
 
 
 def main() -> None:
