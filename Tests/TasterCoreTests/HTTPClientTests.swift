@@ -219,7 +219,8 @@ struct HTTPClientTests {
         let cancelledAt = ContinuousClock.now
         request.cancel()
         let result = await request.result
-        #expect(cancelledAt.duration(to: .now) < .milliseconds(1500))
+        // Far inside the request's 60 s deadline, with room for a busy machine.
+        #expect(cancelledAt.duration(to: .now) < .seconds(5))
         #expect(throws: CancellationError.self) { try result.get() }
     }
 
