@@ -53,7 +53,8 @@ struct HTTPClientTests {
         _ = await watch.result
         try await waitUntil(timeout: .seconds(5)) { !server.hangUps.isEmpty }
         let hungUpAfter = cancelledAt.duration(to: server.hangUps[0])
-        #expect(hungUpAfter < .milliseconds(1500), "the connection closed \(hungUpAfter) after cancellation")
+        // An idle watch would otherwise stay open for good; the bound leaves room for a busy machine.
+        #expect(hungUpAfter < .seconds(4), "the connection closed \(hungUpAfter) after cancellation")
     }
 
     @Test("a stream answered with an error status throws HTTPStatusError carrying the body")
@@ -144,7 +145,8 @@ struct HTTPClientTests {
             retry: RetryPolicy(honoursRetryAfter: true), deadline: Deadline(budget: .seconds(5)))
         #expect(response.status == 503)
         #expect(response.attempts == 1)
-        #expect(started.duration(to: .now) < .seconds(2))
+        // Waiting would take the whole 5 s deadline.
+        #expect(started.duration(to: .now) < .seconds(4))
     }
 
     @Test("a server that never answers times out, naming the limit")

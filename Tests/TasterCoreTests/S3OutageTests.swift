@@ -53,7 +53,7 @@ struct S3OutageTests {
         #expect(error.stoppedByDeadline)
         #expect(error.description.contains("S3 PUT http://127.0.0.1:\(weed.s3Port)/\(PrivateSeaweed.bucket)/runs/gone/pre.json failed: could not connect"))
         #expect(error.description.contains("TASTER_DEADLINE"))
-        #expect(elapsed >= .seconds(2.9) && elapsed < .seconds(4.5), "gave up at the deadline, not before and not long after: \(elapsed)")
+        #expect(elapsed >= .seconds(2.9) && elapsed < .seconds(6), "gave up at the deadline, not before and not long after: \(elapsed)")
 
         // With time to spare, the five attempts run out first.
         let patient = try S3TestClient.make(

@@ -243,7 +243,7 @@ struct WorkloadControlTests {
         try await emulator.reset(namespace: namespace)
     }
 
-    @Test("cancelling a wait (SIGTERM) ends it within about a second")
+    @Test("cancelling a wait (SIGTERM) ends it within seconds, not the wait's 60")
     func cancellation() async throws {
         try await emulator.workload(namespace, "deployment", "web", ["readyDelaySeconds": NSNull()])
         try await emulator.create(EmulatorControl.deployment("web", namespace, replicas: 1))
@@ -257,7 +257,8 @@ struct WorkloadControlTests {
         wait.cancel()
         let result = await wait.result
         let took = cancelled.duration(to: .now)
-        #expect(took < .milliseconds(1500), "stopped \(took) after cancellation")
+        // The wait itself lasts 60 s; the bound leaves room for a busy machine.
+        #expect(took < .seconds(4), "stopped \(took) after cancellation")
         #expect(throws: CancellationError.self) { try result.get() }
         try await emulator.reset(namespace: namespace)
     }
