@@ -161,7 +161,8 @@ def _watched(process, args, timeout, after, when, sig, on_line):
 
 # -- secrets -----------------------------------------------------------------------------------
 
-SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY", "AWS_SESSION_TOKEN", "MONGO_PASS", "TASTER_NOTIFY_URL")
+SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY", "AWS_SESSION_TOKEN", "MONGO_PASS", "TASTER_NOTIFY_URL",
+                    "TASTER_PUSHGATEWAY_PASSWORD", "TASTER_PUSHGATEWAY_TOKEN")
 # MongoDB URI options whose values are secrets (libmongoc's older and newer names).
 SECRET_URI_OPTIONS = ("tlscertificatekeyfilepassword", "sslclientcertificatekeypassword", "sslpemkeypassword",
                       "authmechanismproperties")

@@ -266,6 +266,41 @@ def write_kubeconfig(path: Path, server: str, ca: Path, token: str, namespace: s
     path.chmod(0o600)
 
 
+# -- Prometheus: Debian's pushgateway and a prometheus that scrapes it ------------------------
+
+PUSHGATEWAY = "/usr/bin/prometheus-pushgateway"
+PROMETHEUS = "/usr/bin/prometheus"
+
+
+def start_pushgateway(port: int, log_path: Path, extra: list[str] = ()) -> subprocess.Popen:
+    """Debian's prometheus-pushgateway on 127.0.0.1:port, nothing persisted."""
+    return start_process([PUSHGATEWAY, f"--web.listen-address={HOST}:{port}", *extra], log_path)
+
+
+def start_prometheus(port: int, pushgateway: str, data: Path, log_path: Path, rule_files: list[Path] = (),
+                     interval: str = "1s") -> subprocess.Popen:
+    """Debian's prometheus on 127.0.0.1:port, scraping the pushgateway (`host:port`) every
+    `interval` with honor_labels (the pushed job, app, namespace and phase are the series'
+    labels) and evaluating `rule_files` as often."""
+    data.mkdir(parents=True, exist_ok=True)
+    config = data / "prometheus.yml"
+    # JSON is YAML.
+    config.write_text(json.dumps({
+        "global": {"scrape_interval": interval, "evaluation_interval": interval},
+        "rule_files": [str(p) for p in rule_files],
+        "scrape_configs": [{"job_name": "pushgateway", "honor_labels": True,
+                            "static_configs": [{"targets": [pushgateway]}]}],
+    }))
+    return start_process([PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={data / 'tsdb'}",
+                          f"--web.listen-address={HOST}:{port}"], log_path)
+
+
+def http_ok(url: str) -> bool:
+    import urllib.request
+    with urllib.request.urlopen(url, timeout=1) as response:
+        return response.status == 200
+
+
 # -- the whole stack ---------------------------------------------------------------------------
 
 def shell_quote(value: str) -> str:

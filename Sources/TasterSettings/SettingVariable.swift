@@ -110,6 +110,12 @@ extension SettingVariable {
         .init(
             .s3, ["TASTER_S3_INSECURE"], default: "false", commands: s3Commands, shownAs: ["s3.endpoint"],
             "use plain http for a scheme-less endpoint"),
+        .init(
+            .s3, ["TASTER_REPORT_BASE_URL"], default: "presigned links", commands: ["post-taste"], shownAs: ["links"],
+            "link the verdict page as this URL followed by its key (a console or static site serving the bucket)"),
+        .init(
+            .s3, ["TASTER_LINK_EXPIRY"], default: "168h", commands: ["post-taste"], shownAs: ["links"],
+            "how long a presigned link to the verdict page opens it (at most 168h, SigV4's limit)"),
 
         .init(
             .kubernetes, ["KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"], default: "set by Kubernetes in a pod",
@@ -162,6 +168,15 @@ extension SettingVariable {
         .init(
             .run, ["TASTER_NOTIFY_ON"], default: "failure", commands: ["pre-taste", "post-taste"], shownAs: ["notify.on"],
             "failure, or always"),
+        .init(
+            .run, ["TASTER_PUSHGATEWAY_URL"], commands: hookCommands, shownAs: ["metrics.pushgateway"],
+            "a Prometheus Pushgateway each hook pushes its run's metrics to (docs/metrics.md)"),
+        .init(
+            .run, ["TASTER_PUSHGATEWAY_USERNAME", "TASTER_PUSHGATEWAY_PASSWORD"], commands: hookCommands, shownAs: ["metrics.auth"],
+            "basic auth for the Pushgateway (the password is a secret)"),
+        .init(
+            .run, ["TASTER_PUSHGATEWAY_TOKEN"], commands: hookCommands, shownAs: ["metrics.auth"],
+            "a bearer token for the Pushgateway instead (a secret)"),
         .init(
             .run, ["POD_NAME", "POD_NAMESPACE"], default: "set by hooks/ from the downward API", commands: ["pre-taste", "post-taste"],
             "the hook's pod, to post the result as an Event on its Job"),

@@ -16,12 +16,26 @@ package enum Announcement: Sendable {
         return false
     }
 
+    /// The verdict announced, if it is one.
+    package var verdict: Verdict? {
+        if case .verdict(let verdict, _) = self { return verdict }
+        return nil
+    }
+
     /// The one-line summary.
     package var summary: String {
         switch self {
-        case .verdict(let verdict, _): verdict.summary
+        case .verdict(let verdict, let uris): Self.linked(verdict.summary, reportURIs: uris)
         case .error(let summary, _): summary
         }
+    }
+}
+
+extension Announcement {
+    /// `summary`, followed by the link to the verdict page when there is one.
+    package static func linked(_ summary: String, reportURIs: [String: String]) -> String {
+        guard let link = reportURIs[PostTasteWorkflow.Outcome.linkRole] else { return summary }
+        return summary + " — verdict page: " + link
     }
 }
 

@@ -221,6 +221,13 @@ package final class S3Client: Sendable {
         _ = try await send("DeleteObject", .delete, bucket: bucket ?? self.bucket, key: key)
     }
 
+    /// A presigned GET URL for `key` that opens it for `expires` from now (SigV4 query signing).
+    package func presignedURL(key: String, expires: Duration, bucket: String? = nil) -> String {
+        let target = S3RequestTarget(endpoint: endpoint, addressing: addressing, bucket: bucket ?? self.bucket, key: key)
+        let presigned = signer.presign(method: .get, host: target.host, path: target.path, expires: expires, timestamp: SigV4Timestamp(now()))
+        return target.url(query: presigned.query)
+    }
+
     // MARK: - Sending
 
     /// Signs (afresh for every attempt), sends under the retry policy, and turns an error answer

@@ -22,8 +22,14 @@ package struct S3Settings: Sendable {
     /// `AWS_CA_BUNDLE`: a PEM file with the CA(s) to trust for an HTTPS endpoint.
     package var caBundle: String?
     package var addressing: Addressing
+    /// `TASTER_REPORT_BASE_URL`: links to reports are this URL followed by the key (a console or
+    /// static site that serves the bucket); nil links with a presigned URL.
+    package var reportBaseURL: String?
+    /// `TASTER_LINK_EXPIRY`: how long a presigned link opens the page (at most 7 days, SigV4's limit).
+    package var linkExpiry: Duration = S3Settings.defaultLinkExpiry
 
     package static let defaultRegion = "us-east-1"
+    package static let defaultLinkExpiry: Duration = .seconds(604_800)
 
     /// The endpoint actually used: the configured one, or AWS's for the region.
     package var effectiveEndpoint: S3Endpoint { endpoint ?? .aws(region: region) }
@@ -94,10 +100,25 @@ extension S3Settings {
 
         let caBundle = reader.readableFile("AWS_CA_BUNDLE", example: "/etc/ssl/certs/minio-ca.pem")
         let addressing = reader.choice("TASTER_S3_ADDRESSING", default: Addressing.path)
+        var reportBaseURL: String?
+        if let text = reader.string("TASTER_REPORT_BASE_URL") {
+            let lowered = text.lowercased()
+            if (lowered.hasPrefix("https://") || lowered.hasPrefix("http://")) && !text.contains("?") && !text.contains("#") {
+                reportBaseURL = text
+            } else {
+                reader.fail(
+                    "TASTER_REPORT_BASE_URL", "\"\(URLDisplay.show(text))\" must be an http(s) URL without a query, under which the bucket's keys are served",
+                    example: "TASTER_REPORT_BASE_URL=https://reports.example.com/taster-reports")
+            }
+        }
+        let linkExpiry = reader.duration("TASTER_LINK_EXPIRY", default: defaultLinkExpiry, example: "168h")
+        if linkExpiry > SigV4Signer.maximumPresignExpiry || linkExpiry < .seconds(1) {
+            reader.fail("TASTER_LINK_EXPIRY", "must be between 1s and 168h (7 days, the most a presigned URL lives)", example: "TASTER_LINK_EXPIRY=168h")
+        }
         return S3Settings(
             endpoint: endpoint, accessKeyID: accessKey?.value, secretAccessKey: secretValue,
             sessionToken: tokenValue, region: region, bucket: bucket, prefix: prefix,
-            caBundle: caBundle, addressing: addressing)
+            caBundle: caBundle, addressing: addressing, reportBaseURL: reportBaseURL, linkExpiry: linkExpiry)
     }
 
     static func isValidBucketName(_ name: String) -> Bool {
