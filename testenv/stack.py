@@ -301,6 +301,43 @@ def http_ok(url: str) -> bool:
         return response.status == 200
 
 
+# -- moto: S3, IAM and STS with IAM enforced ----------------------------------------------------
+
+# The actions made unsigned before IAM is enforced: create the admin user, its key, its policy.
+MOTO_SETUP_ACTIONS = 3
+
+
+def start_moto(port: int, log_path: Path, oidc_tokens: Path) -> subprocess.Popen:
+    """moto's server with IAM enforced after the setup actions (testenv/motosts.py): every S3
+    request must be signed by a key IAM knows, temporary ones included."""
+    env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT=str(MOTO_SETUP_ACTIONS), TESTENV_OIDC_TOKENS=str(oidc_tokens))
+    return start_process([sys.executable, "-m", "motosts", "-H", HOST, "-p", str(port)], log_path, env=env)
+
+
+def moto_setup(endpoint: str, bucket: str) -> dict:
+    """An admin user (its key signs the rest), a role `taster` that a web identity may assume and
+    that may use S3, and the bucket. Returns the admin key and the role's ARN."""
+    import boto3
+    anonymous = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="AKIASETUP", aws_secret_access_key="setup")
+    iam = boto3.client("iam", **anonymous)
+    iam.create_user(UserName="admin")
+    key = iam.create_access_key(UserName="admin")["AccessKey"]
+    allow_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    iam.put_user_policy(UserName="admin", PolicyName="all", PolicyDocument=json.dumps(allow_all))
+    admin = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+                 aws_secret_access_key=key["SecretAccessKey"])
+    iam = boto3.client("iam", **admin)
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.testenv"},
+         "Action": "sts:AssumeRoleWithWebIdentity"},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+    role = iam.create_role(RoleName="taster", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    s3_only = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam.put_role_policy(RoleName="taster", PolicyName="reports", PolicyDocument=json.dumps(s3_only))
+    boto3.client("s3", **admin).create_bucket(Bucket=bucket)
+    return {"access_key": key["AccessKeyId"], "secret_key": key["SecretAccessKey"], "role_arn": role["Arn"], "admin": admin}
+
+
 # -- the whole stack ---------------------------------------------------------------------------
 
 def shell_quote(value: str) -> str:

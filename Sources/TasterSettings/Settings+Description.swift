@@ -45,6 +45,11 @@ extension Settings {
             "s3.secret-access-key", s3.secretAccessKey == nil ? "(not set)" : mask, S3Settings.secretKeyNames.first { sources[$0] != nil },
             defaultNote: "not set")
         add("s3.session-token", s3.sessionToken == nil ? "(none)" : mask, "AWS_SESSION_TOKEN", defaultNote: "not set")
+        let credentialVariable = [
+            "AWS_ACCESS_KEY_ID", "S3_ACCESSKEY", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        ]
+        .first { sources[$0] != nil }
+        add("s3.credentials", s3.credentialSource?.description ?? "(none)", credentialVariable, defaultNote: "not set")
         add("s3.ca-bundle", s3.caBundle ?? "(system)", "AWS_CA_BUNDLE")
         if let base = s3.reportBaseURL {
             add("links", "under \(URLDisplay.show(base))", "TASTER_REPORT_BASE_URL")

@@ -162,12 +162,8 @@ package struct Settings: Sendable {
                     variable: "TASTER_BUCKET", problem: "is not set (nor S3_RESULTS_BUCKET or S3_BUCKET): reports need a bucket",
                     example: "TASTER_BUCKET=taster-reports"))
         }
-        if s3.accessKeyID == nil {
-            problems.append(.init(variable: "AWS_ACCESS_KEY_ID", problem: "is not set (nor S3_ACCESSKEY)", example: "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"))
-        }
-        if s3.secretAccessKey == nil {
-            problems.append(
-                .init(variable: "AWS_SECRET_ACCESS_KEY", problem: "is not set (nor S3_SECRETKEY)", example: "AWS_SECRET_ACCESS_KEY=<the key's secret>"))
+        if s3.credentialSource == nil {
+            problems += S3Settings.missingCredentials
         }
         if !problems.isEmpty { throw ConfigurationError(problems) }
         return s3

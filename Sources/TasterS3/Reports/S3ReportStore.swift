@@ -57,12 +57,12 @@ package struct S3ReportStore: ReportStore {
         case .none: return nil
         case .base(let url): return ReportLinks(base: .absolute(url), pageKey: key).href(for: key)
         case .presigned(let expiry):
-            guard client.signer.credentials.sessionToken == nil else {
+            guard let url = client.presignedURL(key: key, expires: expiry) else {
                 client.logger.info(
                     "no presigned link to \(uri(for: key)): the credentials are temporary (a session token); set TASTER_REPORT_BASE_URL to link the page")
                 return nil
             }
-            return client.presignedURL(key: key, expires: expiry)
+            return url
         }
     }
 }
