@@ -9,7 +9,7 @@ import Testing
 /// Which source the S3 credentials come from: the standard chain's order, each variable checked.
 @Suite("AWS credential sources")
 struct AWSCredentialSourceTests {
-    static let tokenFile = Fixture.url("sigv4-test-suite.json").path  // any readable file
+    static let tokenFile = Fixture.url("sigv4-test-suite.json").path // any readable file
 
     func source(_ values: [String: String]) throws -> AWSCredentialSource? {
         try Settings.load(from: Environment(values)).s3.credentialSource
