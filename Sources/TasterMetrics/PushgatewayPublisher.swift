@@ -10,8 +10,8 @@ import TasterSupport
 /// same key plus `since="last_success"`, which a later failure's push leaves alone.
 ///
 /// Best effort: a failure is one warning; the verdict and the exit code stand. Each push has
-/// a budget of its own (`budget`), so a Pushgateway that does not answer holds up the hook's
-/// exit by seconds, not by the run's deadline.
+/// a budget of its own (`budget`, 10 s; 2 s for an interrupted run), so a Pushgateway that does
+/// not answer holds up the hook's exit by seconds, not by the run's deadline.
 ///
 /// - SeeAlso: https://github.com/prometheus/pushgateway#api
 package struct PushgatewayPublisher: MetricsPublisher {
@@ -25,8 +25,12 @@ package struct PushgatewayPublisher: MetricsPublisher {
         self.budget = budget
     }
 
+    /// The budget of a push after SIGTERM or SIGINT: the hook is being stopped, and must exit
+    /// within seconds.
+    static let interruptedBudget: Duration = .seconds(2)
+
     package func publish(_ metrics: RunMetrics) async {
-        let deadline = Deadline(budget: budget)
+        let deadline = Deadline(budget: metrics.result == .interrupted ? min(budget, Self.interruptedBudget) : budget)
         let key: [(String, String)] = [("app", metrics.app), ("namespace", metrics.namespace), ("phase", metrics.phase)]
         let shown = URLDisplay.show(settings.url)
         do {

@@ -59,19 +59,18 @@ package struct HookRunner: Sendable {
             try Interruption.check()
         } catch {
             TerminationMessage.write(failure: error, command: hook.rawValue)
-            let result = RunMetrics.Result(error: error)
-            async let published: Void = metrics.publish(runMetrics(result: result, started: started))
+            let published = publish(runMetrics(result: RunMetrics.Result(error: error), started: started))
             if hook.announcesErrors {
                 await announcer.announce(.error(summary: "taster: ERROR \(hook.rawValue) \(app): \(error)", runID: nil))
             }
-            await published
+            await published.value
             throw error
         }
         let record = runMetrics(
             result: outcome.metricResult, started: started, checks: outcome.metricChecks, verdict: outcome.announcement?.verdict)
-        async let published: Void = metrics.publish(record)
+        let published = publish(record)
         if let announcement = outcome.announcement { await announcer.announce(announcement) }
-        await published
+        await published.value
         do {
             try present(outcome)
         } catch {
@@ -84,6 +83,12 @@ package struct HookRunner: Sendable {
 }
 
 extension HookRunner {
+    /// Pushes in a task of its own: a run stopped by SIGTERM is cancelled, and its metrics
+    /// (`interrupted`) must still go out.
+    private func publish(_ record: RunMetrics) -> Task<Void, Never> {
+        Task { [metrics] in await metrics.publish(record) }
+    }
+
     private func runMetrics(
         result: RunMetrics.Result, started: ContinuousClock.Instant, checks: [RunMetrics.Check] = [], verdict: Verdict? = nil
     ) -> RunMetrics {

@@ -56,9 +56,11 @@ package struct PostTasteWorkflow: Sendable {
             return .pass
         }
 
+        /// The verdict's summary (and the restore's problems), then the link to the page, kept
+        /// whole in the termination message's 4000 bytes.
         package var summary: String {
-            let summary = Announcement.linked(verdict.summary, reportURIs: reportURIs)
-            return restoreProblems.isEmpty ? summary : summary + "; RESTORE FAILED: " + restoreProblems.joined(separator: "; ")
+            let summary = restoreProblems.isEmpty ? verdict.summary : verdict.summary + "; RESTORE FAILED: " + restoreProblems.joined(separator: "; ")
+            return Announcement.linked(summary, reportURIs: reportURIs, limit: TerminationMessage.limit)
         }
 
         /// The role under which `reportURIs` holds the link to the verdict page.
