@@ -11,7 +11,10 @@ APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev libyam
 # Tests only: the headless browser that renders the verdict page; for the reliability campaign,
 # faketime (a signing clock 20 minutes off) and GNU time (a run's peak memory).
 CHAOS_APT_PACKAGES := faketime time
-TEST_APT_PACKAGES := chromium $(CHAOS_APT_PACKAGES)
+# The Pushgateway and the Prometheus that scrapes it (metrics end to end); promtool (in
+# prometheus) checks and unit-tests the alert rules.
+METRICS_APT_PACKAGES := prometheus-pushgateway prometheus
+TEST_APT_PACKAGES := chromium $(CHAOS_APT_PACKAGES) $(METRICS_APT_PACKAGES)
 SWIFT_TEST_FLAGS ?=
 
 .PHONY: bench help apt venv venv-lint build release test lint test-swift test-stack test-chaos test-shipping chaos image-check image-clean demo stack-up stack-down clean
@@ -83,6 +86,7 @@ chaos: apt venv build
 # kubectl kustomize, kubernetes-validate, hadolint and checkov on the Dockerfile, hooks/ and
 # kustomize/, and the invariants of the rendered hooks. The Role-vs-code test is a Swift test.
 test-shipping: venv venv-lint
+	@scripts/ensure-apt.sh prometheus
 	KUBECTL=$(VENV)/bin/kubectl $(LINT_VENV)/bin/python -m pytest -q -p no:cacheprovider testenv/shipping
 
 # The Dockerfile's runtime stage built with podman and run against the local stack.

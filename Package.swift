@@ -129,6 +129,17 @@ let package = Package(
             ]
         ),
 
+        // Metrics: a run's families pushed to a Prometheus Pushgateway.
+        .target(
+            name: "TasterMetrics",
+            dependencies: [
+                "TasterCore",
+                "TasterSupport",
+                "TasterHTTP",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
         // MARK: Settings and the executable
 
         // Every setting from the environment and flags, validated at once; `--show-settings` and
@@ -143,6 +154,7 @@ let package = Package(
                 "TasterS3",
                 "TasterKubernetes",
                 "TasterNotify",
+                "TasterMetrics",
             ]
         ),
         // The commands, and the one place that wires adapters into workflows (Wiring/).
@@ -156,6 +168,7 @@ let package = Package(
                 "TasterS3",
                 "TasterKubernetes",
                 "TasterNotify",
+                "TasterMetrics",
                 "TasterSettings",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -171,6 +184,7 @@ let package = Package(
                 "TasterS3",
                 "TasterKubernetes",
                 "TasterNotify",
+                "TasterMetrics",
                 "TasterSettings",
                 "TasterCMongoC",
                 .product(name: "Logging", package: "swift-log"),

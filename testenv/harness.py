@@ -161,7 +161,9 @@ def _watched(process, args, timeout, after, when, sig, on_line):
 
 # -- secrets -----------------------------------------------------------------------------------
 
-SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY", "AWS_SESSION_TOKEN", "MONGO_PASS", "TASTER_NOTIFY_URL")
+SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY", "AWS_SESSION_TOKEN", "MONGO_PASS", "TASTER_NOTIFY_URL",
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                    "TASTER_PUSHGATEWAY_PASSWORD", "TASTER_PUSHGATEWAY_TOKEN")
 # MongoDB URI options whose values are secrets (libmongoc's older and newer names).
 SECRET_URI_OPTIONS = ("tlscertificatekeyfilepassword", "sslclientcertificatekeypassword", "sslpemkeypassword",
                       "authmechanismproperties")
@@ -191,6 +193,9 @@ def secrets_of(env: dict[str, str]) -> list[str]:
             name, _, value = option.partition("=")
             if name.lower() in SECRET_URI_OPTIONS and value:
                 found += [value, urllib.parse.unquote(value)]
+    for name in ("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"):
+        if env.get(name) and Path(env[name]).is_file():
+            found.append(Path(env[name]).read_text().strip())
     for path in filter(None, env.get("KUBECONFIG", "").split(":")):
         found += kubeconfig_secrets(Path(path))
     for name in ("TESTENV_KUBE_TOKEN",):

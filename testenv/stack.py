@@ -266,6 +266,78 @@ def write_kubeconfig(path: Path, server: str, ca: Path, token: str, namespace: s
     path.chmod(0o600)
 
 
+# -- Prometheus: Debian's pushgateway and a prometheus that scrapes it ------------------------
+
+PUSHGATEWAY = "/usr/bin/prometheus-pushgateway"
+PROMETHEUS = "/usr/bin/prometheus"
+
+
+def start_pushgateway(port: int, log_path: Path, extra: list[str] = ()) -> subprocess.Popen:
+    """Debian's prometheus-pushgateway on 127.0.0.1:port, nothing persisted."""
+    return start_process([PUSHGATEWAY, f"--web.listen-address={HOST}:{port}", *extra], log_path)
+
+
+def start_prometheus(port: int, pushgateway: str, data: Path, log_path: Path, rule_files: list[Path] = (),
+                     interval: str = "1s") -> subprocess.Popen:
+    """Debian's prometheus on 127.0.0.1:port, scraping the pushgateway (`host:port`) every
+    `interval` with honor_labels (the pushed job, app, namespace and phase are the series'
+    labels) and evaluating `rule_files` as often."""
+    data.mkdir(parents=True, exist_ok=True)
+    config = data / "prometheus.yml"
+    # JSON is YAML.
+    config.write_text(json.dumps({
+        "global": {"scrape_interval": interval, "evaluation_interval": interval},
+        "rule_files": [str(p) for p in rule_files],
+        "scrape_configs": [{"job_name": "pushgateway", "honor_labels": True,
+                            "static_configs": [{"targets": [pushgateway]}]}],
+    }))
+    return start_process([PROMETHEUS, f"--config.file={config}", f"--storage.tsdb.path={data / 'tsdb'}",
+                          f"--web.listen-address={HOST}:{port}"], log_path)
+
+
+def http_ok(url: str) -> bool:
+    import urllib.request
+    with urllib.request.urlopen(url, timeout=1) as response:
+        return response.status == 200
+
+
+# -- moto: S3, IAM and STS with IAM enforced ----------------------------------------------------
+
+# The actions made unsigned before IAM is enforced: create the admin user, its key, its policy.
+MOTO_SETUP_ACTIONS = 3
+
+
+def start_moto(port: int, log_path: Path, oidc_tokens: Path) -> subprocess.Popen:
+    """moto's server with IAM enforced after the setup actions (testenv/motosts.py): every S3
+    request must be signed by a key IAM knows, temporary ones included."""
+    env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT=str(MOTO_SETUP_ACTIONS), TESTENV_OIDC_TOKENS=str(oidc_tokens))
+    return start_process([sys.executable, "-m", "motosts", "-H", HOST, "-p", str(port)], log_path, env=env)
+
+
+def moto_setup(endpoint: str, bucket: str) -> dict:
+    """An admin user (its key signs the rest), a role `taster` that a web identity may assume and
+    that may use S3, and the bucket. Returns the admin key and the role's ARN."""
+    import boto3
+    anonymous = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="AKIASETUP", aws_secret_access_key="setup")
+    iam = boto3.client("iam", **anonymous)
+    iam.create_user(UserName="admin")
+    key = iam.create_access_key(UserName="admin")["AccessKey"]
+    allow_all = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    iam.put_user_policy(UserName="admin", PolicyName="all", PolicyDocument=json.dumps(allow_all))
+    admin = dict(endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+                 aws_secret_access_key=key["SecretAccessKey"])
+    iam = boto3.client("iam", **admin)
+    trust = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/oidc.testenv"},
+         "Action": "sts:AssumeRoleWithWebIdentity"},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+    role = iam.create_role(RoleName="taster", AssumeRolePolicyDocument=json.dumps(trust))["Role"]
+    s3_only = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    iam.put_role_policy(RoleName="taster", PolicyName="reports", PolicyDocument=json.dumps(s3_only))
+    boto3.client("s3", **admin).create_bucket(Bucket=bucket)
+    return {"access_key": key["AccessKeyId"], "secret_key": key["SecretAccessKey"], "role_arn": role["Arn"], "admin": admin}
+
+
 # -- the whole stack ---------------------------------------------------------------------------
 
 def shell_quote(value: str) -> str:

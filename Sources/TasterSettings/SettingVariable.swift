@@ -89,7 +89,7 @@ extension SettingVariable {
             .s3, ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "S3_URL"], default: "AWS's regional endpoint", flag: "--s3-endpoint",
             commands: s3Commands, shownAs: ["s3.endpoint"],
             "endpoint URL; a bare host:port means https unless TASTER_S3_INSECURE=true"),
-        .init(.s3, ["AWS_ACCESS_KEY_ID", "S3_ACCESSKEY"], commands: s3Commands, shownAs: ["s3.access-key-id"], "access key"),
+        .init(.s3, ["AWS_ACCESS_KEY_ID", "S3_ACCESSKEY"], commands: s3Commands, shownAs: ["s3.access-key-id", "s3.credentials"], "access key"),
         .init(.s3, ["AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY"], commands: s3Commands, shownAs: ["s3.secret-access-key"], "secret key (masked everywhere)"),
         .init(.s3, ["AWS_SESSION_TOKEN"], commands: s3Commands, shownAs: ["s3.session-token"], "session token for temporary credentials (masked everywhere)"),
         .init(
@@ -110,6 +110,24 @@ extension SettingVariable {
         .init(
             .s3, ["TASTER_S3_INSECURE"], default: "false", commands: s3Commands, shownAs: ["s3.endpoint"],
             "use plain http for a scheme-less endpoint"),
+        .init(
+            .s3, ["AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"], default: "session name taster", commands: s3Commands,
+            shownAs: ["s3.credentials"], "without static keys: a web identity token (IRSA) exchanged at STS for the role's temporary credentials"),
+        .init(
+            .s3, ["AWS_ENDPOINT_URL_STS", "AWS_STS_REGIONAL_ENDPOINTS"], default: "regional", commands: s3Commands, shownAs: ["s3.credentials"],
+            "the STS endpoint for the web identity; regional (sts.REGION.amazonaws.com) or legacy (sts.amazonaws.com)"),
+        .init(
+            .s3, ["AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], commands: s3Commands, shownAs: ["s3.credentials"],
+            "without static keys or a web identity: the container credentials endpoint (EKS Pod Identity agent, ECS)"),
+        .init(
+            .s3, ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN"], commands: s3Commands, shownAs: ["s3.credentials"],
+            "the token that endpoint wants (the file is read on every fetch; the token is a secret)"),
+        .init(
+            .s3, ["TASTER_REPORT_BASE_URL"], default: "presigned links", commands: ["post-taste"], shownAs: ["links"],
+            "link the verdict page as this URL followed by its key (a console or static site serving the bucket)"),
+        .init(
+            .s3, ["TASTER_LINK_EXPIRY"], default: "168h", commands: ["post-taste"], shownAs: ["links"],
+            "how long a presigned link to the verdict page opens it (at most 168h, SigV4's limit)"),
 
         .init(
             .kubernetes, ["KUBERNETES_SERVICE_HOST", "KUBERNETES_SERVICE_PORT"], default: "set by Kubernetes in a pod",
@@ -162,6 +180,15 @@ extension SettingVariable {
         .init(
             .run, ["TASTER_NOTIFY_ON"], default: "failure", commands: ["pre-taste", "post-taste"], shownAs: ["notify.on"],
             "failure, or always"),
+        .init(
+            .run, ["TASTER_PUSHGATEWAY_URL"], commands: hookCommands, shownAs: ["metrics.pushgateway"],
+            "a Prometheus Pushgateway each hook pushes its run's metrics to (docs/metrics.md)"),
+        .init(
+            .run, ["TASTER_PUSHGATEWAY_USERNAME", "TASTER_PUSHGATEWAY_PASSWORD"], commands: hookCommands, shownAs: ["metrics.auth"],
+            "basic auth for the Pushgateway (the password is a secret)"),
+        .init(
+            .run, ["TASTER_PUSHGATEWAY_TOKEN"], commands: hookCommands, shownAs: ["metrics.auth"],
+            "a bearer token for the Pushgateway instead (a secret)"),
         .init(
             .run, ["POD_NAME", "POD_NAMESPACE"], default: "set by hooks/ from the downward API", commands: ["pre-taste", "post-taste"],
             "the hook's pod, to post the result as an Event on its Job"),

@@ -1,4 +1,5 @@
 import TasterHTTP
+import TasterMetrics
 import TasterS3
 import TasterSupport
 
@@ -44,7 +45,17 @@ extension Settings {
             "s3.secret-access-key", s3.secretAccessKey == nil ? "(not set)" : mask, S3Settings.secretKeyNames.first { sources[$0] != nil },
             defaultNote: "not set")
         add("s3.session-token", s3.sessionToken == nil ? "(none)" : mask, "AWS_SESSION_TOKEN", defaultNote: "not set")
+        let credentialVariable = [
+            "AWS_ACCESS_KEY_ID", "S3_ACCESSKEY", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        ]
+        .first { sources[$0] != nil }
+        add("s3.credentials", s3.credentialSource?.description ?? "(none)", credentialVariable, defaultNote: "not set")
         add("s3.ca-bundle", s3.caBundle ?? "(system)", "AWS_CA_BUNDLE")
+        if let base = s3.reportBaseURL {
+            add("links", "under \(URLDisplay.show(base))", "TASTER_REPORT_BASE_URL")
+        } else {
+            add("links", "presigned, \(DurationParser.format(s3.linkExpiry))", "TASTER_LINK_EXPIRY")
+        }
 
         switch kubernetes.access {
         case .inCluster(let host, let port):
@@ -69,6 +80,11 @@ extension Settings {
         if let notification {
             add("notify.format", notification.format.rawValue, "TASTER_NOTIFY_FORMAT")
             add("notify.on", notification.on.rawValue, "TASTER_NOTIFY_ON")
+        }
+        add("metrics.pushgateway", pushgateway.map { URLDisplay.show($0.url) } ?? "(none)", "TASTER_PUSHGATEWAY_URL", defaultNote: "not set")
+        if let pushgateway {
+            let source = ["TASTER_PUSHGATEWAY_TOKEN", "TASTER_PUSHGATEWAY_USERNAME"].first { sources[$0] != nil } ?? "TASTER_PUSHGATEWAY_TOKEN"
+            add("metrics.auth", pushgateway.authorizationShown, source, defaultNote: "not set")
         }
         add("deadline", DurationParser.format(deadline), "TASTER_DEADLINE")
         add("max-baseline-age", DurationParser.format(maxBaselineAge), "TASTER_MAX_BASELINE_AGE")

@@ -1,5 +1,6 @@
 import TasterCore
 import TasterKubernetes
+import TasterMetrics
 import TasterMongo
 import TasterNotify
 import TasterS3
@@ -26,6 +27,8 @@ package struct Settings: Sendable {
     package var argoNamespace: String
     /// Where to send a notification about the verdict (`TASTER_NOTIFY_*`); nil when not set.
     package var notification: NotificationSettings?
+    /// Where the hooks push their run's metrics (`TASTER_PUSHGATEWAY_*`); nil when not set.
+    package var pushgateway: PushgatewaySettings?
     /// `TASTER_DEADLINE`: the whole run's budget.
     package var deadline: Duration
     /// `TASTER_MAX_BASELINE_AGE`: post-taste refuses an older baseline.
@@ -54,7 +57,9 @@ package struct Settings: Sendable {
         package static let kubernetes = Sections(rawValue: 8)
         /// `TASTER_NOTIFY_*`.
         package static let notification = Sections(rawValue: 16)
-        package static let all: Sections = [.database, .checks, .store, .kubernetes, .notification]
+        /// `TASTER_PUSHGATEWAY_*`.
+        package static let metrics = Sections(rawValue: 32)
+        package static let all: Sections = [.database, .checks, .store, .kubernetes, .notification, .metrics]
     }
 
     /// Reads every setting and validates those of `sections` and of the run (app, run id, log
@@ -115,6 +120,7 @@ package struct Settings: Sendable {
         let maxBaselineAge = reader.duration("TASTER_MAX_BASELINE_AGE", default: defaultMaxBaselineAge, example: "24h")
         problems += reader.problems
         let notification = read(.notification, NotificationSettings.read)
+        let pushgateway = read(.metrics, PushgatewaySettings.read)
         if !problems.isEmpty { throw ConfigurationError(problems) }
 
         var shadowed: [(String, String)] = []
@@ -133,7 +139,7 @@ package struct Settings: Sendable {
         return Settings(
             mongo: mongo, s3: s3, kubernetes: kubernetes, app: app, runID: runID,
             logFormat: logFormat, argoApplication: argoApplication, argoNamespace: argoNamespace,
-            notification: notification, deadline: deadline, maxBaselineAge: maxBaselineAge, shadowed: shadowed,
+            notification: notification, pushgateway: pushgateway, deadline: deadline, maxBaselineAge: maxBaselineAge, shadowed: shadowed,
             sources: sources)
     }
 
@@ -156,12 +162,8 @@ package struct Settings: Sendable {
                     variable: "TASTER_BUCKET", problem: "is not set (nor S3_RESULTS_BUCKET or S3_BUCKET): reports need a bucket",
                     example: "TASTER_BUCKET=taster-reports"))
         }
-        if s3.accessKeyID == nil {
-            problems.append(.init(variable: "AWS_ACCESS_KEY_ID", problem: "is not set (nor S3_ACCESSKEY)", example: "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"))
-        }
-        if s3.secretAccessKey == nil {
-            problems.append(
-                .init(variable: "AWS_SECRET_ACCESS_KEY", problem: "is not set (nor S3_SECRETKEY)", example: "AWS_SECRET_ACCESS_KEY=<the key's secret>"))
+        if s3.credentialSource == nil {
+            problems += S3Settings.missingCredentials
         }
         if !problems.isEmpty { throw ConfigurationError(problems) }
         return s3

@@ -4,10 +4,10 @@ import TasterCore
 import TasterSupport
 
 /// Prints a verdict for people (table and summary line) or machines (the verdict JSON).
-func printVerdict(_ verdict: Verdict, output: OutputFormat) throws {
+func printVerdict(_ verdict: Verdict, output: OutputFormat, reportURIs: [String: String] = [:]) throws {
     switch output {
     case .table:
-        StandardStream.output.writeScrubbed(verdict.table + "\n\n" + verdict.summary + "\n")
+        StandardStream.output.writeScrubbed(verdict.table + "\n\n" + Announcement.linked(verdict.summary, reportURIs: reportURIs) + "\n")
     case .json:
         StandardStream.output.write(String(decoding: try ReportCodec.encode(verdict), as: UTF8.self))
     }

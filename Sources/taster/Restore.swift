@@ -32,7 +32,7 @@ extension Taster {
         var runID: String?
 
         func run() async throws {
-            let settings = try loadSettings(hook: .restore, sections: [.store, .kubernetes]) { environment in
+            let settings = try loadSettings(hook: .restore, sections: [.store, .kubernetes, .metrics]) { environment in
                 s3.apply(to: &environment)
                 kubernetes.apply(to: &environment)
                 run.apply(to: &environment)

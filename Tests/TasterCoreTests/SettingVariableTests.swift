@@ -69,17 +69,18 @@ struct SettingVariableTests {
             "TASTER_READY_TIMEOUT": "1m", "TASTER_DEADLINE": "10m", "TASTER_APP": "shop", "TASTER_RUN_ID": "r1",
             "TASTER_MAX_BASELINE_AGE": "2h", "TASTER_LOG_FORMAT": "json", "TASTER_ARGOCD_APP": "stage-shop",
             "TASTER_ARGOCD_NAMESPACE": "argo", "TASTER_NOTIFY_URL": "https://hooks.example.com/x", "TASTER_NOTIFY_FORMAT": "slack",
-            "TASTER_NOTIFY_ON": "always",
+            "TASTER_NOTIFY_ON": "always", "TASTER_PUSHGATEWAY_URL": "http://pushgateway.monitoring:9091",
         ]
         if parts {
             values.merge([
                 "MONGO_NODE": "mongo.shop.svc", "MONGO_PORT": "27018", "MONGO_USER": "taster", "MONGO_PASS": "pw",
-                "KUBECONFIG": file,
+                "KUBECONFIG": file, "TASTER_PUSHGATEWAY_USERNAME": "taster", "TASTER_PUSHGATEWAY_PASSWORD": "pushgateway-password",
+                "TASTER_REPORT_BASE_URL": "https://reports.example.com/reports",
             ]) { $1 }
         } else {
             values.merge([
                 "MONGODB_URI": "mongodb://mongo.shop.svc:27017/", "KUBERNETES_SERVICE_HOST": "10.0.0.1",
-                "KUBERNETES_SERVICE_PORT": "443",
+                "KUBERNETES_SERVICE_PORT": "443", "TASTER_PUSHGATEWAY_TOKEN": "pushgateway-token", "TASTER_LINK_EXPIRY": "24h",
             ]) { $1 }
         }
         return values

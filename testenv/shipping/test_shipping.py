@@ -194,7 +194,9 @@ def test_what_the_jobs_need_exists_before_them(rendered, overlay):
     """On the first sync Argo CD runs PreSync hooks before it applies anything else: what the
     Jobs use must itself be a PreSync hook of an earlier wave."""
     for (kind, object_name), document in overlay_objects(rendered, overlay).items():
-        if kind == "Job":
+        # The alert rules (components/prometheus-alerts) are no Job's need and must not be a hook:
+        # a hook is deleted and made again on every sync, which would resolve and re-fire alerts.
+        if kind in ("Job", "PrometheusRule"):
             continue
         annotations = document["metadata"].get("annotations", {})
         where = f"{name(overlay)}: {kind} {object_name}"

@@ -16,10 +16,40 @@ package enum Announcement: Sendable {
         return false
     }
 
+    /// The verdict announced, if it is one.
+    package var verdict: Verdict? {
+        if case .verdict(let verdict, _) = self { return verdict }
+        return nil
+    }
+
     /// The one-line summary.
     package var summary: String {
         switch self {
-        case .verdict(let verdict, _): verdict.summary
+        case .verdict(let verdict, let uris): Self.linked(verdict.summary, reportURIs: uris)
+        case .error(let summary, _): summary
+        }
+    }
+}
+
+extension Announcement {
+    /// `summary`, followed by the link to the verdict page when there is one, in at most `limit`
+    /// bytes: the summary is cut (ending in `…`) rather than the link, which cut would lead nowhere.
+    package static func linked(_ summary: String, reportURIs: [String: String], limit: Int = .max) -> String {
+        guard let link = reportURIs[PostTasteWorkflow.Outcome.linkRole] else { return summary }
+        let tail = " — verdict page: " + link
+        let room = limit - tail.utf8.count
+        if summary.utf8.count <= room { return summary + tail }
+        guard room > 3 else { return link }
+        var cut = Substring(summary)
+        while cut.utf8.count > room - 3 { cut = cut.dropLast() }
+        return cut + "…" + tail
+    }
+
+    /// The summary in at most `limit` bytes, the link kept whole (a Kubernetes Event's message
+    /// holds 1024).
+    package func summary(limit: Int) -> String {
+        switch self {
+        case .verdict(let verdict, let uris): Self.linked(verdict.summary, reportURIs: uris, limit: limit)
         case .error(let summary, _): summary
         }
     }

@@ -14,6 +14,13 @@ package protocol ReportStore: Sendable {
     func list(prefix: String) async throws -> [StoredObject]
     /// `s3://bucket/key`, for messages and reports.
     func uri(for key: String) -> String
+    /// A link a person can open in a browser (a presigned URL, or one under the site that serves
+    /// the bucket); nil when none can be made.
+    func link(for key: String) -> String?
+}
+
+extension ReportStore {
+    package func link(for key: String) -> String? { nil }
 }
 
 /// One object of a listing.

@@ -46,7 +46,9 @@ package enum NotificationPayload {
             for check in verdict.failedChecks.prefix(10) {
                 text += "\n• \(check.name): \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.reason ?? check.rule.name))"
             }
-            for (name, uri) in reportURIs.sorted(by: { $0.key < $1.key }) {
+            let linkRole = PostTasteWorkflow.Outcome.linkRole
+            if let link = reportURIs[linkRole] { text += "\n<\(link)|Open the verdict page>" }
+            for (name, uri) in reportURIs.sorted(by: { $0.key < $1.key }) where name != linkRole {
                 text += "\n\(name): \(uri)"
             }
             return try ReportCodec.encode(["text": SecretRedactor.shared.scrub(text)])

@@ -56,9 +56,15 @@ package struct PostTasteWorkflow: Sendable {
             return .pass
         }
 
+        /// The verdict's summary (and the restore's problems), then the link to the page, kept
+        /// whole in the termination message's 4000 bytes.
         package var summary: String {
-            restoreProblems.isEmpty ? verdict.summary : verdict.summary + "; RESTORE FAILED: " + restoreProblems.joined(separator: "; ")
+            let summary = restoreProblems.isEmpty ? verdict.summary : verdict.summary + "; RESTORE FAILED: " + restoreProblems.joined(separator: "; ")
+            return Announcement.linked(summary, reportURIs: reportURIs, limit: TerminationMessage.limit)
         }
+
+        /// The role under which `reportURIs` holds the link to the verdict page.
+        package static let linkRole = "link"
     }
 
     package func run() async throws -> Outcome {
@@ -124,6 +130,7 @@ package struct PostTasteWorkflow: Sendable {
         // The page people look at. It comes after verdict.json, which is the record: a failure
         // here is reported but does not change the verdict.
         let pageKey = context.layout.key(.verdictHTML, run: runID)
+        var pageStored = true
         do {
             try await log.run("upload \(store.uri(for: pageKey))") {
                 let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
@@ -135,14 +142,16 @@ package struct PostTasteWorkflow: Sendable {
                 try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
             }
         } catch {
+            pageStored = false
             context.logger.warning("the verdict page was not stored (verdict.json was): \(error)")
         }
-        return (
-            verdict,
-            [
-                "pre": store.uri(for: baseline.key), "post": store.uri(for: postKey),
-                "verdict": store.uri(for: verdictKey), "page": store.uri(for: pageKey),
-            ]
-        )
+        var uris = [
+            "pre": store.uri(for: baseline.key), "post": store.uri(for: postKey),
+            "verdict": store.uri(for: verdictKey), "page": store.uri(for: pageKey),
+        ]
+        // The link a person opens (summary, termination message, Event, notification): to the
+        // page, and only when it was stored.
+        if pageStored, let link = store.link(for: pageKey) { uris[Outcome.linkRole] = link }
+        return (verdict, uris)
     }
 }

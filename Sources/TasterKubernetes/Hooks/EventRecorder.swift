@@ -8,6 +8,9 @@ import TasterSupport
 /// never reaches the caller; after a 403 (the Role lacks `create events`) one warning is logged
 /// and no further Events are attempted.
 package final class EventRecorder: Sendable {
+    /// The longest message written: what the API keeps of an Event's.
+    package static let messageLimit = 1024
+
     /// The object an Event is about.
     package struct InvolvedObject: Sendable, Equatable, Encodable {
         package var apiVersion: String
@@ -53,7 +56,7 @@ package final class EventRecorder: Sendable {
         let event = EventBody(
             metadata: .init(generateName: "\(object.name).", namespace: object.namespace),
             involvedObject: object, type: type.rawValue, reason: reason,
-            message: String(SecretRedactor.shared.scrub(message).prefix(1024)),
+            message: String(SecretRedactor.shared.scrub(message).prefix(Self.messageLimit)),
             source: .init(component: component, host: instance), reportingComponent: component, reportingInstance: instance,
             firstTimestamp: now, lastTimestamp: now)
         do {

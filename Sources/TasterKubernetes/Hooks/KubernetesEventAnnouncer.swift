@@ -39,6 +39,6 @@ package struct KubernetesEventAnnouncer: Announcer {
         let object = EventRecorder.InvolvedObject(apiVersion: job.apiVersion, kind: job.kind, name: job.name, namespace: namespace, uid: job.uid)
         await recorder.record(
             announcement.passed ? .normal : .warning, reason: announcement.passed ? "TastePassed" : "TasteFailed",
-            message: announcement.summary, about: object, deadline: deadline)
+            message: announcement.summary(limit: EventRecorder.messageLimit), about: object, deadline: deadline)
     }
 }

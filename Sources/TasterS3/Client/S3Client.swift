@@ -16,7 +16,10 @@ package final class S3Client: Sendable {
     package let endpoint: S3Endpoint
     package let bucket: String
     package let addressing: S3Settings.Addressing
-    let signer: SigV4Signer
+    package let region: String
+    /// Where the signing keys come from; shared by every request of the client (and so by the
+    /// report store), refreshed before temporary keys expire.
+    package let credentials: AWSCredentialsProvider
     let http: HTTPClient
     let deadline: Deadline
     let logger: Logger
@@ -35,16 +38,13 @@ package final class S3Client: Sendable {
         settings: S3Settings, deadline: Deadline, logger: Logger, http: HTTPClient,
         retry: RetryPolicy = .s3, now: @escaping @Sendable () -> Date = { Date() }
     ) throws(ConfigurationError) {
-        guard let bucket = settings.bucket, let accessKeyID = settings.accessKeyID, let secret = settings.secretAccessKey else {
+        guard let bucket = settings.bucket, let source = settings.credentialSource else {
             var problems: [ConfigurationProblem] = []
             if settings.bucket == nil {
                 problems.append(.init(variable: "TASTER_BUCKET", problem: "is not set: reports need a bucket", example: "TASTER_BUCKET=taster-reports"))
             }
-            if settings.accessKeyID == nil {
-                problems.append(.init(variable: "AWS_ACCESS_KEY_ID", problem: "is not set", example: "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"))
-            }
-            if settings.secretAccessKey == nil {
-                problems.append(.init(variable: "AWS_SECRET_ACCESS_KEY", problem: "is not set", example: "AWS_SECRET_ACCESS_KEY=<the key's secret>"))
+            if settings.credentialSource == nil {
+                problems += S3Settings.missingCredentials
             }
             throw ConfigurationError(problems)
         }
@@ -58,11 +58,10 @@ package final class S3Client: Sendable {
         self.endpoint = endpoint
         self.bucket = bucket
         self.addressing = settings.addressing
-        self.signer = SigV4Signer(
-            credentials: SigV4Credentials(
-                accessKeyID: accessKeyID, secretAccessKey: secret.revealed,
-                sessionToken: settings.sessionToken?.revealed),
-            region: settings.region)
+        self.region = settings.region
+        self.credentials = AWSCredentialsProvider(
+            source: source, http: HTTPClient(configuration: AWSCredentialsProvider.httpConfiguration(caBundle: settings.caBundle), logger: logger),
+            logger: logger, now: now)
         self.http = http
         self.deadline = deadline
         self.logger = logger
@@ -99,7 +98,7 @@ package final class S3Client: Sendable {
             throw S3Error(
                 operation: "PutObject", bucket: bucket, key: key, endpoint: endpoint.description, status: 412,
                 code: "PreconditionFailed", message: "a HEAD found an object at this key; nothing was written", requestID: nil,
-                accessKeyID: signer.credentials.accessKeyID, region: signer.region)
+                accessKeyID: credentials.staticCredentials?.accessKeyID ?? "(temporary)", region: region)
         }
         var headers: HTTPHeaders = ["Content-Type": contentType]
         headers["Content-MD5"] = Data(Insecure.MD5.hash(data: data)).base64EncodedString()
@@ -221,6 +220,23 @@ package final class S3Client: Sendable {
         _ = try await send("DeleteObject", .delete, bucket: bucket ?? self.bucket, key: key)
     }
 
+    /// A presigned GET URL for `key` that opens it for `expires` from now (SigV4 query signing).
+    /// Only with static keys (nil otherwise): a URL signed with temporary keys would carry the
+    /// session token and die with the session.
+    package func presignedURL(key: String, expires: Duration, bucket: String? = nil) -> String? {
+        guard let keys = credentials.staticCredentials, keys.sessionToken == nil else { return nil }
+        let signer = SigV4Signer(credentials: keys, region: region)
+        let target = S3RequestTarget(endpoint: endpoint, addressing: addressing, bucket: bucket ?? self.bucket, key: key)
+        let presigned = signer.presign(method: .get, host: target.host, path: target.path, expires: expires, timestamp: SigV4Timestamp(now()))
+        return target.url(query: presigned.query)
+    }
+
+    /// A signer with the static keys (tests sign their own requests with it); empty keys for a
+    /// source of temporary credentials.
+    var signer: SigV4Signer {
+        SigV4Signer(credentials: credentials.staticCredentials ?? SigV4Credentials(accessKeyID: "", secretAccessKey: ""), region: region)
+    }
+
     // MARK: - Sending
 
     /// Signs (afresh for every attempt), sends under the retry policy, and turns an error answer
@@ -234,7 +250,8 @@ package final class S3Client: Sendable {
         let payloadHash = SigV4Signer.sha256Hex(body ?? Data())
         let canonicalQuery = SigV4Signer.canonicalQuery(query)
         let started = ContinuousClock.now
-        let response = try await http.execute(retry: retry, deadline: deadline) { [signer, now] _ in
+        let signer = SigV4Signer(credentials: try await credentials.credentials(deadline: deadline), region: region)
+        let response = try await http.execute(retry: retry, deadline: deadline) { [now] _ in
             var signedHeaders = headers
             signedHeaders["Host"] = target.host
             let signature = signer.sign(

@@ -15,6 +15,8 @@ package struct S3Settings: Sendable {
     package var accessKeyID: String?
     package var secretAccessKey: Secret?
     package var sessionToken: Secret?
+    /// Without static keys: a web identity or the container credentials endpoint.
+    package var temporarySource: AWSCredentialSource?
     package var region: String
     package var bucket: String?
     /// `TASTER_PREFIX`, without leading or trailing slashes; nil means `taster/<namespace>/<app>`.
@@ -22,8 +24,33 @@ package struct S3Settings: Sendable {
     /// `AWS_CA_BUNDLE`: a PEM file with the CA(s) to trust for an HTTPS endpoint.
     package var caBundle: String?
     package var addressing: Addressing
+    /// `TASTER_REPORT_BASE_URL`: links to reports are this URL followed by the key (a console or
+    /// static site that serves the bucket); nil links with a presigned URL.
+    package var reportBaseURL: String?
+    /// `TASTER_LINK_EXPIRY`: how long a presigned link opens the page (at most 7 days, SigV4's limit).
+    package var linkExpiry: Duration = S3Settings.defaultLinkExpiry
+
+    /// Where the credentials come from: static keys, else a web identity, else the container
+    /// credentials endpoint; nil when none is configured.
+    package var credentialSource: AWSCredentialSource? {
+        if let accessKeyID, let secretAccessKey {
+            return .staticKeys(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken)
+        }
+        return temporarySource
+    }
 
     package static let defaultRegion = "us-east-1"
+
+    /// What to say when no source of credentials is configured.
+    package static let missingCredentials: [ConfigurationProblem] = [
+        .init(
+            variable: "AWS_ACCESS_KEY_ID",
+            problem:
+                "is not set (nor S3_ACCESSKEY), and neither is AWS_WEB_IDENTITY_TOKEN_FILE (IRSA) nor AWS_CONTAINER_CREDENTIALS_FULL_URI (EKS Pod Identity)",
+            example: "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE"),
+        .init(variable: "AWS_SECRET_ACCESS_KEY", problem: "is not set (nor S3_SECRETKEY)", example: "AWS_SECRET_ACCESS_KEY=<the key's secret>"),
+    ]
+    package static let defaultLinkExpiry: Duration = .seconds(604_800)
 
     /// The endpoint actually used: the configured one, or AWS's for the region.
     package var effectiveEndpoint: S3Endpoint { endpoint ?? .aws(region: region) }
@@ -94,10 +121,95 @@ extension S3Settings {
 
         let caBundle = reader.readableFile("AWS_CA_BUNDLE", example: "/etc/ssl/certs/minio-ca.pem")
         let addressing = reader.choice("TASTER_S3_ADDRESSING", default: Addressing.path)
+        var reportBaseURL: String?
+        if let text = reader.string("TASTER_REPORT_BASE_URL") {
+            let lowered = text.lowercased()
+            if (lowered.hasPrefix("https://") || lowered.hasPrefix("http://")) && !text.contains("?") && !text.contains("#") {
+                reportBaseURL = text
+            } else {
+                reader.fail(
+                    "TASTER_REPORT_BASE_URL", "\"\(URLDisplay.show(text))\" must be an http(s) URL without a query, under which the bucket's keys are served",
+                    example: "TASTER_REPORT_BASE_URL=https://reports.example.com/taster-reports")
+            }
+        }
+        let linkExpiry = reader.duration("TASTER_LINK_EXPIRY", default: defaultLinkExpiry, example: "168h")
+        if linkExpiry > SigV4Signer.maximumPresignExpiry || linkExpiry < .seconds(1) {
+            reader.fail("TASTER_LINK_EXPIRY", "must be between 1s and 168h (7 days, the most a presigned URL lives)", example: "TASTER_LINK_EXPIRY=168h")
+        }
+        let temporarySource = accessKey == nil && secretKey == nil ? readTemporarySource(&reader, region: region) : nil
         return S3Settings(
             endpoint: endpoint, accessKeyID: accessKey?.value, secretAccessKey: secretValue,
-            sessionToken: tokenValue, region: region, bucket: bucket, prefix: prefix,
-            caBundle: caBundle, addressing: addressing)
+            sessionToken: tokenValue, temporarySource: temporarySource, region: region, bucket: bucket, prefix: prefix,
+            caBundle: caBundle, addressing: addressing, reportBaseURL: reportBaseURL, linkExpiry: linkExpiry)
+    }
+
+    /// After static keys, the standard chain: a web identity token file with a role, then the
+    /// container credentials endpoint. Each variable is checked when it is set.
+    static func readTemporarySource(_ reader: inout SettingsReader, region: String) -> AWSCredentialSource? {
+        let sts = stsEndpoint(&reader, region: region)
+        if reader.string("AWS_WEB_IDENTITY_TOKEN_FILE") != nil {
+            let file = reader.readableFile("AWS_WEB_IDENTITY_TOKEN_FILE", example: "/var/run/secrets/eks.amazonaws.com/serviceaccount/token")
+            guard let role = reader.string("AWS_ROLE_ARN") else {
+                reader.fail(
+                    "AWS_ROLE_ARN", "is not set while AWS_WEB_IDENTITY_TOKEN_FILE is: the web identity needs the role to assume",
+                    example: "AWS_ROLE_ARN=arn:aws:iam::111122223333:role/taster")
+                return nil
+            }
+            let session = reader.string("AWS_ROLE_SESSION_NAME") ?? "taster"
+            guard (2...64).contains(session.count), session.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_+=,.@-".contains($0)) }) else {
+                reader.fail(
+                    "AWS_ROLE_SESSION_NAME", "\"\(session)\" is not a session name (2-64 of letters, digits and _+=,.@-)",
+                    example: "AWS_ROLE_SESSION_NAME=taster")
+                return nil
+            }
+            guard let file, let sts else { return nil }
+            return .webIdentity(roleARN: role, tokenFile: file, sessionName: session, stsEndpoint: sts)
+        }
+        let full = reader.string("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+        let relative = reader.string("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")
+        guard full != nil || relative != nil else { return nil }
+        let url = full ?? "http://169.254.170.2" + (relative!.hasPrefix("/") ? relative! : "/" + relative!)
+        let lowered = url.lowercased()
+        let host = URLDisplay.origin(lowered).split(separator: "/").dropFirst().first.map(String.init) ?? ""
+        let allowedHTTP = ["127.", "localhost", "[::1]", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"]
+        guard lowered.hasPrefix("https://") || (lowered.hasPrefix("http://") && allowedHTTP.contains { host.hasPrefix($0) }) else {
+            reader.fail(
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "\"\(URLDisplay.show(url))\" must be https, or http to the loopback or the EKS Pod Identity agent (169.254.170.23)",
+                example: "AWS_CONTAINER_CREDENTIALS_FULL_URI=http://169.254.170.23/v1/credentials")
+            return nil
+        }
+        if reader.string("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") != nil {
+            guard
+                let file = reader.readableFile(
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", example: "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token")
+            else { return nil }
+            return .container(url: url, token: .file(file))
+        }
+        if let token = reader.secret(["AWS_CONTAINER_AUTHORIZATION_TOKEN"]) {
+            return .container(url: url, token: .value(Secret.registered(token.value.trimmingSpaces(), origin: token.name)))
+        }
+        return .container(url: url, token: .none)
+    }
+
+    /// `AWS_ENDPOINT_URL_STS`, else the regional STS endpoint (`AWS_STS_REGIONAL_ENDPOINTS=legacy`:
+    /// the global one).
+    static func stsEndpoint(_ reader: inout SettingsReader, region: String) -> String? {
+        let mode = reader.string("AWS_STS_REGIONAL_ENDPOINTS")?.lowercased()
+        if let mode, mode != "regional", mode != "legacy" {
+            reader.fail("AWS_STS_REGIONAL_ENDPOINTS", "\"\(mode)\" is neither regional nor legacy", example: "AWS_STS_REGIONAL_ENDPOINTS=regional")
+        }
+        if var url = reader.string("AWS_ENDPOINT_URL_STS") {
+            guard url.lowercased().hasPrefix("https://") || url.lowercased().hasPrefix("http://") else {
+                reader.fail(
+                    "AWS_ENDPOINT_URL_STS", "\"\(URLDisplay.origin(url))\" must be an http(s) URL",
+                    example: "AWS_ENDPOINT_URL_STS=https://sts.eu-west-1.amazonaws.com")
+                return nil
+            }
+            while url.hasSuffix("/") { url.removeLast() }
+            return url
+        }
+        return mode == "legacy" ? "https://sts.amazonaws.com" : "https://sts.\(region).amazonaws.com"
     }
 
     static func isValidBucketName(_ name: String) -> Bool {

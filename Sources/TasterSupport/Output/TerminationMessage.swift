@@ -4,6 +4,9 @@ import FoundationEssentials
 /// message (`kubectl describe pod`), and Argo CD shows it on the hook: taster writes its one-line
 /// summary there when the file exists. `TASTER_TERMINATION_LOG` overrides the path (tests).
 package enum TerminationMessage {
+    /// The most bytes written: Kubernetes keeps 4096.
+    package static let limit = 4000
+
     package static func write(_ summary: String, environment: Environment = .process) {
         store(SecretRedactor.shared.scrub(summary), environment: environment)
     }
@@ -11,7 +14,7 @@ package enum TerminationMessage {
     /// Kubernetes keeps at most 4096 bytes: cut after scrubbing, so a secret cut in two is found.
     private static func store(_ scrubbed: String, environment: Environment) {
         let path = environment["TASTER_TERMINATION_LOG"] ?? "/dev/termination-log"
-        let text = String(decoding: scrubbed.utf8.prefix(4000), as: UTF8.self)
+        let text = String(decoding: scrubbed.utf8.prefix(limit), as: UTF8.self)
         FileIO.overwrite(path, with: Data((text + "\n").utf8))
     }
 

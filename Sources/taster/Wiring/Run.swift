@@ -26,7 +26,7 @@ enum Run {
             try await Wiring.postTaste(settings, runID: runID, keepRunning: keepRunning, reportOnly: reportOnly, logger: logger)
         }
         let code = try await hook.runner.run(hook.workflow.run) { outcome in
-            try printVerdict(outcome.verdict, output: output)
+            try printVerdict(outcome.verdict, output: output, reportURIs: outcome.reportURIs)
             if !outcome.restoreProblems.isEmpty {
                 StandardStream.error.writeScrubbed("error: \(RestoreFailedError(problems: outcome.restoreProblems))\n")
             }

@@ -1,6 +1,7 @@
 import Logging
 import TasterCore
 import TasterKubernetes
+import TasterMetrics
 import TasterMongo
 import TasterNotify
 import TasterS3
@@ -126,7 +127,7 @@ enum Wiring {
                 layout: location.layout, readyTimeout: settings.kubernetes.readyTimeout,
                 databaseWait: settings.mongo.wait,
                 settingsSummary: SettingsSummary(settings: settings, prefix: location.layout.prefix))
-            store = S3ReportStore(client: s3)
+            store = S3ReportStore(client: s3, settings: settings.s3)
             workloads = RunWorkloads(
                 targets: settings.kubernetes.workloads,
                 control: kubernetes.map { KubernetesWorkloadControl(client: $0, namespace: location.namespace, logger: logger) },
@@ -137,7 +138,9 @@ enum Wiring {
             if let notification = settings.notification {
                 announcers.append(WebhookAnnouncer(settings: notification, app: location.app, logger: logger))
             }
-            runner = HookRunner(hook: hook, app: location.app, announcer: Announcers(announcers))
+            let metrics: any MetricsPublisher = settings.pushgateway.map { PushgatewayPublisher(settings: $0, logger: logger) } ?? NoMetrics()
+            runner = HookRunner(
+                hook: hook, app: location.app, namespace: location.namespace, announcer: Announcers(announcers), metrics: metrics)
             self.settings = settings
         }
 
