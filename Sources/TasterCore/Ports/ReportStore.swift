@@ -14,6 +14,26 @@ package protocol ReportStore: Sendable {
     func list(prefix: String) async throws -> [StoredObject]
     /// `s3://bucket/key`, for messages and reports.
     func uri(for key: String) -> String
+    /// Writes an object from a spool file without holding it whole in memory (a document index,
+    /// a list of changes), create-only like `put`.
+    func put(_ key: String, file: SpoolFile, contentType: String, createOnly: Bool) async throws
+    /// Reads an object of at most `maxBytes` into a spool file, a part at a time; nil when it does
+    /// not exist; a larger one is refused without being read.
+    func download(_ key: String, maxBytes: Int) async throws -> SpoolFile?
+}
+
+extension ReportStore {
+    /// A store that holds objects in memory anyway.
+    package func put(_ key: String, file: SpoolFile, contentType: String, createOnly: Bool) async throws {
+        try await put(key, data: Data(try file.read(at: 0, count: file.size)), contentType: contentType, createOnly: createOnly)
+    }
+
+    package func download(_ key: String, maxBytes: Int) async throws -> SpoolFile? {
+        guard let data = try await get(key, maxBytes: maxBytes) else { return nil }
+        let writer = try SpoolWriter(name: "download")
+        try writer.write(data)
+        return try writer.finish()
+    }
 }
 
 /// One object of a listing.

@@ -59,6 +59,6 @@ package struct CompareWorkflow: Sendable {
     /// Reads one report, refusing anything larger than a report can be.
     func load(_ location: String) async throws -> TasteReport {
         let data = try await reader.read(location, maxBytes: BaselineResolver.maxReportBytes)
-        return try ReportCodec.decode(TasteReport.self, from: data, supported: TasteReport.currentSchemaVersion, source: location)
+        return try ReportCodec.decode(TasteReport.self, from: data, supported: TasteReport.readableSchemaVersions, source: location)
     }
 }
