@@ -87,7 +87,23 @@ def test_lost_added_and_modified_documents_are_named(app):
     assert "FAIL: 3 lost, 1 added, 3 modified" in post.stdout, post
     assert str(lost[0]) in post.stdout and str(lost[0]) in post.termination_log, post
     page = next(body for key, body in app.objects().items() if key.endswith("verdict.html")).decode()
-    assert str(lost[0]) in page and "status" in page and "changes/" in page
+    assert str(lost[0]) in page and "status" in page and "changes/orders-fingerprint.ndjson" in page
+    assert_no_sentinel(app)
+
+
+def test_the_notification_carries_the_counts_and_first_ids(app):
+    from test_results import Receiver
+    seed_sentinels(app)
+    app.checks(FINGERPRINT)
+    with Receiver() as receiver:
+        assert app.run("pre-taste").returncode == 0
+        gone = app.orders.find_one({"n": 2})["_id"]
+        app.orders.delete_one({"_id": gone})
+        post = app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url})
+    assert post.returncode == 1, post
+    failed = next(c for c in receiver.received[0]["body"]["failedChecks"] if c["name"] == "orders-fingerprint")
+    assert failed["documents"]["lost"] == 1 and failed["documents"]["first"] == [f'lost {{"$oid":"{gone}"}}']
+    assert SENTINEL not in json.dumps(receiver.received)
     assert_no_sentinel(app)
 
 
@@ -109,6 +125,7 @@ def test_nothing_listed_when_documents_come_back_identical(app):
 
 def test_writes_after_the_baseline_with_as_of_are_not_listed(app):
     app.checks(FINGERPRINT.replace("fields:", "asOf: baseline\n    fields:"))
+    app.env["TASTER_COLLECTIONS"] = app.registrations.name  # the default count of orders has no cut
     assert app.run("pre-taste").returncode == 0
     time.sleep(1.1)  # ObjectIds carry whole seconds: a write in the baseline's second is in the cut
     app.orders.insert_one({"n": 5000, "status": "paid", "total": Decimal128("2.00")})
