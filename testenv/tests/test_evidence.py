@@ -88,6 +88,16 @@ def test_lost_added_and_modified_documents_are_named(app):
     assert str(lost[0]) in post.stdout and str(lost[0]) in post.termination_log, post
     page = next(body for key, body in app.objects().items() if key.endswith("verdict.html")).decode()
     assert str(lost[0]) in page and "status" in page and "changes/orders-fingerprint.ndjson" in page
+
+    # taster compare names them too, from the indexes next to the reports, and lists them whole.
+    folder = f"s3://{app.stack['TASTER_BUCKET']}/" + evidence["list"].rsplit("/changes/", 1)[0]
+    compared = app.run("compare", f"{folder}/pre.json", f"{folder}/post.json")
+    assert compared.returncode == 1 and "FAIL: 3 lost, 1 added, 3 modified" in compared.stdout, compared
+    listed = app.run("compare", f"{folder}/pre.json", f"{folder}/post.json", "--changes", "orders-fingerprint")
+    assert listed.returncode == 1, listed
+    assert sorted(json.loads(line)["change"] for line in listed.stdout.splitlines()) == sorted(line["change"] for line in lines)
+    unknown = app.run("compare", f"{folder}/pre.json", f"{folder}/post.json", "--changes", "nope")
+    assert unknown.returncode == 2 and "no check of that name" in unknown.output, unknown
     assert_no_sentinel(app)
 
 

@@ -1,4 +1,3 @@
-import Crypto
 import FoundationEssentials
 import Logging
 import TasterSupport
@@ -73,12 +72,8 @@ struct DocumentEvidence: Sendable {
                     : "the baseline kept no document index for this check (it was configured without evidence)")
         }
         if let skipped = record.skipped { return .unavailable("the baseline has no document index: \(skipped)") }
-        guard let key = record.key, let sha256 = record.sha256, let bytes = record.bytes else {
-            return .unavailable("the baseline's record of its document index is incomplete")
-        }
-        guard record.format == Int(DocumentIndexFormat.version) else {
-            return .unavailable("the baseline's document index is of format \(record.format.map(String.init) ?? "?"), this taster reads \(DocumentIndexFormat.version)")
-        }
+        if let unusable = record.unusable { return .unavailable("in the baseline, \(unusable)") }
+        guard let key = record.key, let bytes = record.bytes else { return .unavailable("the baseline's index has no key") }
         let current: LocalDocumentIndex
         switch outcome {
         case .skipped(let reason): return .unavailable("no document index was written now: \(reason)")
@@ -96,16 +91,7 @@ struct DocumentEvidence: Sendable {
         } catch {
             return .unavailable("the baseline's document index \(uri) could not be read: \(error)")
         }
-        guard file.size == bytes else {
-            return .unavailable("the baseline's document index \(uri) is \(file.size) bytes, pre.json recorded \(bytes) (truncated or replaced)")
-        }
-        do {
-            guard try Self.sha256(of: file) == sha256 else {
-                return .unavailable("the baseline's document index \(uri) does not match the checksum in pre.json (damaged or replaced): it is not trusted")
-            }
-        } catch {
-            return .unavailable("the baseline's document index \(uri) could not be read back: \(error)")
-        }
+        if let mismatch = record.mismatch(of: file, at: uri, report: "pre.json") { return .unavailable(mismatch) }
         let listKey = layout.changesKey(check: check, run: runID)
         do {
             let list = try SpoolWriter(name: "changes")
@@ -126,17 +112,5 @@ struct DocumentEvidence: Sendable {
         } catch {
             return .unavailable("the document indexes could not be compared: \(error)")
         }
-    }
-
-    static func sha256(of file: SpoolFile) throws -> String {
-        var hasher = SHA256()
-        var offset = 0
-        while offset < file.size {
-            let chunk = try file.read(at: offset, count: min(1 << 20, file.size - offset))
-            guard !chunk.isEmpty else { break }
-            hasher.update(data: chunk)
-            offset += chunk.count
-        }
-        return hasher.finalize().map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
     }
 }
