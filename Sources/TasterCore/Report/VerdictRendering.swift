@@ -47,7 +47,7 @@ extension Verdict {
                 lines.append("\(check.name): documents cannot be named: \(reason)")
             }
         }
-        return lines.isEmpty ? "" : "\n" + lines.joined(separator: "\n")
+        return lines.isEmpty ? "" : "\n\n" + lines.joined(separator: "\n")
     }
 
     /// The summary line: result, app, run, and what failed.
