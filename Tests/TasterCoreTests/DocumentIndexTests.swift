@@ -53,7 +53,8 @@ struct DocumentIndexTests {
         #expect(Self.double(2.5).canonicalJSON == "{\"$numberDouble\":\"2.5\"}")
         #expect(Self.double(3).canonicalJSON == "{\"$numberDouble\":\"3.0\"}")
         #expect(Self.string("say \"hi\"").canonicalJSON == "\"say \\\"hi\\\"\"")
-        #expect(Self.document([("shop", Self.string("berlin")), ("seq", Self.int32(3))]).canonicalJSON == "{\"shop\":\"berlin\",\"seq\":{\"$numberInt\":\"3\"}}")
+        #expect(
+            Self.document([("shop", Self.string("berlin")), ("seq", Self.int32(3))]).canonicalJSON == "{\"shop\":\"berlin\",\"seq\":{\"$numberInt\":\"3\"}}")
         let uuid = BSONRawValue(type: BSONRawValue.binary, bytes: [16, 0, 0, 0, 4] + Array(repeating: 0, count: 15) + [7])
         #expect(uuid.canonicalJSON == "{\"$binary\":{\"base64\":\"AAAAAAAAAAAAAAAAAAAABw==\",\"subType\":\"04\"}}")
         // 1.10 as Decimal128: coefficient 110, exponent -2.

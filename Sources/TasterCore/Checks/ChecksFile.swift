@@ -256,7 +256,9 @@ private struct EntryReader {
         case "documents": return true
         case "none": return false
         default:
-            throw error("`evidence: \(text)` is unknown; use `evidence: documents` (name the documents that changed) or `evidence: none`", at: mapping["evidence"]?.line)
+            throw error(
+                "`evidence: \(text)` is unknown; use `evidence: documents` (name the documents that changed) or `evidence: none`", at: mapping["evidence"]?.line
+            )
         }
     }
 

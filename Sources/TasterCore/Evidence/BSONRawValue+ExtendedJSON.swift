@@ -16,8 +16,11 @@ extension BSONRawValue {
         case double:
             let value = Double(bitPattern: UInt64(bitPattern: Int64(littleEndianBytes: bytes)))
             let text =
-                value.isNaN ? "NaN" : value.isInfinite ? (value < 0 ? "-Infinity" : "Infinity")
-                : value == value.rounded() && abs(value) < 1e15 ? String(format1: value) : "\(value)"
+                value.isNaN
+                ? "NaN"
+                : value.isInfinite
+                    ? (value < 0 ? "-Infinity" : "Infinity")
+                    : value == value.rounded() && abs(value) < 1e15 ? String(format1: value) : "\(value)"
             return "{\"$numberDouble\":\"\(text)\"}"
         case string:
             return quoted(bytes.dropFirst(4).dropLast())

@@ -45,7 +45,8 @@ package enum NotificationPayload {
         case .slack:
             var text = (verdict.result == .pass ? ":white_check_mark: " : ":x: ") + verdict.summary
             for check in verdict.failedChecks.prefix(10) {
-                text += "\n• \(check.name): \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.evidence?.resultText ?? check.reason ?? check.rule.name))"
+                text +=
+                    "\n• \(check.name): \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.evidence?.resultText ?? check.reason ?? check.rule.name))"
                 if let named = check.evidence?.firstIDs(limit: 5) { text += "\n   \(named)" }
             }
             for (name, uri) in reportURIs.sorted(by: { $0.key < $1.key }) {

@@ -32,6 +32,8 @@ extension VerdictPage {
             }
         }
         guard !html.isEmpty else { return "" }
-        return "<h2 id=\"documents\">Documents</h2>\n<p class=\"muted\">By <code>_id</code>, as canonical extended JSON; values are never stored, only which fields changed.</p>\n" + html
+        return
+            "<h2 id=\"documents\">Documents</h2>\n<p class=\"muted\">By <code>_id</code>, as canonical extended JSON; values are never stored, only which fields changed.</p>\n"
+            + html
     }
 }

@@ -31,7 +31,9 @@ package struct CompareWorkflow: Sendable {
 
     /// Compares the reports; with `changesOf`, also keeps the full list of that check's changed
     /// documents (it must keep a document index in both reports).
-    package func run(pre: String, post: String, reportOnly: Bool, changesOf: String? = nil, evidenceLimit: Int = EvidencePolicy.defaultLimit) async throws -> Outcome {
+    package func run(
+        pre: String, post: String, reportOnly: Bool, changesOf: String? = nil, evidenceLimit: Int = EvidencePolicy.defaultLimit
+    ) async throws -> Outcome {
         var preReport = try await load(pre)
         var postReport = try await load(post)
         guard preReport.phase == .pre else {
@@ -67,7 +69,10 @@ package struct CompareWorkflow: Sendable {
                 let after = postReport.snapshot.checks.first(where: { $0.name == name })?.index
             else {
                 if name == changesOf {
-                    throw CompareChangesError(message: "--changes \(name): the check has no document index in both reports (a fingerprint, or a count with evidence: documents, of reports of schemaVersion 2)")
+                    throw CompareChangesError(
+                        message:
+                            "--changes \(name): the check has no document index in both reports (a fingerprint, or a count with evidence: documents, of reports of schemaVersion 2)"
+                    )
                 }
                 continue
             }
