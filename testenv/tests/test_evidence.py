@@ -198,11 +198,15 @@ def damage(app, how: str) -> None:
     elif how == "replaced":
         body = body[:-9] + b"\x00" + (0).to_bytes(8, "big")
     client = harness.s3_client(app.stack)
+    if how == "missing":
+        client.delete_object(Bucket=app.stack["TASTER_BUCKET"], Key=key)
+        return
     client.put_object(Bucket=app.stack["TASTER_BUCKET"], Key=key, Body=body)
 
 
 def test_a_damaged_index_leaves_the_verdict_to_the_fingerprint(app):
-    for how, words in (("truncated", "bytes, pre.json recorded"), ("corrupt", "checksum"), ("replaced", "checksum")):
+    for how, words in (("truncated", "bytes, pre.json recorded"), ("corrupt", "checksum"), ("replaced", "checksum"),
+                       ("missing", "is missing")):
         app.checks(FINGERPRINT)
         pre = app.run("pre-taste", env={"TASTER_RUN_ID": f"damaged-{how}"})
         assert pre.returncode == 0, pre
