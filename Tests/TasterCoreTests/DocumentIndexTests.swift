@@ -64,7 +64,7 @@ struct DocumentIndexTests {
     }
 
     func index(_ entries: [(BSONRawValue, [UInt8])], fields: [String] = ["status", "total"]) throws -> LocalDocumentIndex {
-        let writer = try DocumentIndexWriter(check: "t", fields: fields)
+        let writer = try DocumentIndexWriter(fields: fields)
         for (id, digests) in entries {
             try id.bytes.withUnsafeBytes { try writer.append(idType: id.type, id: $0, digests: digests) }
         }

@@ -10,7 +10,7 @@ package final class DocumentIndexWriter {
     private var record: [UInt8] = []
     private(set) package var documents: Int64 = 0
 
-    package init(check: String, fields: [String]) throws(SpoolError) {
+    package init(fields: [String]) throws(SpoolError) {
         self.fields = fields
         spool = try SpoolWriter(name: "index")
         try write(DocumentIndexFormat.header(fields: fields))

@@ -26,7 +26,7 @@ final class DocumentIndexer {
         maxDocuments = policy.maxDocuments
         keys = fields.map { Array($0.utf8CString.dropLast()) }
         do {
-            writer = try DocumentIndexWriter(check: check.name, fields: fields)
+            writer = try DocumentIndexWriter(fields: fields)
         } catch {
             skipped = "\(error)"
         }
