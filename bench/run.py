@@ -4,6 +4,7 @@ bench/results/<date>.md.
 
 Environment: the stack's (scripts/with-stack.sh), TASTER_BINARY (the release build),
 BENCH_RUNS (default 5), BENCH_1M (documents of the large job, default 1000000),
+BENCH_EVIDENCE_LARGE_RUNS (runs of the 1M-document index cases, default 1),
 BENCH_MANY_DOCS (documents per collection of the many-checks case, default 5000: the issue's
 100,000 per collection is 5M documents, more than 20 minutes of seeding and counting on this
 server, and the ratio does not depend on the size when the server serialises the counts).
@@ -362,6 +363,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         fingerprint, rates = fingerprint_case(Path(tmp))
     results += fingerprint
+    log("== the document index (issue 15)")
+    import evidence  # bench/evidence.py
+    with tempfile.TemporaryDirectory() as tmp:
+        index_rows, index_extra = evidence.cases(
+            seed, taster_env, TASTER, RUNS, [100_000, LARGE], int(ENV.get("BENCH_EVIDENCE_LARGE_RUNS", "1")), Path(tmp),
+            log, DATABASE)
+    results += index_rows
     log("== start-up and size")
     single = startup()
     single["pre_taste_rss_mb"] = whole_pre_taste_rss()
@@ -376,7 +384,7 @@ def main() -> None:
 | `taster --version` wall, p50 / max of 25 | {single['version_p50_ms']:.1f} ms / {single['version_max_ms']:.1f} ms | < 20 ms |
 | release binary | {single['binary_mb']:.1f} MB ({single['stripped_mb']:.1f} MB stripped) | — |
 | peak RSS of a whole pre-taste (2 workloads, 11k documents) | {single['pre_taste_rss_mb']:.1f} MB | — |
-"""
+""" + "\n".join(index_extra) + "\n"
     date = datetime.date.today().isoformat()
     out = HERE / "results" / f"{date}.md"
     out.parent.mkdir(exist_ok=True)

@@ -53,6 +53,7 @@ checks:
     collection: orders
     filter: {status: paid}
     rule: no-decrease
+    evidence: documents   # keep the _ids, so a verdict names the orders lost
   - name: revenue
     kind: sum
     collection: orders
@@ -88,9 +89,13 @@ upgrade_loses_orders() {
   "$python" - <<'PY'
 import os, pymongo
 db = pymongo.MongoClient(os.environ["TESTENV_MONGO_ADMIN_URI"])["pxbbq"]
+from bson.decimal128 import Decimal128
 gone = [doc["_id"] for doc in db.orders.find({"status": "paid"}).limit(3)]
 db.orders.delete_many({"_id": {"$in": gone}})
-print(f"the v4.6.0 migration lost {len(gone)} paid orders")
+rounded = db.orders.find_one({"status": "open"})
+db.orders.update_one({"_id": rounded["_id"]}, {"$set": {"total": Decimal128(str(round(rounded["total"].to_decimal())))}})
+print(f"the v4.6.0 migration lost {len(gone)} paid orders: {', '.join(str(i) for i in gone)}")
+print(f"and rounded the total of order {rounded['_id']}")
 PY
 }
 
@@ -111,8 +116,11 @@ keys = [item["Key"] for item in s3.list_objects_v2(Bucket=bucket, Prefix="taster
 for key in keys:
     print(f"s3://{bucket}/{key}")
 latest = sorted(k for k in keys if k.endswith("verdict.html"))[-1].rsplit("/", 1)[0]
-for name in ("pre.json", "post.json", "verdict.json", "verdict.html"):
-    s3.download_file(bucket, f"{latest}/{name}", os.path.join(sys.argv[1], name))
+for key in (k for k in keys if k.startswith(latest + "/")):
+    # The reports, the document indexes and the lists of changed documents, as the page links them.
+    path = os.path.join(sys.argv[1], key[len(latest) + 1:])
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    s3.download_file(bucket, key, path)
 print(f"\nthe latest verdict page: s3://{bucket}/{latest}/verdict.html")
 print(f"saved with its reports in {sys.argv[1]}/: open {sys.argv[1]}/verdict.html in a browser")
 PY

@@ -9,6 +9,6 @@ scripts/ensure-apt.sh chromium
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
-  --disable-sync --no-first-run --user-data-dir="$profile" --hide-scrollbars --window-size=1440,700 \
+  --disable-sync --no-first-run --user-data-dir="$profile" --hide-scrollbars --window-size=1440,1060 \
   --screenshot="$PWD/$png" "file://$PWD/$page" 2>/dev/null
 echo "wrote $png"

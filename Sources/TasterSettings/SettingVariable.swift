@@ -166,6 +166,12 @@ extension SettingVariable {
             .run, ["TASTER_MAX_BASELINE_AGE"], default: "24h", flag: "--max-baseline-age", commands: ["post-taste"],
             shownAs: ["max-baseline-age"], "refuse (exit 4) a baseline older than this"),
         .init(
+            .run, ["TASTER_EVIDENCE_LIMIT"], default: "20", commands: ["post-taste"], shownAs: ["evidence.limit"],
+            "how many _ids of lost, added and modified documents a verdict names (the full list goes to S3)"),
+        .init(
+            .run, ["TASTER_EVIDENCE_MAX_DOCUMENTS"], default: "5000000", commands: ["pre-taste", "post-taste"],
+            shownAs: ["evidence.max-documents"], "a check over this many documents keeps no document index (judged by its value)"),
+        .init(
             .run, ["TASTER_ARGOCD_APP"], commands: hookCommands, shownAs: ["argocd.application"],
             "the Argo CD Application whose sync this run checks: the run id comes from its sync operation"),
         .init(

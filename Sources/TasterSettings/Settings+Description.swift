@@ -88,6 +88,8 @@ extension Settings {
         }
         add("deadline", DurationParser.format(deadline), "TASTER_DEADLINE")
         add("max-baseline-age", DurationParser.format(maxBaselineAge), "TASTER_MAX_BASELINE_AGE")
+        add("evidence.limit", String(evidence.limit), "TASTER_EVIDENCE_LIMIT")
+        add("evidence.max-documents", String(evidence.maxDocuments), "TASTER_EVIDENCE_MAX_DOCUMENTS")
         add("log-format", logFormat.rawValue, "TASTER_LOG_FORMAT")
         for (ignored, winner) in shadowed {
             rows.append(Row(setting: "ignored", value: "\(ignored) (\(winner) wins)", source: ignored))

@@ -33,6 +33,8 @@ package struct Settings: Sendable {
     package var deadline: Duration
     /// `TASTER_MAX_BASELINE_AGE`: post-taste refuses an older baseline.
     package var maxBaselineAge: Duration = Settings.defaultMaxBaselineAge
+    /// `TASTER_EVIDENCE_LIMIT`, `TASTER_EVIDENCE_MAX_DOCUMENTS`: the documents a verdict names.
+    package var evidence = EvidencePolicy()
     /// Variables that were set but lost to a standard spelling, e.g. `S3_URL` beside `AWS_ENDPOINT_URL`.
     package var shadowed: [(ignored: String, winner: String)]
     /// Where each setting came from (variable or flag), keyed by the variable's standard name.
@@ -118,6 +120,10 @@ package struct Settings: Sendable {
         }
         let deadline = reader.duration("TASTER_DEADLINE", default: defaultDeadline, example: "15m")
         let maxBaselineAge = reader.duration("TASTER_MAX_BASELINE_AGE", default: defaultMaxBaselineAge, example: "24h")
+        let evidence = EvidencePolicy(
+            limit: Int(reader.integer("TASTER_EVIDENCE_LIMIT", default: Int64(EvidencePolicy.defaultLimit), minimum: 0, example: "20")),
+            maxDocuments: reader.integer(
+                "TASTER_EVIDENCE_MAX_DOCUMENTS", default: EvidencePolicy.defaultMaxDocuments, minimum: 0, example: "5000000"))
         problems += reader.problems
         let notification = read(.notification, NotificationSettings.read)
         let pushgateway = read(.metrics, PushgatewaySettings.read)
@@ -139,8 +145,8 @@ package struct Settings: Sendable {
         return Settings(
             mongo: mongo, s3: s3, kubernetes: kubernetes, app: app, runID: runID,
             logFormat: logFormat, argoApplication: argoApplication, argoNamespace: argoNamespace,
-            notification: notification, pushgateway: pushgateway, deadline: deadline, maxBaselineAge: maxBaselineAge, shadowed: shadowed,
-            sources: sources)
+            notification: notification, pushgateway: pushgateway, deadline: deadline, maxBaselineAge: maxBaselineAge,
+            evidence: evidence, shadowed: shadowed, sources: sources)
     }
 
     /// MongoDB settings, or exit 2 naming the variable to set.

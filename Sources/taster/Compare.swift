@@ -21,7 +21,7 @@ extension Taster {
             commandName: "compare",
             abstract: "Compare two reports (files or s3://bucket/key URIs) with the configured rules.",
             discussion: """
-                Prints the table CHECK PRE POST DELTA RULE RESULT. Rules come from the checks file (TASTER_CHECKS); a check without a rule must be equal. Reads the reports only: no MongoDB, no Kubernetes, nothing uploaded.
+                Prints the table CHECK PRE POST DELTA RULE RESULT, and the documents lost, added and modified when both reports keep document indexes (next to them, as taster stored them). Rules come from the checks file (TASTER_CHECKS); a check without a rule must be equal. Reads the reports only: no MongoDB, no Kubernetes, nothing uploaded.
 
                 \(exitCodes)
                 """
@@ -46,6 +46,13 @@ extension Taster {
         @Option(help: ArgumentHelp("Also write the verdict as a self-contained HTML page to this file.", valueName: "file"))
         var html: String?
 
+        @Option(
+            name: .customLong("changes"),
+            help: ArgumentHelp(
+                "Print every document of this check lost, added or modified (one JSON object a line) instead of the table; both reports must keep its document index.",
+                valueName: "check"))
+        var changes: String?
+
         func run() async throws {
             // Two files need nothing but the checks file; an s3:// URI needs the report store's settings.
             let reads = [pre, post].contains { $0.lowercased().hasPrefix("s3://") }
@@ -54,7 +61,7 @@ extension Taster {
                 s3.apply(to: &environment)
                 run.apply(to: &environment)
             }
-            try await Run.compare(settings, pre: pre, post: post, reportOnly: reportOnly, output: output, html: html)
+            try await Run.compare(settings, pre: pre, post: post, reportOnly: reportOnly, output: output, html: html, changes: changes)
         }
     }
 }

@@ -162,10 +162,10 @@ struct ReportCodecTests {
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("\"int64\" : \"9007199254740993\""))
         #expect(text.contains("\"rule\" : \"tolerance 2%\""))
-        #expect(text.contains("\"schemaVersion\" : 1"))
+        #expect(text.contains("\"schemaVersion\" : 2"))
         #expect(text.contains("\"runId\" : \"r1\""))
         #expect(!text.contains("codecQ7kx9w1"))
-        let decoded = try ReportCodec.decode(TasteReport.self, from: data, supported: 1, source: "pre.json")
+        let decoded = try ReportCodec.decode(TasteReport.self, from: data, supported: TasteReport.readableSchemaVersions, source: "pre.json")
         #expect(decoded == report())
     }
 

@@ -30,6 +30,35 @@ struct S3ClientTests {
         await #expect(throws: S3Error.self) { try await client.get(key: key, maxBytes: 1 << 20) }
     }
 
+    @Test("a spool file larger than a part goes up in parts, create-only, and comes back by ranges intact")
+    func multipart() async throws {
+        let client = try S3TestClient.make(try S3TestClient.settings())
+        let writer = try SpoolWriter(name: "s3test")
+        var generator = SystemRandomNumberGenerator()
+        let size = S3Client.partSize * 2 + 12_345
+        var block = (0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var number: UInt8 = 0
+        while writer.count < size {
+            // Every mebibyte different, so a part sent twice or out of order would show.
+            number &+= 1
+            block[0] = number
+            try writer.write(block.prefix(min(block.count, size - writer.count)))
+        }
+        let file = try writer.finish()
+        let key = "\(prefix)/runs/r1/index/pre/big.tidx"
+        try await client.put(key: key, file: file, contentType: "application/octet-stream", createOnly: true)
+        #expect(try await client.head(key: key)?.size == Int64(size))
+        await #expect(throws: S3Error.self) {
+            try await client.put(key: key, file: file, contentType: "application/octet-stream", createOnly: true)
+        }
+        let back = try #require(try await client.download(key: key, maxBytes: size))
+        #expect(back.size == size)
+        #expect(try back.read(at: 0, count: size) == (try file.read(at: 0, count: size)))
+        await #expect(throws: S3ObjectTooLargeError.self) { _ = try await client.download(key: key, maxBytes: size - 1) }
+        #expect(try await client.download(key: key + ".missing", maxBytes: size) == nil)
+        try await client.delete(key: key)
+    }
+
     @Test("keys with spaces, unicode, '+', '~', '=' and '/' are stored, listed and read back exactly")
     func awkwardKeys() async throws {
         let client = try S3TestClient.make(try S3TestClient.settings())

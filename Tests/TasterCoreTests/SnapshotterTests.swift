@@ -361,7 +361,7 @@ struct SnapshotterTests {
         let deadline = Deadline(budget: .seconds(60))
         let pool = try await MongoConnector(settings: settings, deadline: deadline).waitUntilReady(wait: settings.wait, logger: fixture.logger)
         let snapshot = try await Snapshotter(settings: settings, deadline: deadline, logger: fixture.logger, concurrency: 3)
-            .measure(try SnapshotPlan(settings: settings), pool: pool)
+            .measure(try SnapshotPlan(settings: settings), pool: pool).snapshot
         await pool.close()
         // TASTER_COLLECTIONS is empty, so the default counts (orders, registrations) come first.
         let mine = snapshot.checks.filter { $0.collection == orders }

@@ -23,6 +23,9 @@ package struct CheckDefinition: Sendable, Equatable {
     /// refuses a check whose collection does not exist: a misspelled collection would otherwise be
     /// "missing on both sides" and pass forever.
     package var allowMissing: Bool
+    /// The check keeps a document index, so a verdict can name the documents lost, added and
+    /// modified: every fingerprint (unless `evidence: none`), a count with `evidence: documents`.
+    package var indexesDocuments: Bool
     /// Where the check was configured, for messages: `TASTER_COLLECTIONS` or
     /// `checks file /etc/taster/checks.yaml, check "revenue" (#3)`.
     package var origin: String
@@ -45,6 +48,7 @@ package struct CheckDefinition: Sendable, Equatable {
         self.severity = severity
         self.allowMissing = allowMissing
         self.origin = origin
+        indexesDocuments = kind == .fingerprint
     }
 
     /// The default exact count of a collection named in `TASTER_COLLECTIONS`.

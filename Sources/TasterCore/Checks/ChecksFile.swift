@@ -115,14 +115,14 @@ private struct EntryReader {
         "allowMissing",
     ]
     static let kindKeys: [CheckKind: Set<String>] = [
-        .count: ["filter"],
+        .count: ["filter", "evidence"],
         .estimatedCount: [],
         .sum: ["field", "filter"],
         .min: ["field", "filter"],
         .max: ["field", "filter"],
         .distinctCount: ["field", "filter"],
         .aggregate: ["pipeline", "field"],
-        .fingerprint: ["fields", "filter"],
+        .fingerprint: ["fields", "filter", "evidence"],
     ]
 
     mutating func check(defaultDatabase: String) throws(ChecksFileError) -> CheckDefinition {
@@ -184,6 +184,7 @@ private struct EntryReader {
         case .count, .estimatedCount:
             break
         }
+        check.indexesDocuments = try evidence(in: mapping, kind: kind)
         return check
     }
 
@@ -245,6 +246,20 @@ private struct EntryReader {
         }
         if let field { try validate(fieldPath: field, key: "asOfField", line: mapping["asOfField"]?.line) }
         return AsOf(field: field ?? "_id")
+    }
+
+    /// `evidence: documents` (a count keeps a document index; a fingerprint always does) or
+    /// `evidence: none` (a fingerprint keeps none).
+    func evidence(in mapping: YAMLNode.Mapping, kind: CheckKind) throws(ChecksFileError) -> Bool {
+        guard let text = try string("evidence", in: mapping) else { return kind == .fingerprint }
+        switch text {
+        case "documents": return true
+        case "none": return false
+        default:
+            throw error(
+                "`evidence: \(text)` is unknown; use `evidence: documents` (name the documents that changed) or `evidence: none`", at: mapping["evidence"]?.line
+            )
+        }
     }
 
     func fields(in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> [String] {

@@ -14,4 +14,15 @@ package protocol DatabaseSnapshotting: Sendable {
     /// collection does not exist and that does not say `allowMissing: true` is refused with
     /// `MissingCollectionError` (exit 2) before anything is measured.
     func snapshot(asOf: Date?, refusingMissing: Bool, deadline: Deadline) async throws -> Snapshot
+    /// `snapshot(asOf:refusingMissing:deadline:)`, and for every check that keeps a document index
+    /// (`CheckDefinition.indexesDocuments`) its index, written while the check reads its documents
+    /// in the server's `_id` order — or why there is none.
+    func snapshot(asOf: Date?, refusingMissing: Bool, evidence: EvidencePolicy, deadline: Deadline) async throws -> IndexedSnapshot
+}
+
+extension DatabaseSnapshotting {
+    /// An engine that keeps no document index.
+    package func snapshot(asOf: Date?, refusingMissing: Bool, evidence: EvidencePolicy, deadline: Deadline) async throws -> IndexedSnapshot {
+        IndexedSnapshot(snapshot: try await snapshot(asOf: asOf, refusingMissing: refusingMissing, deadline: deadline))
+    }
 }

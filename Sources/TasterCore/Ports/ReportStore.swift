@@ -17,10 +17,28 @@ package protocol ReportStore: Sendable {
     /// A link a person can open in a browser (a presigned URL, or one under the site that serves
     /// the bucket); nil when none can be made.
     func link(for key: String) -> String?
+    /// Writes an object from a spool file without holding it whole in memory (a document index,
+    /// a list of changes), create-only like `put`.
+    func put(_ key: String, file: SpoolFile, contentType: String, createOnly: Bool) async throws
+    /// Reads an object of at most `maxBytes` into a spool file, a part at a time; nil when it does
+    /// not exist; a larger one is refused without being read.
+    func download(_ key: String, maxBytes: Int) async throws -> SpoolFile?
 }
 
 extension ReportStore {
     package func link(for key: String) -> String? { nil }
+
+    /// A store that holds objects in memory anyway.
+    package func put(_ key: String, file: SpoolFile, contentType: String, createOnly: Bool) async throws {
+        try await put(key, data: Data(try file.read(at: 0, count: file.size)), contentType: contentType, createOnly: createOnly)
+    }
+
+    package func download(_ key: String, maxBytes: Int) async throws -> SpoolFile? {
+        guard let data = try await get(key, maxBytes: maxBytes) else { return nil }
+        let writer = try SpoolWriter(name: "download")
+        try writer.write(data)
+        return try writer.finish()
+    }
 }
 
 /// One object of a listing.

@@ -29,6 +29,7 @@ extension Verdict: FreeTextScrubbing {
             var check = check
             check.reason = check.reason.map(SecretRedactor.shared.scrub)
             check.warning = check.warning.map(SecretRedactor.shared.scrub)
+            if let reason = check.evidence?.unavailable { check.evidence?.unavailable = SecretRedactor.shared.scrub(reason) }
             return check
         }
         return copy

@@ -37,14 +37,17 @@ package enum NotificationPayload {
                 failedChecks: verdict.failedChecks.map {
                     .init(
                         name: $0.name, collection: $0.collection, pre: $0.pre?.description,
-                        post: $0.post?.description, delta: $0.delta, rule: $0.rule.name, reason: $0.reason)
+                        post: $0.post?.description, delta: $0.delta, rule: $0.rule.name, reason: $0.reason,
+                        documents: $0.evidence.map(Generic.Documents.init))
                 },
                 reports: reportURIs)
             return try ReportCodec.encode(payload)
         case .slack:
             var text = (verdict.result == .pass ? ":white_check_mark: " : ":x: ") + verdict.summary
             for check in verdict.failedChecks.prefix(10) {
-                text += "\n• \(check.name): \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.reason ?? check.rule.name))"
+                text +=
+                    "\n• \(check.name): \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.evidence?.resultText ?? check.reason ?? check.rule.name))"
+                if let named = check.evidence?.firstIDs(limit: 5) { text += "\n   \(named)" }
             }
             let linkRole = PostTasteWorkflow.Outcome.linkRole
             if let link = reportURIs[linkRole] { text += "\n<\(link)|Open the verdict page>" }
@@ -64,6 +67,26 @@ package enum NotificationPayload {
             var delta: String?
             var rule: String
             var reason: String?
+            /// The documents behind the check: counts and first `_id`s.
+            var documents: Documents?
+        }
+
+        struct Documents: Encodable {
+            var lost: Int64
+            var added: Int64
+            var modified: Int64
+            var first: [String]
+            var list: String?
+            var unavailable: String?
+
+            init(_ evidence: CheckEvidence) {
+                lost = evidence.lost?.count ?? 0
+                added = evidence.added?.count ?? 0
+                modified = evidence.modified?.count ?? 0
+                first = evidence.named.prefix(10).map { "\($0.change) \($0.document.description)" }
+                list = evidence.list
+                unavailable = evidence.unavailable
+            }
         }
 
         var summary: String

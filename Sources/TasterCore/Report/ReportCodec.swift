@@ -15,6 +15,13 @@ package enum ReportCodec {
 
     /// Decodes a document whose `schemaVersion` must be `supported`.
     package static func decode<T: Decodable>(_ type: T.Type, from data: Data, supported: Int, source: String) throws(ReportDecodingError) -> T {
+        try decode(type, from: data, supported: supported...supported, source: source)
+    }
+
+    /// Decodes a document whose `schemaVersion` is one of `supported`.
+    package static func decode<T: Decodable>(
+        _ type: T.Type, from data: Data, supported: ClosedRange<Int>, source: String
+    ) throws(ReportDecodingError) -> T {
         let header: SchemaHeader
         do {
             header = try JSONDecoder().decode(SchemaHeader.self, from: data)
@@ -24,8 +31,8 @@ package enum ReportCodec {
         guard let version = header.schemaVersion else {
             throw ReportDecodingError(source: source, problem: .missingSchemaVersion)
         }
-        guard version == supported else {
-            throw ReportDecodingError(source: source, problem: .unknownSchemaVersion(version, supported: supported))
+        guard supported.contains(version) else {
+            throw ReportDecodingError(source: source, problem: .unknownSchemaVersion(version, supported: supported.upperBound))
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)

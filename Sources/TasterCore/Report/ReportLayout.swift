@@ -1,8 +1,12 @@
+import TasterSupport
+
 /// Where a run's reports live in the bucket:
 ///
 ///     <prefix>/runs/<run-id>/pre.json
 ///     <prefix>/runs/<run-id>/post.json
 ///     <prefix>/runs/<run-id>/verdict.json
+///     <prefix>/runs/<run-id>/index/<phase>/<check>.tidx   a check's document index
+///     <prefix>/runs/<run-id>/changes/<check>.ndjson       the documents that changed
 ///     <prefix>/latest-pre.json            the pointer to the newest complete baseline
 ///
 /// The default prefix is `taster/<namespace>/<app>`.
@@ -29,6 +33,24 @@ package struct ReportLayout: Sendable, Equatable {
     package func runFolder(_ runID: String) -> String { "\(prefix)/runs/\(runID)/" }
     package func key(_ file: File, run runID: String) -> String { runFolder(runID) + file.rawValue }
     package var latestPreKey: String { "\(prefix)/latest-pre.json" }
+
+    /// Where a check's document index of a phase goes.
+    package func indexKey(check: String, phase: TasteReport.Phase, run runID: String) -> String {
+        runFolder(runID) + "index/\(phase.rawValue)/\(Self.objectName(check)).\(DocumentIndexFormat.fileExtension)"
+    }
+
+    /// Where the list of a check's changed documents goes.
+    package func changesKey(check: String, run runID: String) -> String {
+        runFolder(runID) + "changes/\(Self.objectName(check)).ndjson"
+    }
+
+    /// A check's name as one segment of a key: letters, digits, `.`, `_`, `-` as they are,
+    /// anything else percent-encoded.
+    static func objectName(_ name: String) -> String {
+        name.utf8.map { byte in
+            PercentEncoding.isUnreserved(byte) && byte != UInt8(ascii: "~") ? String(UnicodeScalar(byte)) : "%" + PercentEncoding.hex(byte)
+        }.joined()
+    }
 
     /// The run id of a key under `runs/`, e.g. `…/runs/<id>/verdict.json` → `<id>`.
     package func runID(of key: String) -> String? {

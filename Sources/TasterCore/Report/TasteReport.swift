@@ -3,7 +3,9 @@ import TasterSupport
 /// `pre.json` and `post.json`: one phase of a run — who, where, when, with which settings, what
 /// was scaled and what the database held. Versioned (`schemaVersion`), documented in README.
 package struct TasteReport: Sendable, Equatable, Codable {
-    package static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 2
+    /// Version 1 reports (before document indexes) are read too: their checks have no index.
+    package static let readableSchemaVersions = 1...2
 
     package enum Phase: String, Sendable, Codable {
         case pre

@@ -1,6 +1,8 @@
 /// `verdict.json`: the comparison of a run's post snapshot with its baseline, check by check.
 package struct Verdict: Sendable, Equatable, Codable {
-    package static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 2
+    /// Version 1 verdicts (before `evidence`) are read too.
+    package static let readableSchemaVersions = 1...2
 
     package enum Result: String, Sendable, Codable {
         /// Every check passed its rule (warnings allowed).
@@ -85,10 +87,14 @@ package struct CheckComparison: Sendable, Equatable, Codable {
     /// Why the check guards nothing whatever its result (a measured field no document holds);
     /// nil (not written) when it guards something.
     package var warning: String?
+    /// The documents behind the check: what was lost, added and modified, or why they cannot be
+    /// named. Nil for checks that keep no index.
+    package var evidence: CheckEvidence?
 
     package init(
         name: String, kind: CheckKind, collection: String, pre: CheckValue?, post: CheckValue?, delta: String?,
-        rule: ComparisonRule, severity: Severity, result: Result, reason: String?, warning: String? = nil
+        rule: ComparisonRule, severity: Severity, result: Result, reason: String?, warning: String? = nil,
+        evidence: CheckEvidence? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -101,5 +107,6 @@ package struct CheckComparison: Sendable, Equatable, Codable {
         self.result = result
         self.reason = reason
         self.warning = warning
+        self.evidence = evidence
     }
 }

@@ -53,6 +53,10 @@ package struct VerdictPage: Sendable {
         .muted { color: #757575; } .summary { margin: 1rem 0; font-size: 1.05rem; }
         tr.row-fail td { background: #ffebee; } tr.row-warn td { background: #fff3e0; }
         code { background: #f5f5f5; padding: 0 .2rem; }
+        h2 { margin-top: 1.5rem; font-size: 1.2rem; } h3 { margin: 1rem 0 .3rem; font-size: 1rem; }
+        table.documents { margin-top: .3rem; } table.documents col.change { width: 12%; } table.documents col.id { width: 58%; }
+        tr.doc-lost td:first-child { color: #c62828; font-weight: 600; } tr.doc-added td:first-child { color: #2e7d32; font-weight: 600; }
+        tr.doc-modified td:first-child { color: #ef6c00; font-weight: 600; }
         ol.runs { list-style: none; padding: 0; margin: .3rem 0 0; display: flex; flex-wrap: wrap; gap: .2rem .9rem; }
         @media (max-width: 1200px) { body { margin: 1.25rem; } }
         """
@@ -97,6 +101,7 @@ package struct VerdictPage: Sendable {
             "<p class=\"muted\">Change: the exact difference, and how large it is next to the baseline; the bar grows a step per tenfold (0.01 %, 0.1 %, 1 %, 10 %, 100 %). "
         html +=
             "Severity <code>fail</code> fails the sync when the rule breaks, <code>warn</code> only reports. Last runs: this check in the earlier runs and this one, coloured by its result.</p>\n"
+        html += evidenceSection()
         html += earlierRuns()
         html += reports()
         html += "<p class=\"muted\">Written by taster \(e(verdict.tool.version)) at \(e(verdict.createdAt)).</p>\n"
@@ -115,7 +120,7 @@ package struct VerdictPage: Sendable {
         html += "<td class=\"rule\">\(e(check.rule.name))</td>"
         html += "<td class=\"severity\">\(e(check.severity.rawValue))</td>"
         html += "<td class=\"outcome\"><span class=\"badge \(check.result.rawValue)\">\(check.result.rawValue.uppercased())</span>"
-        html += check.reason.map { "<span class=\"reason\">\(e($0))</span>" } ?? ""
+        html += (check.evidence?.resultText ?? check.reason).map { "<span class=\"reason\">\(e($0))</span>" } ?? ""
         html += "</td>"
         html += "<td class=\"history\">\(historyChart(check))</td>"
         return html + "</tr>\n"

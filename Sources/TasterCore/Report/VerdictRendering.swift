@@ -1,5 +1,12 @@
 import TasterSupport
 
+extension String {
+    /// Padded with spaces to `width` characters.
+    fileprivate func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
+
 /// How a verdict reads for people: the comparison table and the one-line summary.
 extension Verdict {
     /// `CHECK  PRE  POST  DELTA  RULE  RESULT`, numbers right-aligned.
@@ -11,7 +18,7 @@ extension Verdict {
                 check.post.map(\.description) ?? "—",
                 check.delta ?? "",
                 check.rule.name + (check.severity == .warn ? " (warn)" : ""),
-                check.result.rawValue.uppercased() + (check.reason.map { ": \($0)" } ?? ""),
+                check.result.rawValue.uppercased() + ((check.evidence?.resultText ?? check.reason).map { ": \($0)" } ?? ""),
             ]
         }
         let table = TextTable(
@@ -19,7 +26,28 @@ extension Verdict {
             rightAligned: [1, 2, 3]
         ).render()
         let warnings = checks.compactMap { check in check.warning.map { "\nWARNING: check \"\(check.name)\": \($0)" } }
-        return table + warnings.joined() + (notes ?? []).map { "\nNOTE: " + $0 }.joined()
+        return table + documents + warnings.joined() + (notes ?? []).map { "\nNOTE: " + $0 }.joined()
+    }
+
+    /// Below the table: the documents each check names (the first of each category, the full
+    /// list's key), and why a failed check's documents cannot be named.
+    var documents: String {
+        var lines: [String] = []
+        for check in checks {
+            guard let evidence = check.evidence else { continue }
+            if evidence.hasChanges {
+                lines.append("\(check.name): \(evidence.counts ?? "")\(evidence.list.map { " — full list: \($0)" } ?? ""):")
+                for (change, document) in evidence.named {
+                    lines.append("  \(change.padding(8)) \(document.description)")
+                }
+                let named = Int64(evidence.named.count)
+                let total = (evidence.lost?.count ?? 0) + (evidence.added?.count ?? 0) + (evidence.modified?.count ?? 0)
+                if total > named { lines.append("  … \(total - named) more in the full list") }
+            } else if let reason = evidence.unavailable, check.result != .pass {
+                lines.append("\(check.name): documents cannot be named: \(reason)")
+            }
+        }
+        return lines.isEmpty ? "" : "\n\n" + lines.joined(separator: "\n")
     }
 
     /// The summary line: result, app, run, and what failed.
@@ -35,7 +63,8 @@ extension Verdict {
         } else {
             line += "\(failed.count) of \(checks.count) checks failed: "
             line += failed.prefix(3).map { check in
-                "\(check.name) \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.rule.name))"
+                let named = check.evidence?.firstIDs(limit: 3).map { ": \($0)" } ?? ""
+                return "\(check.name) \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.rule.name))\(named)"
             }.joined(separator: "; ")
             if failed.count > 3 { line += "; …" }
         }
@@ -47,6 +76,11 @@ extension Verdict {
                 + hollow.prefix(3).map(\.name).joined(separator: ", ") + (hollow.count > 3 ? ", …" : "") + ": no document has the field)"
         }
         return line
+    }
+
+    /// The summary again, after the checks changed (evidence attached).
+    package mutating func summarizeAgain() {
+        summary = Self.summarize(result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks)
     }
 
     /// Builds the verdict of a comparison.

@@ -25,9 +25,15 @@ package struct CompareWorkflow: Sendable {
         package let verdict: Verdict
         package let pre: TasteReport
         package let post: TasteReport
+        /// `--changes CHECK`: every change of that check, one JSON object a line.
+        package var changes: SpoolFile? = nil
     }
 
-    package func run(pre: String, post: String, reportOnly: Bool) async throws -> Outcome {
+    /// Compares the reports; with `changesOf`, also keeps the full list of that check's changed
+    /// documents (it must keep a document index in both reports).
+    package func run(
+        pre: String, post: String, reportOnly: Bool, changesOf: String? = nil, evidenceLimit: Int = EvidencePolicy.defaultLimit
+    ) async throws -> Outcome {
         var preReport = try await load(pre)
         var postReport = try await load(post)
         guard preReport.phase == .pre else {
@@ -50,15 +56,83 @@ package struct CompareWorkflow: Sendable {
             notes = applied.notes(file: file)
             logger.info("\(notes.joined(separator: "; "))")
         }
-        let verdict = Verdict.make(
+        var verdict = Verdict.make(
             pre: preReport, post: postReport, preKey: pre, postKey: post, reportOnly: reportOnly,
             createdAt: Timestamp.rfc3339(), notes: notes)
-        return Outcome(verdict: verdict, pre: preReport, post: postReport)
+        if let changesOf, !verdict.checks.contains(where: { $0.name == changesOf }) {
+            throw CompareChangesError(message: "--changes \(changesOf): the reports have no check of that name")
+        }
+        var changes: SpoolFile?
+        for position in verdict.checks.indices {
+            let name = verdict.checks[position].name
+            guard let before = preReport.snapshot.checks.first(where: { $0.name == name })?.index,
+                let after = postReport.snapshot.checks.first(where: { $0.name == name })?.index
+            else {
+                if name == changesOf {
+                    throw CompareChangesError(
+                        message:
+                            "--changes \(name): the check has no document index in both reports (a fingerprint, or a count with evidence: documents, of reports of schemaVersion 2)"
+                    )
+                }
+                continue
+            }
+            let (evidence, list) = await compare(check: name, before: before, after: after, pre: pre, post: post, limit: evidenceLimit)
+            verdict.checks[position].evidence = evidence
+            if name == changesOf {
+                guard let list else { throw CompareChangesError(message: "--changes \(name): documents cannot be named: \(evidence.unavailable ?? "")") }
+                changes = list
+            }
+        }
+        verdict.summarizeAgain()
+        return Outcome(verdict: verdict, pre: preReport, post: postReport, changes: changes)
+    }
+
+    /// One check's documents, from the indexes next to the reports (`index/<phase>/<check>.tidx`
+    /// in the run's folder, where taster stored them, or a copy of that folder).
+    private func compare(
+        check: String, before: DocumentIndexRecord, after: DocumentIndexRecord, pre: String, post: String, limit: Int
+    ) async -> (CheckEvidence, SpoolFile?) {
+        func fetch(_ record: DocumentIndexRecord, beside report: String, side: String) async -> (SpoolFile?, String?) {
+            if let unusable = record.unusable { return (nil, "in \(side), \(unusable)") }
+            guard let key = record.key, let bytes = record.bytes, let marker = key.firstRange(of: "/index/") else {
+                return (nil, "in \(side), the document index has no key")
+            }
+            let folder = FileIO.directory(of: report)
+            let location = (folder.isEmpty ? "." : folder) + String(key[marker.lowerBound...])
+            do {
+                let data = try await reader.read(location, maxBytes: bytes)
+                let writer = try SpoolWriter(name: "index")
+                try writer.write(data)
+                let file = try writer.finish()
+                if let mismatch = record.mismatch(of: file, at: location, report: side) { return (nil, mismatch) }
+                return (file, nil)
+            } catch {
+                return (nil, "the document index \(location) could not be read: \(error)")
+            }
+        }
+        let (baseline, first) = await fetch(before, beside: pre, side: pre)
+        guard let baseline else { return (.unavailable(first ?? ""), nil) }
+        let (current, second) = await fetch(after, beside: post, side: post)
+        guard let current else { return (.unavailable(second ?? ""), nil) }
+        do {
+            let writer = try SpoolWriter(name: "changes")
+            let evidence = try DocumentIndexComparison.compare(baseline: baseline, current: current, limit: limit, list: writer)
+            return (evidence, try writer.finish())
+        } catch {
+            return (.unavailable("the document indexes cannot be compared: \(error)"), nil)
+        }
     }
 
     /// Reads one report, refusing anything larger than a report can be.
     func load(_ location: String) async throws -> TasteReport {
         let data = try await reader.read(location, maxBytes: BaselineResolver.maxReportBytes)
-        return try ReportCodec.decode(TasteReport.self, from: data, supported: TasteReport.currentSchemaVersion, source: location)
+        return try ReportCodec.decode(TasteReport.self, from: data, supported: TasteReport.readableSchemaVersions, source: location)
     }
+}
+
+/// `taster compare --changes CHECK` cannot list that check's changes. Exit 2.
+package struct CompareChangesError: TasterError {
+    package let message: String
+    package var exitCode: TasterExitCode { .usage }
+    package var description: String { message }
 }

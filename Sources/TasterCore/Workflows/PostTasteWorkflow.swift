@@ -82,10 +82,11 @@ package struct PostTasteWorkflow: Sendable {
         workloads.remember(baseline.report.workloads.map { WorkloadTarget(kind: $0.kind, name: $0.name, replicas: $0.replicasBefore) })
         let result: Result<(Verdict, [String: String]), any Error>
         do {
-            var post = try await TasteMeasurement(context: context, workloads: workloads, database: database)
+            let measured = try await TasteMeasurement(context: context, workloads: workloads, database: database)
                 .run(.post, runID: runID, startedAt: Timestamp.rfc3339(), baseline: (baseline.report, store.uri(for: baseline.key)))
+            var post = measured.report
             post.baseline = .init(runID: runID, key: baseline.key)
-            result = .success(try await judge(post, against: baseline))
+            result = .success(try await judge(post, indexes: measured.indexes, against: baseline))
         } catch {
             result = .failure(error)
         }
@@ -110,18 +111,27 @@ package struct PostTasteWorkflow: Sendable {
 
     /// Uploads `post.json`, compares, uploads `verdict.json`, then the page; returns the verdict
     /// and where the reports are, by role.
-    private func judge(_ post: TasteReport, against baseline: BaselineResolver.Baseline) async throws -> (Verdict, [String: String]) {
+    private func judge(
+        _ measured: TasteReport, indexes: [String: DocumentIndexOutcome], against baseline: BaselineResolver.Baseline
+    ) async throws -> (Verdict, [String: String]) {
         let deadline = context.deadline
         let log = StepLog(logger: context.logger)
-        let runID = post.runID
+        let runID = measured.runID
         let postKey = context.layout.key(.post, run: runID)
+        let evidence = DocumentEvidence(store: store, context: context)
+        var post = measured
+        try deadline.check("uploading the document indexes")
+        await evidence.store(indexes, in: &post)
         try deadline.check("uploading post.json")
         try await log.run("upload \(store.uri(for: postKey))") {
             try await store.put(postKey, data: try ReportCodec.encode(post), contentType: "application/json", createOnly: true)
         }
-        let verdict = Verdict.make(
+        var verdict = Verdict.make(
             pre: baseline.report, post: post, preKey: baseline.key, postKey: postKey,
             reportOnly: options.reportOnly, createdAt: Timestamp.rfc3339())
+        try deadline.check("naming the changed documents")
+        await evidence.attach(to: &verdict.checks, baseline: baseline.report, post: post, indexes: indexes)
+        verdict.summarizeAgain()
         let verdictKey = context.layout.key(.verdict, run: runID)
         try deadline.check("uploading verdict.json")
         try await log.run("upload \(store.uri(for: verdictKey)) (\(verdict.result.rawValue))") {

@@ -39,8 +39,11 @@ package struct PreTasteWorkflow: Sendable {
             throw RunIDTakenError(runID: runID, uri: store.uri(for: key))
         }
         do {
-            let report = try await TasteMeasurement(context: context, workloads: workloads, database: database)
+            let measured = try await TasteMeasurement(context: context, workloads: workloads, database: database)
                 .run(.pre, runID: runID, startedAt: Timestamp.rfc3339())
+            var report = measured.report
+            try context.deadline.check("uploading the document indexes")
+            await DocumentEvidence(store: store, context: context).store(measured.indexes, in: &report)
             try await upload(report, to: key)
             return Outcome(report: report, key: key, summary: summary(of: report.snapshot, at: key))
         } catch {

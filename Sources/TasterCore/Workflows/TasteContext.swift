@@ -21,11 +21,13 @@ package struct TasteContext: Sendable {
     package let databaseWait: Duration
     /// The settings as reports record them (no secrets).
     package let settingsSummary: SettingsSummary
+    /// How document indexes are kept and how many `_id`s a verdict names.
+    package let evidence: EvidencePolicy
 
     package init(
         deadline: Deadline, logger: Logger, namespace: String, app: String, layout: ReportLayout,
         readyTimeout: Duration, databaseWait: Duration, settingsSummary: SettingsSummary,
-        environment: Environment = .process
+        evidence: EvidencePolicy = EvidencePolicy(), environment: Environment = .process
     ) {
         self.deadline = deadline
         self.logger = logger
@@ -35,6 +37,7 @@ package struct TasteContext: Sendable {
         self.readyTimeout = readyTimeout
         self.databaseWait = databaseWait
         self.settingsSummary = settingsSummary
+        self.evidence = evidence
         host = environment["POD_NAME"] ?? ProcessInfo.processInfo.hostName
     }
 }

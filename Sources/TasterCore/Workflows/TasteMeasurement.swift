@@ -9,6 +9,13 @@ struct TasteMeasurement: Sendable {
     let workloads: RunWorkloads
     let database: any DatabaseSnapshotting
 
+    /// What a phase measured: its report, and the document indexes its checks wrote (not yet
+    /// stored: `DocumentEvidence` does that).
+    struct Measured: Sendable {
+        var report: TasteReport
+        var indexes: [String: DocumentIndexOutcome]
+    }
+
     /// Measures one phase; the report's `errors` hold the sync's changes of the workloads'
     /// replicas (post-taste). `baseline` is the pre report a post-taste compares with (and where it
     /// is, for messages): its snapshot time is the cut of `asOf: baseline` checks and its records
@@ -16,7 +23,7 @@ struct TasteMeasurement: Sendable {
     func run(
         _ phase: TasteReport.Phase, runID: String, startedAt: String,
         baseline: (report: TasteReport, uri: String)? = nil
-    ) async throws -> TasteReport {
+    ) async throws -> Measured {
         let deadline = context.deadline
         let log = StepLog(logger: context.logger)
         let targets = workloads.targets
@@ -62,18 +69,20 @@ struct TasteMeasurement: Sendable {
             }
             cut = time
         }
-        let snapshot = try await log.run("snapshot of \(database.name)") {
-            try await database.snapshot(asOf: cut, refusingMissing: phase == .pre, deadline: deadline)
+        let measured = try await log.run("snapshot of \(database.name)") {
+            try await database.snapshot(asOf: cut, refusingMissing: phase == .pre, evidence: context.evidence, deadline: deadline)
         }
+        let snapshot = measured.snapshot
         if let baseline, let cut, let taken = Timestamp.parse(snapshot.takenAt), cut > taken {
             throw NoBaselineError(
                 message: "the baseline \(baseline.uri) was taken at \(baseline.report.snapshot.takenAt), "
                     + "after this snapshot (\(snapshot.takenAt), \(snapshot.clock) clock): its asOf cut would count documents written "
                     + "after the baseline; run pre-taste again (and check the clocks if this repeats)")
         }
-        return TasteReport(
+        let report = TasteReport(
             phase: phase, runID: runID, app: context.app, namespace: context.namespace,
             host: context.host, startedAt: startedAt, finishedAt: Timestamp.rfc3339(),
             settings: context.settingsSummary, workloads: records, snapshot: snapshot, errors: warnings)
+        return Measured(report: report, indexes: measured.indexes)
     }
 }

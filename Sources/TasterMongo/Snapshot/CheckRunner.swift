@@ -11,6 +11,8 @@ struct CheckRunner {
     let cut: AsOfCut
     let deadline: Deadline
     let cancellation: CancellationFlag
+    /// Set when the check keeps a document index (`CheckDefinition.indexesDocuments`).
+    var evidence: EvidencePolicy? = nil
 
     /// What a check measured.
     struct Measurement {
@@ -18,6 +20,8 @@ struct CheckRunner {
         var documents: Int64?
         /// Measured fields that no considered document holds (see `CheckResult.absentFields`).
         var absentFields: [String] = []
+        /// The check's document index, when it keeps one.
+        var index: DocumentIndexOutcome?
     }
 
     /// Fingerprints read this many documents per round trip (the server caps a batch at 16 MiB).
@@ -31,7 +35,11 @@ struct CheckRunner {
             switch check.kind {
             case .count:
                 let count = try collection.countDocuments(filter: try filter(of: check), options: options, operation: operation)
-                return Measurement(value: .int64(count))
+                var measurement = Measurement(value: .int64(count))
+                if let evidence {
+                    measurement.index = try index(check, policy: evidence, collection: collection, operation: operation)
+                }
+                return measurement
             case .estimatedCount:
                 let count = try collection.estimatedDocumentCount(options: options, operation: operation)
                 return Measurement(value: .int64(count))
@@ -184,15 +192,42 @@ struct CheckRunner {
         let projection = BSONDocument()
         for field in check.fields { projection.appending(field, Int32(1)) }
         options.appending("projection", projection).appending("batchSize", Self.fingerprintBatchSize)
+        // The index is written in the server's `_id` order: the server walks its `_id` index,
+        // taster never sorts.
+        let indexer = evidence.map { DocumentIndexer(check: check, policy: $0) }
+        if indexer != nil { options.appending("sort", BSONDocument().appending("_id", Int32(1))) }
         let presence = FieldPresence(fields: check.fields)
         let fingerprint = try collection.withFind(filter: try filter(of: check), options: options, operation: operation) { cursor in
             try Fingerprint.digest(
                 &cursor, fields: check.fields, cancellation: cancellation, deadline: deadline,
-                step: "the snapshot (check \"\(check.name)\")", presence: presence)
+                step: "the snapshot (check \"\(check.name)\")", presence: presence, indexer: indexer)
         }
         return Measurement(
             value: .digest(fingerprint.hex), documents: fingerprint.documents,
-            absentFields: fingerprint.documents > 0 ? presence.absent : [])
+            absentFields: fingerprint.documents > 0 ? presence.absent : [], index: indexer?.finish())
+    }
+
+    /// A count's document index (`evidence: documents`): the `_id`s of the documents it counts,
+    /// in `_id` order.
+    func index(_ check: CheckDefinition, policy: EvidencePolicy, collection: MongoCollection, operation: String) throws -> DocumentIndexOutcome {
+        let options = BSONDocument()
+            .appending("maxTimeMS", max(deadline.remaining.milliseconds, 1))
+            .appending("projection", BSONDocument().appending("_id", Int32(1)))
+            .appending("sort", BSONDocument().appending("_id", Int32(1)))
+            .appending("batchSize", Self.fingerprintBatchSize)
+        let indexer = DocumentIndexer(check: check, policy: policy)
+        try collection.withFind(filter: try filter(of: check), options: options, operation: operation + ", its document index") { cursor in
+            var read: Int64 = 0
+            while let document = try cursor.next() {
+                indexer.add(document)
+                read += 1
+                if read & 1023 == 0 {
+                    if cancellation.isCancelled { throw CancellationError() }
+                    try deadline.check("the snapshot (check \"\(check.name)\", its document index)")
+                }
+            }
+        }
+        return indexer.finish()
     }
 
     /// Runs `stages` and returns the one result document; nil when there is none; an error

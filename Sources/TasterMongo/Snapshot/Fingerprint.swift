@@ -65,7 +65,7 @@ struct Fingerprint {
     /// 1024 documents.
     static func digest(
         _ cursor: inout MongoCursor, fields: [String], cancellation: CancellationFlag,
-        deadline: Deadline, step: String, presence: FieldPresence? = nil
+        deadline: Deadline, step: String, presence: FieldPresence? = nil, indexer: DocumentIndexer? = nil
     ) throws -> Fingerprint {
         let keys = topLevelNames(of: fields).map { Array($0.utf8CString.dropLast()) }
         let iterator = BSONIterator()
@@ -73,6 +73,7 @@ struct Fingerprint {
         var fingerprint = Fingerprint()
         while let document = try cursor.next() {
             presence?.observe(document)
+            indexer?.add(document)
             bson_reinit(canonical.pointer)
             for key in keys {
                 key.withUnsafeBufferPointer { name in

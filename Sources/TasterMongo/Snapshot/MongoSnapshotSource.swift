@@ -39,13 +39,22 @@ package final class MongoSnapshotSource: DatabaseSnapshotting {
     }
 
     package func snapshot(asOf: Date?, refusingMissing: Bool, deadline: Deadline) async throws -> Snapshot {
+        try await measure(asOf: asOf, refusingMissing: refusingMissing, evidence: nil, deadline: deadline).snapshot
+    }
+
+    package func snapshot(asOf: Date?, refusingMissing: Bool, evidence: EvidencePolicy, deadline: Deadline) async throws -> IndexedSnapshot {
+        try await measure(asOf: asOf, refusingMissing: refusingMissing, evidence: evidence, deadline: deadline)
+    }
+
+    func measure(asOf: Date?, refusingMissing: Bool, evidence: EvidencePolicy?, deadline: Deadline) async throws -> IndexedSnapshot {
         guard let pool = pool.withLock({ $0 }) else {
             try await waitUntilAvailable(timeout: deadline.capped(settings.wait), deadline: deadline)
-            return try await snapshot(asOf: asOf, refusingMissing: refusingMissing, deadline: deadline)
+            return try await measure(asOf: asOf, refusingMissing: refusingMissing, evidence: evidence, deadline: deadline)
         }
         let snapshotter = Snapshotter(settings: settings, deadline: deadline, logger: logger)
         do {
-            let snapshot = try await snapshotter.measure(plan, pool: pool, asOf: asOf, refusingMissing: refusingMissing)
+            let snapshot = try await snapshotter.measure(
+                plan, pool: pool, asOf: asOf, refusingMissing: refusingMissing, evidence: evidence)
             await release()
             return snapshot
         } catch {

@@ -39,8 +39,8 @@ package struct Snapshotter: Sendable {
     ///     collections are recorded as missing.
     package func measure(
         _ plan: SnapshotPlan, pool: MongoClientPool, asOf cut: Date? = nil,
-        refusingMissing: Bool = false
-    ) async throws -> Snapshot {
+        refusingMissing: Bool = false, evidence: EvidencePolicy? = nil
+    ) async throws -> IndexedSnapshot {
         let clock = ContinuousClock()
         let started = clock.now
         let clientTime = Date()
@@ -64,11 +64,12 @@ package struct Snapshotter: Sendable {
         let asOf = AsOfCut(time: cut ?? takenAt)
         let checks = plan.checks
         var results = [CheckResult?](repeating: nil, count: checks.count)
+        var indexes: [String: DocumentIndexOutcome] = [:]
         // One check at a time on the connection that already answered, until the checks prove
         // slow: every further pooled connection costs a SCRAM handshake (PBKDF2 of the password,
         // about 20 ms of CPU in libmongoc), more than a whole small snapshot.
         let rampDelay = Self.rampDelay
-        try await withThrowingTaskGroup(of: (Int, CheckResult)?.self) { group in
+        try await withThrowingTaskGroup(of: (Int, CheckResult, DocumentIndexOutcome?)?.self) { group in
             var next = 0
             var running = 0
             var ramped = concurrency == 1
@@ -79,7 +80,9 @@ package struct Snapshotter: Sendable {
                 let check = checks[index]
                 let exists = existing[check.database]?.contains(check.collection) ?? false
                 group.addTask { [deadline] in
-                    (index, try await Self.measure(check, exists: exists, pool: pool, cut: asOf, deadline: deadline))
+                    let (result, outcome) = try await Self.measure(
+                        check, exists: exists, pool: pool, cut: asOf, evidence: evidence, deadline: deadline)
+                    return (index, result, outcome)
                 }
             }
             if !ramped && checks.count > 1 {
@@ -90,13 +93,14 @@ package struct Snapshotter: Sendable {
             }
             if !checks.isEmpty { start() }
             while running > 0, let item = try await group.next() {
-                guard let (index, result) = item else {
+                guard let (index, result, outcome) = item else {
                     ramped = true
                     while running < concurrency && next < checks.count { start() }
                     continue
                 }
                 running -= 1
                 results[index] = result
+                if let outcome { indexes[result.name] = outcome }
                 logger.debug(
                     "measured",
                     metadata: [
@@ -124,13 +128,16 @@ package struct Snapshotter: Sendable {
                 "database": .string(plan.database), "checks": .stringConvertible(snapshot.checks.count),
                 "seconds": .string(TextFormatting.fixed(snapshot.durationSeconds, 2)),
             ].merging(missing.isEmpty ? [:] : ["missing": .string(missing.joined(separator: ","))]) { $1 })
-        return snapshot
+        for (name, outcome) in indexes.sorted(by: { $0.key < $1.key }) {
+            if case .skipped(let reason) = outcome { logger.warning("check \"\(name)\": no document index: \(reason)") }
+        }
+        return IndexedSnapshot(snapshot: snapshot, indexes: indexes)
     }
 
     static func measure(
         _ check: CheckDefinition, exists: Bool, pool: MongoClientPool, cut: AsOfCut,
-        deadline: Deadline
-    ) async throws -> CheckResult {
+        evidence: EvidencePolicy?, deadline: Deadline
+    ) async throws -> (CheckResult, DocumentIndexOutcome?) {
         try Task.checkCancellation()
         let clock = ContinuousClock()
         let started = clock.now
@@ -139,12 +146,14 @@ package struct Snapshotter: Sendable {
             value: nil, durationSeconds: 0, missing: !exists, rule: check.rule, severity: check.severity,
             allowMissing: check.allowMissing, parameters: check.parameters(cut: cut, dialect: MongoCheckDialect()))
         // A dropped collection is reported as missing, never measured as a silent 0.
-        guard exists else { return result }
+        let indexing = check.indexesDocuments ? evidence : nil
+        guard exists else { return (result, indexing.map { _ in .skipped("collection \(check.database).\(check.collection) does not exist") }) }
         let cancellation = CancellationFlag()
         let measurement = try await cancellation.bind {
             try await Blocking.run(until: deadline, step: "the snapshot (check \"\(check.name)\")") {
                 try pool.withClient { client in
-                    try CheckRunner(client: client, cut: cut, deadline: deadline, cancellation: cancellation).measure(check)
+                    try CheckRunner(client: client, cut: cut, deadline: deadline, cancellation: cancellation, evidence: indexing)
+                        .measure(check)
                 }
             }
         }
@@ -152,6 +161,6 @@ package struct Snapshotter: Sendable {
         result.documents = measurement.documents
         result.absentFields = measurement.absentFields
         result.durationSeconds = started.duration(to: clock.now).seconds
-        return result
+        return (result, measurement.index)
     }
 }

@@ -30,6 +30,16 @@ package struct SettingsReader {
         return value
     }
 
+    /// A whole number of at least `minimum`.
+    package mutating func integer(_ name: String, default fallback: Int64, minimum: Int64, example: String) -> Int64 {
+        guard let text = string(name) else { return fallback }
+        guard let value = Int64(String(text.filter { $0 != "_" })), value >= minimum else {
+            fail(name, "\"\(text)\" is not a whole number of at least \(minimum)", example: "\(name)=\(example)")
+            return fallback
+        }
+        return value
+    }
+
     package mutating func bool(_ name: String, default fallback: Bool) -> Bool {
         guard let text = string(name) else { return fallback }
         switch text.lowercased() {

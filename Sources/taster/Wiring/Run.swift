@@ -53,9 +53,22 @@ enum Run {
         }
     }
 
-    static func compare(_ settings: Settings, pre: String, post: String, reportOnly: Bool, output: OutputFormat, html: String?) async throws {
-        let outcome = try await Wiring.compare(settings, logger: logger).run(pre: pre, post: post, reportOnly: reportOnly)
-        try printVerdict(outcome.verdict, output: output)
+    static func compare(
+        _ settings: Settings, pre: String, post: String, reportOnly: Bool, output: OutputFormat, html: String?, changes: String?
+    ) async throws {
+        let outcome = try await Wiring.compare(settings, logger: logger).run(
+            pre: pre, post: post, reportOnly: reportOnly, changesOf: changes, evidenceLimit: settings.evidence.limit)
+        if let list = outcome.changes {
+            // Ids and field names only: nothing to scrub, and a list of millions is streamed.
+            var offset = 0
+            while offset < list.size {
+                let chunk = try list.read(at: offset, count: min(1 << 20, list.size - offset))
+                StandardStream.output.write(String(decoding: chunk, as: UTF8.self))
+                offset += chunk.count
+            }
+        } else {
+            try printVerdict(outcome.verdict, output: output)
+        }
         if let html {
             try writeFile(html, VerdictPage(verdict: outcome.verdict, preURI: pre, postURI: post).render())
         }

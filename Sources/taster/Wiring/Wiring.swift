@@ -126,7 +126,8 @@ enum Wiring {
                 deadline: deadline, logger: logger, namespace: location.namespace, app: location.app,
                 layout: location.layout, readyTimeout: settings.kubernetes.readyTimeout,
                 databaseWait: settings.mongo.wait,
-                settingsSummary: SettingsSummary(settings: settings, prefix: location.layout.prefix))
+                settingsSummary: SettingsSummary(settings: settings, prefix: location.layout.prefix),
+                evidence: settings.evidence)
             store = S3ReportStore(client: s3, settings: settings.s3)
             workloads = RunWorkloads(
                 targets: settings.kubernetes.workloads,

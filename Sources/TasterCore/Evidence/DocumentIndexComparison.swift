@@ -1,0 +1,81 @@
+import TasterSupport
+
+/// Compares a baseline's document index with today's, both in the server's `_id` order, in one
+/// pass over each (memory holds one record of each and the first `limit` ids of each category):
+/// lost (only in the baseline), added (only now), modified (same `_id`, named fields' digests
+/// differ). Every change is written to `list` as one JSON line.
+package enum DocumentIndexComparison {
+    package static func compare(
+        baseline: SpoolFile, current: SpoolFile, limit: Int, list: SpoolWriter
+    ) throws -> CheckEvidence {
+        var before = try DocumentIndexReader(baseline)
+        var after = try DocumentIndexReader(current)
+        guard before.fields == after.fields else {
+            throw DocumentIndexError(
+                "the baseline indexed the fields \(before.fields.joined(separator: ",")) and now \(after.fields.joined(separator: ",")) are indexed")
+        }
+        let fields = before.fields
+        var lost = ChangedDocuments(), added = ChangedDocuments(), modified = ChangedDocuments()
+        func record(_ change: String, _ entry: DocumentIndexEntry, fields changed: [String]? = nil, into documents: inout ChangedDocuments) throws {
+            let id = entry.id.canonicalJSON
+            documents.count += 1
+            if documents.first.count < limit { documents.first.append(ChangedDocument(id: id, fields: changed)) }
+            var line = "{\"change\":\"\(change)\",\"_id\":\(id)"
+            if let changed { line += ",\"fields\":[" + changed.map(ExtendedJSONText.quote).joined(separator: ",") + "]" }
+            try list.write(line + "}\n")
+        }
+        var left = try OrderedEntries(reader: before, side: "the baseline's")
+        var right = try OrderedEntries(reader: after, side: "today's")
+        while true {
+            switch (left.current, right.current) {
+            case (nil, nil):
+                return CheckEvidence(lost: lost, added: added, modified: modified)
+            case (let old?, nil):
+                try record("lost", old, into: &lost)
+                try left.advance()
+            case (nil, let new?):
+                try record("added", new, into: &added)
+                try right.advance()
+            case (let old?, let new?):
+                let order = old.id.order(new.id)
+                if order < 0 {
+                    try record("lost", old, into: &lost)
+                    try left.advance()
+                } else if order > 0 {
+                    try record("added", new, into: &added)
+                    try right.advance()
+                } else {
+                    if old.digests != new.digests {
+                        let changed = fields.indices.filter { old.digest($0) != new.digest($0) }.map { fields[$0] }
+                        try record("modified", new, fields: changed, into: &modified)
+                    }
+                    try left.advance()
+                    try right.advance()
+                }
+            }
+        }
+    }
+
+    /// An index's records, refusing any that is not after the one before (the merge depends on
+    /// both sides being in the same strict order).
+    struct OrderedEntries {
+        var reader: DocumentIndexReader
+        let side: String
+        var current: DocumentIndexEntry?
+
+        init(reader: DocumentIndexReader, side: String) throws {
+            self.reader = reader
+            self.side = side
+            current = try self.reader.next()
+        }
+
+        mutating func advance() throws {
+            let previous = current
+            current = try reader.next()
+            if let previous, let current, previous.id.order(current.id) >= 0 {
+                throw DocumentIndexError(
+                    "\(side) index is not in the order taster compares in (\(current.id.canonicalJSON) after \(previous.id.canonicalJSON))")
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+"""Verdicts that name the documents lost, added and modified since the baseline (issue 15), end to
+end through the binary on the local stack (SecantusDB, the one MongoDB-wire server here).
+
+Every test seeds a sentinel value in the data and scans every output and stored object for it:
+field values are never stored, printed or sent, only `_id`s and field names."""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+
+from bson import Binary, Int64, ObjectId
+from bson.decimal128 import Decimal128
+
+import harness
+
+SENTINEL = "SENTINEL-v4lue-9c1e"
+
+FINGERPRINT = """checks:
+  - name: orders-fingerprint
+    kind: fingerprint
+    collection: ORDERS
+    fields: [status, total, n]
+"""
+
+
+def objects_with(app, part: str) -> dict[str, bytes]:
+    return {key: body for key, body in app.objects().items() if part in key}
+
+
+def evidence_of(verdict: dict, check: str) -> dict:
+    return next(c for c in verdict["checks"] if c["name"] == check)["evidence"]
+
+
+def assert_no_sentinel(app) -> None:
+    hits = [f"run {i} {run.args[0]}" for i, run in enumerate(app.runs) if SENTINEL in run.output]
+    hits += [key for key, body in app.objects().items() if SENTINEL.encode() in body]
+    assert hits == [], f"a field value leaked: {hits}"
+
+
+def seed_sentinels(app) -> None:
+    # A value of an indexed field, and one of a field no check reads.
+    app.orders.update_many({"n": {"$lt": 20}}, {"$set": {"status": SENTINEL, "note": SENTINEL}})
+
+
+def test_lost_added_and_modified_documents_are_named(app):
+    seed_sentinels(app)
+    app.checks(FINGERPRINT)
+    pre = app.run("pre-taste")
+    assert pre.returncode == 0, pre
+    stored = json.loads(next(body for key, body in app.objects().items() if key.endswith("/pre.json")))
+    assert stored["schemaVersion"] == 2, (pre, list(app.objects()))
+    index = next(c for c in stored["snapshot"]["checks"] if c["name"] == "orders-fingerprint")["index"]
+    assert index["documents"] == 200 and index["format"] == 1 and len(index["sha256"]) == 64
+    # ObjectId ids and three fields: 1 + 1 + 12 + 12 bytes a document, and the header.
+    assert index["bytes"] <= 200 * 26 + 64, index
+
+    lost = [d["_id"] for d in app.orders.find({"n": {"$in": [3, 5, 7]}}, {"_id": 1})]
+    app.orders.delete_many({"_id": {"$in": lost}})
+    added = app.orders.insert_one({"n": 1000, "status": "paid", "total": Decimal128("1.00")}).inserted_id
+    app.orders.update_one({"n": 10}, {"$set": {"status": "refunded"}})          # an indexed field
+    app.orders.update_one({"n": 11}, {"$set": {"n": Int64(11)}})                # int32 → int64
+    app.orders.update_one({"n": 12}, {"$unset": {"total": ""}})                 # a removed field
+    app.orders.update_one({"n": 13}, {"$set": {"note": "another"}})             # not in fields
+    post = app.run("post-taste")
+    assert post.returncode == 1, post
+    verdict = app.verdict()
+    assert verdict["schemaVersion"] == 2
+    evidence = evidence_of(verdict, "orders-fingerprint")
+    assert evidence["lost"]["count"] == 3
+    assert [d["_id"] for d in evidence["lost"]["first"]] == [json.dumps({"$oid": str(i)}, separators=(",", ":")) for i in sorted(lost)]
+    assert evidence["added"]["count"] == 1
+    assert evidence["added"]["first"] == [{"_id": f'{{"$oid":"{added}"}}'}]
+    modified = {d["_id"]: d["fields"] for d in evidence["modified"]["first"]}
+    by_n = {d["n"]: f'{{"$oid":"{d["_id"]}"}}' for d in app.orders.find({"n": {"$in": [10, 11, 12, 13]}})}
+    assert modified == {by_n[10]: ["status"], by_n[11]: ["n"], by_n[12]: ["total"]}, modified
+    assert evidence["modified"]["count"] == 3
+
+    # The full list, one JSON object a line.
+    lists = objects_with(app, "/changes/")
+    assert list(lists) == [evidence["list"]]
+    lines = [json.loads(line) for line in lists[evidence["list"]].decode().splitlines()]
+    assert sorted(line["change"] for line in lines) == ["added", "lost", "lost", "lost", "modified", "modified", "modified"]
+    assert {"$oid": str(lost[0])} in [line["_id"] for line in lines]
+
+    # Where people look: the table, the summary line, the page.
+    assert "FAIL: 3 lost, 1 added, 3 modified" in post.stdout, post
+    assert str(lost[0]) in post.stdout and str(lost[0]) in post.termination_log, post
+    page = next(body for key, body in app.objects().items() if key.endswith("verdict.html")).decode()
+    assert str(lost[0]) in page and "status" in page and "changes/orders-fingerprint.ndjson" in page
+
+    # taster compare names them too, from the indexes next to the reports, and lists them whole.
+    folder = f"s3://{app.stack['TASTER_BUCKET']}/" + evidence["list"].rsplit("/changes/", 1)[0]
+    compared = app.run("compare", f"{folder}/pre.json", f"{folder}/post.json")
+    assert compared.returncode == 1 and "FAIL: 3 lost, 1 added, 3 modified" in compared.stdout, compared
+    listed = app.run("compare", f"{folder}/pre.json", f"{folder}/post.json", "--changes", "orders-fingerprint")
+    assert listed.returncode == 1, listed
+    assert sorted(json.loads(line)["change"] for line in listed.stdout.splitlines()) == sorted(line["change"] for line in lines)
+    unknown = app.run("compare", f"{folder}/pre.json", f"{folder}/post.json", "--changes", "nope")
+    assert unknown.returncode == 2 and "no check of that name" in unknown.output, unknown
+    assert_no_sentinel(app)
+
+
+def test_the_notification_carries_the_counts_and_first_ids(app):
+    from test_results import Receiver
+    seed_sentinels(app)
+    app.checks(FINGERPRINT)
+    with Receiver() as receiver:
+        assert app.run("pre-taste").returncode == 0
+        gone = app.orders.find_one({"n": 2})["_id"]
+        app.orders.delete_one({"_id": gone})
+        post = app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url})
+    assert post.returncode == 1, post
+    failed = next(c for c in receiver.received[0]["body"]["failedChecks"] if c["name"] == "orders-fingerprint")
+    assert failed["documents"]["lost"] == 1 and failed["documents"]["first"] == [f'lost {{"$oid":"{gone}"}}']
+    assert SENTINEL not in json.dumps(receiver.received)
+    assert_no_sentinel(app)
+
+
+def test_nothing_listed_when_documents_come_back_identical(app):
+    seed_sentinels(app)
+    app.checks(FINGERPRINT)
+    assert app.run("pre-taste").returncode == 0
+    document = app.orders.find_one({"n": 4})
+    app.orders.delete_one({"_id": document["_id"]})
+    app.orders.insert_one(document)
+    app.orders.update_one({"n": 6}, {"$set": {"note": "a field no check reads"}})
+    post = app.run("post-taste")
+    assert post.returncode == 0, post
+    evidence = evidence_of(app.verdict(), "orders-fingerprint")
+    assert evidence["lost"]["count"] == evidence["added"]["count"] == evidence["modified"]["count"] == 0
+    assert "list" not in evidence and not objects_with(app, "/changes/")
+    assert_no_sentinel(app)
+
+
+def test_writes_after_the_baseline_with_as_of_are_not_listed(app):
+    app.checks(FINGERPRINT.replace("fields:", "asOf: baseline\n    fields:"))
+    app.env["TASTER_COLLECTIONS"] = app.registrations.name  # the default count of orders has no cut
+    assert app.run("pre-taste").returncode == 0
+    time.sleep(1.1)  # ObjectIds carry whole seconds: a write in the baseline's second is in the cut
+    app.orders.insert_one({"n": 5000, "status": "paid", "total": Decimal128("2.00")})
+    post = app.run("post-taste")
+    assert post.returncode == 0, post
+    assert evidence_of(app.verdict(), "orders-fingerprint")["added"]["count"] == 0
+
+
+def test_ids_of_every_shape_in_one_collection(app):
+    mixed = app.db[f"{app.name}-mixed"]
+    ids = [ObjectId(), "order-17", 42, Int64(2**40), 2.5, Binary(uuid.UUID(int=7).bytes, 4),
+           {"shop": "berlin", "seq": 3}, -7, "apple", Binary(b"\x01\x02", 0)]
+    mixed.insert_many([{"_id": i, "status": "paid", "secret": SENTINEL} for i in ids])
+    try:
+        app.checks(f"checks:\n  - name: mixed\n    kind: fingerprint\n    collection: {mixed.name}\n    fields: [status]\n")
+        assert app.run("pre-taste").returncode == 0
+        gone = ["order-17", 42, Int64(2**40), 2.5, Binary(uuid.UUID(int=7).bytes, 4), {"shop": "berlin", "seq": 3}]
+        mixed.delete_many({"_id": {"$in": gone}})
+        mixed.update_one({"_id": "apple"}, {"$set": {"status": "void"}})
+        post = app.run("post-taste")
+        assert post.returncode == 1, post
+        evidence = evidence_of(app.verdict(), "mixed")
+        assert evidence.get("unavailable") is None, evidence
+        assert sorted(d["_id"] for d in evidence["lost"]["first"]) == sorted([
+            '"order-17"', '{"$numberInt":"42"}', '{"$numberLong":"1099511627776"}', '{"$numberDouble":"2.5"}',
+            '{"$binary":{"base64":"AAAAAAAAAAAAAAAAAAAAAw==","subType":"04"}}'.replace("AAAAAAAAAAAAAAAAAAAAAw==", "AAAAAAAAAAAAAAAAAAAABw=="),
+            '{"shop":"berlin","seq":{"$numberInt":"3"}}'])
+        assert evidence["modified"]["first"] == [{"_id": '"apple"', "fields": ["status"]}]
+        assert_no_sentinel(app)
+    finally:
+        app.db.drop_collection(mixed.name)
+
+
+def test_an_empty_collection_on_either_side_and_a_dropped_one(app):
+    empty = app.db[f"{app.name}-empty"]
+    empty.insert_one({"_id": "x", "status": "a"})
+    empty.delete_many({})
+    try:
+        app.checks(FINGERPRINT + f"  - name: empty\n    kind: fingerprint\n    collection: {empty.name}\n    fields: [status]\n")
+        assert app.run("pre-taste").returncode == 0
+        empty.insert_many([{"_id": "a", "status": "new"}, {"_id": "b", "status": "new"}])
+        app.db.drop_collection(app.orders.name)
+        post = app.run("post-taste")
+        assert post.returncode == 1, post
+        verdict = app.verdict()
+        assert evidence_of(verdict, "empty")["added"]["count"] == 2
+        dropped = evidence_of(verdict, "orders-fingerprint")
+        assert "does not exist" in dropped["unavailable"], dropped
+        assert "vanished" in post.stdout
+    finally:
+        app.db.drop_collection(empty.name)
+
+
+def damage(app, how: str) -> None:
+    key, body = next((k, b) for k, b in app.objects().items() if k.endswith(".tidx"))
+    if how == "truncated":
+        body = body[: len(body) // 2]
+    elif how == "corrupt":
+        body = body[:40] + bytes(b ^ 0xFF for b in body[40:60]) + body[60:]
+    elif how == "replaced":
+        body = body[:-9] + b"\x00" + (0).to_bytes(8, "big")
+    client = harness.s3_client(app.stack)
+    if how == "missing":
+        client.delete_object(Bucket=app.stack["TASTER_BUCKET"], Key=key)
+        return
+    client.put_object(Bucket=app.stack["TASTER_BUCKET"], Key=key, Body=body)
+
+
+def test_a_damaged_index_leaves_the_verdict_to_the_fingerprint(app):
+    for how, words in (("truncated", "bytes, pre.json recorded"), ("corrupt", "checksum"), ("replaced", "checksum"),
+                       ("missing", "is missing")):
+        app.checks(FINGERPRINT)
+        pre = app.run("pre-taste", env={"TASTER_RUN_ID": f"damaged-{how}"})
+        assert pre.returncode == 0, pre
+        damage(app, how)
+        app.orders.delete_one({"n": {"$gte": 100}})
+        post = app.run("post-taste", env={"TASTER_RUN_ID": f"damaged-{how}"})
+        assert post.returncode == 1, post
+        verdicts = [json.loads(b) for k, b in app.objects().items() if k.endswith(f"damaged-{how}/verdict.json")]
+        evidence = evidence_of(verdicts[0], "orders-fingerprint")
+        assert words in evidence["unavailable"], evidence
+        assert "documents cannot be named" in post.stdout, post
+        for key in [k for k in app.objects() if k.endswith(".tidx")]:
+            harness.s3_client(app.stack).delete_object(Bucket=app.stack["TASTER_BUCKET"], Key=key)
+
+
+def test_a_version_1_baseline_has_no_index(app):
+    app.checks(FINGERPRINT)
+    assert app.run("pre-taste").returncode == 0
+    key, body = next((k, b) for k, b in app.objects().items() if k.endswith("/pre.json"))
+    report = json.loads(body)
+    report["schemaVersion"] = 1
+    for check in report["snapshot"]["checks"]:
+        check.pop("index", None)
+    harness.s3_client(app.stack).put_object(Bucket=app.stack["TASTER_BUCKET"], Key=key, Body=json.dumps(report).encode())
+    app.orders.delete_one({"n": 3})
+    post = app.run("post-taste")
+    assert post.returncode == 1, post
+    assert "predates evidence" in evidence_of(app.verdict(), "orders-fingerprint")["unavailable"]
+
+
+def test_a_count_names_documents_with_evidence_documents_and_report_only(app):
+    app.checks("checks:\n  - name: paid\n    kind: count\n    collection: ORDERS\n    filter: {status: paid}\n    evidence: documents\n")
+    assert app.run("pre-taste").returncode == 0
+    gone = app.orders.find_one({"status": "paid"})["_id"]
+    app.orders.delete_one({"_id": gone})
+    post = app.run("post-taste", "--report-only")
+    assert post.returncode == 0, post
+    evidence = evidence_of(app.verdict(), "paid")
+    assert evidence["lost"]["first"] == [{"_id": f'{{"$oid":"{gone}"}}'}]
+    assert str(gone) in post.stdout
+
+
+def test_over_the_limit_the_index_is_skipped_and_the_verdict_still_works(app):
+    app.checks(FINGERPRINT)
+    pre = app.run("pre-taste", env={"TASTER_EVIDENCE_MAX_DOCUMENTS": "50"})
+    assert pre.returncode == 0, pre
+    assert "TASTER_EVIDENCE_MAX_DOCUMENTS" in pre.output
+    app.orders.delete_one({"n": 3})
+    post = app.run("post-taste", env={"TASTER_EVIDENCE_MAX_DOCUMENTS": "50"})
+    assert post.returncode == 1, post
+    assert "TASTER_EVIDENCE_MAX_DOCUMENTS" in evidence_of(app.verdict(), "orders-fingerprint")["unavailable"]
