@@ -57,6 +57,39 @@ struct RunMetricsTests {
         #expect(MetricFamily.exposition(metrics(.pass).lastSuccessFamilies).contains("taster_last_success_timestamp_seconds 1764900000\n"))
     }
 
+    @Test("evidence counts: a series per change for each check whose documents were named, none for one that could not be")
+    func evidence() {
+        func comparison(_ name: String, _ evidence: CheckEvidence?) -> CheckComparison {
+            CheckComparison(
+                name: name, kind: .fingerprint, collection: "orders", pre: nil, post: nil, delta: nil, rule: .equal,
+                severity: .fail, result: .fail, reason: nil, evidence: evidence)
+        }
+        let verdict = Verdict(
+            runID: "r1", app: "pxbbq", namespace: "stage", createdAt: "2026-12-05T00:00:00Z", result: .fail, reportOnly: false,
+            preKey: nil, postKey: nil, preTakenAt: "2026-12-05T00:00:00Z", postTakenAt: "2026-12-05T00:01:00Z",
+            checks: [
+                comparison("orders-fingerprint", CheckEvidence(lost: .init(count: 3), modified: .init(count: 1))),
+                comparison("old", .unavailable("the baseline predates document indexes")),
+                comparison("plain", nil),
+            ], summary: "FAIL")
+        let text = MetricFamily.exposition(RunMetrics.evidenceFamilies(for: verdict))
+        #expect(text.contains("# TYPE taster_check_documents gauge\n"))
+        for line in [
+            "taster_check_documents{check=\"orders-fingerprint\",change=\"lost\"} 3",
+            "taster_check_documents{check=\"orders-fingerprint\",change=\"added\"} 0",
+            "taster_check_documents{check=\"orders-fingerprint\",change=\"modified\"} 1",
+        ] {
+            #expect(text.contains(line + "\n"), "\(line)")
+        }
+        #expect(!text.contains("check=\"old\""))
+        #expect(!text.contains("check=\"plain\""))
+        let none = Verdict(
+            runID: "r1", app: "pxbbq", namespace: "stage", createdAt: "2026-12-05T00:00:00Z", result: .pass, reportOnly: false,
+            preKey: nil, postKey: nil, preTakenAt: "2026-12-05T00:00:00Z", postTakenAt: "2026-12-05T00:01:00Z",
+            checks: [comparison("plain", nil)], summary: "PASS")
+        #expect(RunMetrics.evidenceFamilies(for: none).isEmpty)
+    }
+
     @Test("check values: integers, doubles and decimals are numbers; digests and texts are not")
     func checkValues() {
         #expect(CheckValue.int64(9_007_199_254_740_993).metricValue == 9_007_199_254_740_993)

@@ -105,12 +105,24 @@ package struct RunMetrics: Sendable, Equatable {
         ]
     }
 
-    /// The evidence counts (documents lost, added, modified) of a verdict. The place for
-    /// `taster_evidence_documents{kind="lost|added|modified"}`: the verdict does not carry
-    /// evidence yet (issue 15), so there is nothing to count and no family is written — a
-    /// count of 0 would claim an absence of evidence that was never looked for.
+    /// The evidence counts of a verdict: `taster_check_documents{check, change="lost|added|modified"}`
+    /// for each check whose documents could be named. A check without an index (or whose index
+    /// could not be trusted) gets no series: a count of 0 would claim an absence of changes that
+    /// was never looked for.
     package static func evidenceFamilies(for verdict: Verdict) -> [MetricFamily] {
-        []
+        let samples = verdict.checks.flatMap { check -> [MetricFamily.Sample] in
+            guard let evidence = check.evidence, evidence.unavailable == nil else { return [] }
+            return [("lost", evidence.lost), ("added", evidence.added), ("modified", evidence.modified)].map { change, documents in
+                .init([("check", check.name), ("change", change)], Double(documents?.count ?? 0))
+            }
+        }
+        guard !samples.isEmpty else { return [] }
+        return [
+            MetricFamily(
+                "taster_check_documents", .gauge,
+                help: "Documents of a check lost, added or modified since the baseline, in the last comparison.",
+                samples: samples)
+        ]
     }
 }
 
