@@ -28,7 +28,7 @@ def test_pass_restores_replicas_and_writes_every_report(app):
     assert keys == sorted([f"{app.prefix}/latest-pre.json"] + [f"{app.prefix}/runs/{run_id}/{name}"
                                                                 for name in ("pre.json", "post.json", "verdict.json", "verdict.html")])
     verdict = app.verdict()
-    assert verdict["result"] == "pass" and verdict["schemaVersion"] == 1
+    assert verdict["result"] == "pass" and verdict["schemaVersion"] == 2
     pre_report = json.loads(app.objects()[f"{app.prefix}/runs/{run_id}/pre.json"])
     assert [w["replicasBefore"] for w in pre_report["workloads"]] == [0, 0]
     assert pre_report["snapshot"]["checks"][0]["value"] == {"int64": "200"}
@@ -114,7 +114,7 @@ def pre_report_key(app) -> str:
 @pytest.mark.parametrize("damage,message", [
     (lambda body: body[: len(body) // 2], "not valid JSON"),
     (lambda body: b"<html>not a report</html>", "not valid JSON"),
-    (lambda body: body.replace(b'"schemaVersion" : 1', b'"schemaVersion" : 2'), "schemaVersion 2"),
+    (lambda body: body.replace(b'"schemaVersion" : 2', b'"schemaVersion" : 9'), "schemaVersion 9"),
 ], ids=["truncated", "not-json", "wrong-schema"])
 def test_unusable_baselines_exit_4(app, damage, message):
     assert app.run("pre-taste").returncode == 0

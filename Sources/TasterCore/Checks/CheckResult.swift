@@ -26,6 +26,9 @@ package struct CheckResult: Sendable, Equatable, Codable {
     /// The check's parameters as configured (filter as extended JSON, field, fields, pipeline,
     /// asOf), for people reading the report.
     package var parameters: [String: String]
+    /// A count of a collection `TASTER_COLLECTIONS=*` found (`CheckDefinition.discovered`).
+    /// Reports write it only when true.
+    package var discovered = false
 
     package init(
         name: String, kind: CheckKind, database: String, collection: String, value: CheckValue?,
@@ -50,7 +53,7 @@ package struct CheckResult: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case name, kind, database, collection, value, documents, durationSeconds, missing, rule, severity,
-            allowMissing, absentFields, parameters
+            allowMissing, absentFields, parameters, discovered
     }
 
     // Reports written before `allowMissing` and `absentFields` existed stay readable: both are
@@ -70,6 +73,7 @@ package struct CheckResult: Sendable, Equatable, Codable {
         allowMissing = try container.decodeIfPresent(Bool.self, forKey: .allowMissing) ?? false
         absentFields = try container.decodeIfPresent([String].self, forKey: .absentFields) ?? []
         parameters = try container.decode([String: String].self, forKey: .parameters)
+        discovered = try container.decodeIfPresent(Bool.self, forKey: .discovered) ?? false
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -87,6 +91,7 @@ package struct CheckResult: Sendable, Equatable, Codable {
         if allowMissing { try container.encode(true, forKey: .allowMissing) }
         if !absentFields.isEmpty { try container.encode(absentFields, forKey: .absentFields) }
         try container.encode(parameters, forKey: .parameters)
+        if discovered { try container.encode(true, forKey: .discovered) }
     }
 
     /// Why the check guards nothing, for logs, reports and the verdict; nil when it guards

@@ -14,4 +14,12 @@ package protocol DatabaseSnapshotting: Sendable {
     /// collection does not exist and that does not say `allowMissing: true` is refused with
     /// `MissingCollectionError` (exit 2) before anything is measured.
     func snapshot(asOf: Date?, refusingMissing: Bool, deadline: Deadline) async throws -> Snapshot
+    /// Every collection, view and index of the database, with the structure rules the sync is
+    /// judged with; taken before `snapshot`, on the same connections. What the server refuses is
+    /// recorded in the inventory, not thrown. Nil when the database cannot describe itself.
+    func inventory(deadline: Deadline) async throws -> DatabaseInventory?
+}
+
+extension DatabaseSnapshotting {
+    package func inventory(deadline: Deadline) async throws -> DatabaseInventory? { nil }
 }

@@ -16,6 +16,13 @@ extension TasteReport: FreeTextScrubbing {
         var copy = self
         copy.errors = errors.map(SecretRedactor.shared.scrub)
         copy.warnings = warnings?.map(SecretRedactor.shared.scrub)
+        // What the server refused, in its words; the names and specs are data.
+        copy.inventory?.problems = inventory?.problems?.map(SecretRedactor.shared.scrub)
+        copy.inventory?.collections = inventory?.collections?.map { collection in
+            var collection = collection
+            collection.problems = collection.problems?.map(SecretRedactor.shared.scrub)
+            return collection
+        }
         return copy
     }
 }
@@ -30,6 +37,11 @@ extension Verdict: FreeTextScrubbing {
             check.reason = check.reason.map(SecretRedactor.shared.scrub)
             check.warning = check.warning.map(SecretRedactor.shared.scrub)
             return check
+        }
+        copy.structure = structure?.map { row in
+            var row = row
+            row.change = SecretRedactor.shared.scrub(row.change)
+            return row
         }
         return copy
     }

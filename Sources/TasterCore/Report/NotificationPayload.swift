@@ -20,7 +20,7 @@ package enum NotificationPayload {
             return try ReportCodec.encode(
                 Generic(
                     summary: summary, result: "error", app: app, namespace: nil, runId: runID ?? "",
-                    failedChecks: [], reports: [:]))
+                    failedChecks: [], structure: nil, reports: [:]))
         case .slack:
             return try ReportCodec.encode(["text": ":warning: " + summary])
         }
@@ -39,12 +39,18 @@ package enum NotificationPayload {
                         name: $0.name, collection: $0.collection, pre: $0.pre?.description,
                         post: $0.post?.description, delta: $0.delta, rule: $0.rule.name, reason: $0.reason)
                 },
+                structure: verdict.structure.map { rows in
+                    rows.filter { $0.result != .pass }.map { .init(change: $0.description, result: $0.result.rawValue) }
+                },
                 reports: reportURIs)
             return try ReportCodec.encode(payload)
         case .slack:
             var text = (verdict.result == .pass ? ":white_check_mark: " : ":x: ") + verdict.summary
             for check in verdict.failedChecks.prefix(10) {
                 text += "\n• \(check.name): \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.reason ?? check.rule.name))"
+            }
+            for row in verdict.notableStructure.prefix(10) {
+                text += "\n• \(row.description) (\(row.result.rawValue))"
             }
             for (name, uri) in reportURIs.sorted(by: { $0.key < $1.key }) {
                 text += "\n\(name): \(uri)"
@@ -64,12 +70,20 @@ package enum NotificationPayload {
             var reason: String?
         }
 
+        /// A structure difference worth a look (failed, warned or unknown).
+        struct StructureRow: Encodable {
+            var change: String
+            var result: String
+        }
+
         var summary: String
         var result: String
         var app: String
         var namespace: String?
         var runId: String
         var failedChecks: [Failed]
+        /// Nil (not written) when the verdict has no structure comparison.
+        var structure: [StructureRow]?
         var reports: [String: String]
     }
 }

@@ -15,6 +15,14 @@ package enum ReportCodec {
 
     /// Decodes a document whose `schemaVersion` must be `supported`.
     package static func decode<T: Decodable>(_ type: T.Type, from data: Data, supported: Int, source: String) throws(ReportDecodingError) -> T {
+        try decode(type, from: data, supported: supported...supported, source: source)
+    }
+
+    /// Decodes a document whose `schemaVersion` must be one of `supported` (older versions a
+    /// reader still understands, up to the current one).
+    package static func decode<T: Decodable>(
+        _ type: T.Type, from data: Data, supported: ClosedRange<Int>, source: String
+    ) throws(ReportDecodingError) -> T {
         let header: SchemaHeader
         do {
             header = try JSONDecoder().decode(SchemaHeader.self, from: data)
@@ -24,8 +32,8 @@ package enum ReportCodec {
         guard let version = header.schemaVersion else {
             throw ReportDecodingError(source: source, problem: .missingSchemaVersion)
         }
-        guard version == supported else {
-            throw ReportDecodingError(source: source, problem: .unknownSchemaVersion(version, supported: supported))
+        guard supported.contains(version) else {
+            throw ReportDecodingError(source: source, problem: .unknownSchemaVersion(version, supported: supported.upperBound))
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)
@@ -78,7 +86,7 @@ package struct ReportDecodingError: TasterError {
         case .missingSchemaVersion:
             "\(source) has no schemaVersion: it is not a taster report"
         case .unknownSchemaVersion(let version, let supported):
-            "\(source) has schemaVersion \(version), but this taster (\(TasterVersion.current)) reads version \(supported); run the same taster version for pre-taste and post-taste, or take a new baseline"
+            "\(source) has schemaVersion \(version), but this taster (\(TasterVersion.current)) reads versions up to \(supported); run the same taster version for pre-taste and post-taste, or take a new baseline"
         case .invalid(let detail):
             "\(source) is not a valid taster report: \(detail)"
         }

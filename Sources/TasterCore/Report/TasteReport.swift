@@ -3,7 +3,10 @@ import TasterSupport
 /// `pre.json` and `post.json`: one phase of a run — who, where, when, with which settings, what
 /// was scaled and what the database held. Versioned (`schemaVersion`), documented in README.
 package struct TasteReport: Sendable, Equatable, Codable {
-    package static let currentSchemaVersion = 1
+    /// 2 added `inventory`. Version 1 reports (no inventory) are still read: as a baseline their
+    /// structure rows are "unknown".
+    package static let currentSchemaVersion = 2
+    package static let readableSchemaVersions = 1...currentSchemaVersion
 
     package enum Phase: String, Sendable, Codable {
         case pre
@@ -30,11 +33,14 @@ package struct TasteReport: Sendable, Equatable, Codable {
     package var warnings: [String]?
     /// For a post report: the baseline it was compared with.
     package var baseline: BaselineReference?
+    /// Every collection, view and index of the database (schema version 2); nil in version 1
+    /// reports.
+    package var inventory: DatabaseInventory?
 
     package init(
         phase: Phase, runID: String, app: String, namespace: String?, host: String, startedAt: String,
         finishedAt: String, settings: SettingsSummary, workloads: [WorkloadRecord], snapshot: Snapshot,
-        errors: [String] = [], baseline: BaselineReference? = nil
+        errors: [String] = [], baseline: BaselineReference? = nil, inventory: DatabaseInventory? = nil
     ) {
         schemaVersion = Self.currentSchemaVersion
         self.phase = phase
@@ -52,11 +58,12 @@ package struct TasteReport: Sendable, Equatable, Codable {
         let warnings = snapshot.warnings
         self.warnings = warnings.isEmpty ? nil : warnings
         self.baseline = baseline
+        self.inventory = inventory
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, phase, runID = "runId", app, namespace, tool, host, startedAt, finishedAt, settings,
-            workloads, snapshot, errors, warnings, baseline
+            workloads, snapshot, errors, warnings, baseline, inventory
     }
 
     package struct Tool: Sendable, Equatable, Codable {

@@ -1,6 +1,8 @@
 /// `verdict.json`: the comparison of a run's post snapshot with its baseline, check by check.
 package struct Verdict: Sendable, Equatable, Codable {
-    package static let currentSchemaVersion = 1
+    /// 2 added `structure`; version 1 verdicts (the history) are still read.
+    package static let currentSchemaVersion = 2
+    package static let readableSchemaVersions = 1...currentSchemaVersion
 
     package enum Result: String, Sendable, Codable {
         /// Every check passed its rule (warnings allowed).
@@ -23,6 +25,9 @@ package struct Verdict: Sendable, Equatable, Codable {
     package var preTakenAt: String
     package var postTakenAt: String
     package var checks: [CheckComparison]
+    /// The structure differences between the two inventories, row by row (`StructureComparator`);
+    /// nil (not written) when neither report has an inventory.
+    package var structure: [StructureComparison]?
     /// How the verdict was made when that differs from the reports: e.g. `taster compare` applying
     /// a checks file's rules instead of the recorded ones. Nil (not written) when there is nothing.
     package var notes: [String]?
@@ -31,13 +36,13 @@ package struct Verdict: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, runID = "runId", app, namespace, tool, createdAt, result, reportOnly, preKey, postKey,
-            preTakenAt, postTakenAt, checks, notes, summary
+            preTakenAt, postTakenAt, checks, structure, notes, summary
     }
 
     package init(
         runID: String, app: String, namespace: String?, createdAt: String, result: Result, reportOnly: Bool,
         preKey: String?, postKey: String?, preTakenAt: String, postTakenAt: String,
-        checks: [CheckComparison], notes: [String]? = nil, summary: String
+        checks: [CheckComparison], structure: [StructureComparison]? = nil, notes: [String]? = nil, summary: String
     ) {
         schemaVersion = Self.currentSchemaVersion
         self.runID = runID
@@ -52,6 +57,7 @@ package struct Verdict: Sendable, Equatable, Codable {
         self.preTakenAt = preTakenAt
         self.postTakenAt = postTakenAt
         self.checks = checks
+        self.structure = structure
         self.notes = notes
         self.summary = summary
     }
@@ -59,6 +65,11 @@ package struct Verdict: Sendable, Equatable, Codable {
     package var failedChecks: [CheckComparison] { checks.filter { $0.result == .fail } }
     /// Checks that guard nothing: no document held a field they measure.
     package var hollowChecks: [CheckComparison] { checks.filter { $0.warning != nil } }
+    /// Structure rows that failed the sync.
+    package var failedStructure: [StructureComparison] { (structure ?? []).filter { $0.result == .fail } }
+    /// Structure rows worth a look: failed, warned or unknown (added indexes and other `pass`
+    /// rows are listed in the table and the page only).
+    package var notableStructure: [StructureComparison] { (structure ?? []).filter { $0.result != .pass } }
 }
 
 /// One check compared: both values, the difference, the rule and what came of it.

@@ -70,6 +70,7 @@ package struct VerdictPage: Sendable {
             <title>\(e(title))</title>
             <style>
             \(Self.style)
+            \(Self.structureStyle)
             </style>
             </head>
             <body>
@@ -97,6 +98,7 @@ package struct VerdictPage: Sendable {
             "<p class=\"muted\">Change: the exact difference, and how large it is next to the baseline; the bar grows a step per tenfold (0.01 %, 0.1 %, 1 %, 10 %, 100 %). "
         html +=
             "Severity <code>fail</code> fails the sync when the rule breaks, <code>warn</code> only reports. Last runs: this check in the earlier runs and this one, coloured by its result.</p>\n"
+        html += structureSection()
         html += earlierRuns()
         html += reports()
         html += "<p class=\"muted\">Written by taster \(e(verdict.tool.version)) at \(e(verdict.createdAt)).</p>\n"

@@ -76,7 +76,7 @@ struct BaselineResolver: Sendable {
             throw NoBaselineError(message: "no baseline: \(store.uri(for: key)) does not exist — run pre-taste for this run first")
         }
         let report = try ReportCodec.decode(
-            TasteReport.self, from: data, supported: TasteReport.currentSchemaVersion,
+            TasteReport.self, from: data, supported: TasteReport.readableSchemaVersions,
             source: store.uri(for: key))
         guard report.phase == .pre else {
             throw NoBaselineError(message: "\(store.uri(for: key)) is a \(report.phase.rawValue) report, not a baseline")

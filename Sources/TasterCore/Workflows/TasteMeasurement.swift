@@ -62,6 +62,9 @@ struct TasteMeasurement: Sendable {
             }
             cut = time
         }
+        let inventory = try await log.run("inventory of \(database.name)") {
+            try await database.inventory(deadline: deadline)
+        }
         let snapshot = try await log.run("snapshot of \(database.name)") {
             try await database.snapshot(asOf: cut, refusingMissing: phase == .pre, deadline: deadline)
         }
@@ -74,6 +77,7 @@ struct TasteMeasurement: Sendable {
         return TasteReport(
             phase: phase, runID: runID, app: context.app, namespace: context.namespace,
             host: context.host, startedAt: startedAt, finishedAt: Timestamp.rfc3339(),
-            settings: context.settingsSummary, workloads: records, snapshot: snapshot, errors: warnings)
+            settings: context.settingsSummary, workloads: records, snapshot: snapshot, errors: warnings,
+            inventory: inventory)
     }
 }

@@ -32,7 +32,7 @@ struct VerdictHistoryLoader: Sendable {
             let run = layout.runID(of: object.key) ?? object.key
             do {
                 guard let data = try await store.get(object.key, maxBytes: Self.maxVerdictBytes) else { continue }
-                let verdict = try ReportCodec.decode(Verdict.self, from: data, supported: Verdict.currentSchemaVersion, source: object.key)
+                let verdict = try ReportCodec.decode(Verdict.self, from: data, supported: Verdict.readableSchemaVersions, source: object.key)
                 let pageKey = layout.key(.verdictHTML, run: run)
                 entries.append(
                     VerdictHistory.Entry(
