@@ -162,10 +162,10 @@ struct ReportCodecTests {
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("\"int64\" : \"9007199254740993\""))
         #expect(text.contains("\"rule\" : \"tolerance 2%\""))
-        #expect(text.contains("\"schemaVersion\" : 1"))
+        #expect(text.contains("\"schemaVersion\" : 2"))
         #expect(text.contains("\"runId\" : \"r1\""))
         #expect(!text.contains("codecQ7kx9w1"))
-        let decoded = try ReportCodec.decode(TasteReport.self, from: data, supported: 1, source: "pre.json")
+        let decoded = try ReportCodec.decode(TasteReport.self, from: data, supported: TasteReport.readableSchemaVersions, source: "pre.json")
         #expect(decoded == report())
     }
 
@@ -175,12 +175,13 @@ struct ReportCodecTests {
             ("{\"schemaVersion\": 1, \"phase\": \"pre\"", "not valid JSON"),
             ("not json at all", "not valid JSON"),
             ("{\"phase\": \"pre\"}", "has no schemaVersion"),
-            ("{\"schemaVersion\": 2}", "has schemaVersion 2"),
+            ("{\"schemaVersion\": 3}", "has schemaVersion 3"),
             ("{\"schemaVersion\": 1, \"phase\": \"pre\"}", "missing field"),
         ])
     func refused(json: String, expected: String) {
         do {
-            _ = try ReportCodec.decode(TasteReport.self, from: Data(json.utf8), supported: 1, source: "s3://b/pre.json")
+            _ = try ReportCodec.decode(
+                TasteReport.self, from: Data(json.utf8), supported: TasteReport.readableSchemaVersions, source: "s3://b/pre.json")
             Issue.record("expected a decoding error")
         } catch {
             #expect(error.exitCode == .noBaseline)
