@@ -64,7 +64,7 @@ struct StructureTests {
         }
         var hidden = Self.email
         hidden.spec["hidden"] = "true"
-        #expect(rows(base, [collection("users", indexes: [hidden, Self.ttl])]) == ["index users.email_1 hidden changed (none → true)": .warn])
+        #expect(rows(base, [collection("users", indexes: [hidden, Self.ttl])]) == ["index users.email_1 hidden set (none → true)": .warn])
         var reversion = Self.email
         reversion.spec["v"] = "1"
         #expect(rows(base, [collection("users", indexes: [reversion, Self.ttl])]).isEmpty, "the index version is bookkeeping")

@@ -118,7 +118,7 @@ def test_an_index_made_non_unique_fails_and_an_added_index_is_listed(app):
 
     post, verdict = sync(app, change, expect=1)
     found = rows(verdict)
-    assert found[f"index {app.registrations.name}.email_1 unique changed (true → none)"] == "fail", verdict["structure"]
+    assert found[f"index {app.registrations.name}.email_1 unique removed (true → none)"] == "fail", verdict["structure"]
     assert found[f"index {app.registrations.name}.n_1 added"] == "pass", verdict["structure"]
 
 
@@ -327,3 +327,35 @@ def test_a_refused_list_indexes_is_said_and_unknown(app, no_list_indexes):
     row = next(r for r in found if r.startswith(f"collection {app.registrations.name} indexes unknown"))
     assert found[row] == "unknown" and "listIndexes" in row, verdict["structure"]
     assert "pass" not in {result for r, result in found.items() if app.registrations.name in r}
+
+
+def test_a_collection_ttl_changed_fails(app):
+    name = f"{app.name}-events"
+    app.db.create_collection(name, clusteredIndex={"key": {"_id": 1}, "unique": True}, expireAfterSeconds=3600)
+    try:
+        def change(app):  # SecantusDB answers collMod expireAfterSeconds ok but keeps the old value
+            app.db.drop_collection(name)
+            app.db.create_collection(name, clusteredIndex={"key": {"_id": 1}, "unique": True}, expireAfterSeconds=60)
+
+        post, verdict = sync(app, change, expect=1)
+        assert rows(verdict) == {f"collection {name} expireAfterSeconds changed (3600 → 60)": "fail"}, verdict["structure"]
+    finally:
+        app.db.drop_collection(name)
+
+
+def test_an_index_collation_change_fails_and_a_hidden_index_warns(app):
+    app.registrations.create_index("email", name="email_1")
+    app.registrations.create_index("n", name="n_1")
+
+    def change(app):  # SecantusDB's collMod does not hide an index: the migration recreates them
+        app.registrations.drop_index("email_1")
+        app.registrations.create_index("email", name="email_1", collation={"locale": "fr"})
+        app.registrations.drop_index("n_1")
+        app.registrations.create_index("n", name="n_1", hidden=True)
+
+    post, verdict = sync(app, change, expect=1)
+    found = rows(verdict)
+    collation = next((r for r in found if r.startswith(f"index {app.registrations.name}.email_1 collation set")), None)
+    assert collation, verdict["structure"]
+    assert found[collation] == "fail", verdict["structure"]
+    assert found[f"index {app.registrations.name}.n_1 hidden set (none → true)"] == "warn", verdict["structure"]

@@ -16,13 +16,7 @@ extension TasteReport: FreeTextScrubbing {
         var copy = self
         copy.errors = errors.map(SecretRedactor.shared.scrub)
         copy.warnings = warnings?.map(SecretRedactor.shared.scrub)
-        // What the server refused, in its words; the names and specs are data.
-        copy.inventory?.problems = inventory?.problems?.map(SecretRedactor.shared.scrub)
-        copy.inventory?.collections = inventory?.collections?.map { collection in
-            var collection = collection
-            collection.problems = collection.problems?.map(SecretRedactor.shared.scrub)
-            return collection
-        }
+        copy.inventory = inventory?.scrubbingProblems()
         return copy
     }
 }
@@ -42,6 +36,21 @@ extension Verdict: FreeTextScrubbing {
             var row = row
             row.change = SecretRedactor.shared.scrub(row.change)
             return row
+        }
+        return copy
+    }
+}
+
+extension DatabaseInventory {
+    /// A copy whose problems — what the server refused, in its words — are scrubbed; the names
+    /// and specs are data.
+    package func scrubbingProblems() -> DatabaseInventory {
+        var copy = self
+        copy.problems = problems?.map(SecretRedactor.shared.scrub)
+        copy.collections = collections?.map { collection in
+            var collection = collection
+            collection.problems = collection.problems?.map(SecretRedactor.shared.scrub)
+            return collection
         }
         return copy
     }

@@ -60,12 +60,7 @@ package enum StructureComparator {
         }
         let options = Set(before.options.keys).union(after.options.keys).sorted()
         for option in options where before.options[option] != after.options[option] {
-            let change =
-                switch (before.options[option], after.options[option]) {
-                case (nil, _): "\(option) set"
-                case (_, nil): "\(option) removed"
-                default: "\(option) changed"
-                }
+            let change = verb(option, before.options[option], after.options[option])
             rows.append(
                 judge(
                     StructureAspect.forOption(option), subject, change + shortChange(before.options[option], after.options[option]),
@@ -90,7 +85,7 @@ package enum StructureComparator {
             let aspect: StructureAspect = integrity.isEmpty ? .indexOptionsChanged : .indexChanged
             let change =
                 changed.count == 1
-                ? "\(changed[0]) changed" + shortChange(index.spec[changed[0]], now.spec[changed[0]])
+                ? verb(changed[0], index.spec[changed[0]], now.spec[changed[0]]) + shortChange(index.spec[changed[0]], now.spec[changed[0]])
                 : "changed: " + changed.joined(separator: ", ")
             rows.append(judge(aspect, indexSubject, change, policy, before: index.summary, after: now.summary))
         }
@@ -142,6 +137,15 @@ package enum StructureComparator {
         if index.spec["sparse"] == "true" { traits.append("sparse") }
         if index.spec["hidden"] == "true" { traits.append("hidden") }
         return traits.isEmpty ? "" : " (" + traits.joined(separator: ", ") + ")"
+    }
+
+    /// `unique set`, `unique removed`, `unique changed`.
+    static func verb(_ field: String, _ before: String?, _ after: String?) -> String {
+        switch (before, after) {
+        case (nil, _): "\(field) set"
+        case (_, nil): "\(field) removed"
+        default: "\(field) changed"
+        }
     }
 
     /// ` (3600 → 60)` when both values are short enough to read in a row.
