@@ -39,7 +39,8 @@ struct StructureTests {
     func collections() {
         #expect(rows([collection("orders"), collection("audit", count: 3)], [collection("orders")]) == ["collection audit dropped (~3 documents)": .fail])
         #expect(rows([collection("orders")], [collection("orders"), collection("audit", count: 1)]) == ["collection audit created (~1 document)": .warn])
-        #expect(rows([collection("orders", count: 120)], [collection("orders", count: 0)]) == ["collection orders emptied (~120 → 0 documents, estimated)": .fail])
+        #expect(
+            rows([collection("orders", count: 120)], [collection("orders", count: 0)]) == ["collection orders emptied (~120 → 0 documents, estimated)": .fail])
         #expect(rows([collection("orders", count: 0)], [collection("orders", count: 0)]).isEmpty)
         #expect(
             rows([collection("orders")], [collection("orders", .view, count: nil, indexes: [])]) == [
@@ -74,7 +75,8 @@ struct StructureTests {
 
     @Test("options: validation and views warn; capped, time series and the collection's TTL fail; others warn")
     func options() {
-        func change(_ option: String, _ before: String?, _ after: String?, type: CollectionInventory.Kind = .collection) -> [String: StructureComparison.Result] {
+        func change(_ option: String, _ before: String?, _ after: String?, type: CollectionInventory.Kind = .collection) -> [String: StructureComparison.Result]
+        {
             rows(
                 [collection("c", type, options: before.map { [option: $0] } ?? [:])],
                 [collection("c", type, options: after.map { [option: $0] } ?? [:])])
@@ -107,7 +109,8 @@ struct StructureTests {
         #expect(rows(orders, nil).values.map { $0 } == [.unknown])
         let refused = collection("orders", indexes: nil, problems: ["listIndexes on pxbbq.orders refused: not authorized"])
         let result = rows([collection("orders", indexes: [Self.email])], [refused])
-        #expect(result == ["collection orders indexes unknown (the server refused after the sync: listIndexes on pxbbq.orders refused: not authorized)": .unknown])
+        #expect(
+            result == ["collection orders indexes unknown (the server refused after the sync: listIndexes on pxbbq.orders refused: not authorized)": .unknown])
         let uncounted = collection("orders", count: nil, problems: ["the estimated count of pxbbq.orders refused: no"])
         #expect(rows([collection("orders", count: 5)], [uncounted]).values.map { $0 } == [.unknown])
     }
@@ -117,7 +120,9 @@ struct StructureTests {
         let rules = StructurePolicy(
             severity: [.collectionCreated: .fail, .indexDropped: .warn], ignoreCollections: ["migrations", "tmp_*"],
             ignoreIndexes: ["*.scratch_1"])
-        let pre = [collection("orders", indexes: [Self.email, IndexSpec(name: "scratch_1", spec: ["key": "{}"])]), collection("migrations"), collection("tmp_a")]
+        let pre = [
+            collection("orders", indexes: [Self.email, IndexSpec(name: "scratch_1", spec: ["key": "{}"])]), collection("migrations"), collection("tmp_a"),
+        ]
         let post = [collection("orders", indexes: []), collection("audit")]
         #expect(
             rows(pre, post, rules: rules) == [
@@ -221,7 +226,8 @@ struct StructureTests {
     @Test("TASTER_COLLECTIONS=*: a count per collection found, the checks file's names and ignored collections aside")
     func discovering() throws {
         var plan = SnapshotPlan(
-            database: "pxbbq", checks: [CheckDefinition(name: "orders", kind: .count, database: "pxbbq", collection: "orders", rule: .noDecrease, origin: "file")],
+            database: "pxbbq",
+            checks: [CheckDefinition(name: "orders", kind: .count, database: "pxbbq", collection: "orders", rule: .noDecrease, origin: "file")],
             discoversCollections: true, structure: StructurePolicy(ignoreCollections: ["migrations"]))
         plan = plan.discovering(["audit", "migrations", "orders"])
         #expect(plan.checks.map(\.name) == ["audit", "orders"])
