@@ -39,8 +39,8 @@ package enum NotificationPayload {
                         name: $0.name, collection: $0.collection, pre: $0.pre?.description,
                         post: $0.post?.description, delta: $0.delta, rule: $0.rule.name, reason: $0.reason)
                 },
-                structure: verdict.structure.map { rows in
-                    rows.filter { $0.result != .pass }.map { .init(change: $0.description, result: $0.result.rawValue) }
+                structure: verdict.structure.map { _ in
+                    verdict.notableStructure.map { .init(change: $0.description, result: $0.result.rawValue) }
                 },
                 reports: reportURIs)
             return try ReportCodec.encode(payload)

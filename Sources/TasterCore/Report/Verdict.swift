@@ -65,8 +65,6 @@ package struct Verdict: Sendable, Equatable, Codable {
     package var failedChecks: [CheckComparison] { checks.filter { $0.result == .fail } }
     /// Checks that guard nothing: no document held a field they measure.
     package var hollowChecks: [CheckComparison] { checks.filter { $0.warning != nil } }
-    /// Structure rows that failed the sync.
-    package var failedStructure: [StructureComparison] { (structure ?? []).filter { $0.result == .fail } }
     /// Structure rows worth a look: failed, warned or unknown (added indexes and other `pass`
     /// rows are listed in the table and the page only).
     package var notableStructure: [StructureComparison] { (structure ?? []).filter { $0.result != .pass } }

@@ -47,7 +47,8 @@ package struct InventoryReader: Sendable {
         let collections: [ListedCollection]
         switch listed {
         case .success(let found):
-            collections = found
+            // By name: reports of the same database read alike, whatever order the server lists.
+            collections = found.sorted { $0.name < $1.name }
         case .failure(let error):
             let problem = "listCollections on \(database) refused: \(error.detail)"
             logger.warning("the inventory: \(problem); the structure of \(database) is unknown (grant the `read` role on it)")
