@@ -36,6 +36,7 @@ menu = ["brisket", "pulled pork", "ribs", "burnt ends", "mac and cheese"]
 db.orders.insert_many([{"item": random.choice(menu), "qty": random.randint(1, 4), "total": Decimal128(f"{random.uniform(8, 60):.2f}"),
                         "status": random.choice(["paid", "paid", "paid", "open"])} for _ in range(1200)])
 db.registrations.insert_many([{"email": f"guest{i}@example.com", "plan": random.choice(["free", "pitmaster"])} for i in range(250)])
+db.registrations.create_index("email", unique=True)  # one registration per guest
 print(f"seeded pxbbq: {db.orders.count_documents({})} orders, {db.registrations.count_documents({})} registrations")
 PY
 "$python" -c "
@@ -96,6 +97,8 @@ rounded = db.orders.find_one({"status": "open"})
 db.orders.update_one({"_id": rounded["_id"]}, {"$set": {"total": Decimal128(str(round(rounded["total"].to_decimal())))}})
 print(f"the v4.6.0 migration lost {len(gone)} paid orders: {', '.join(str(i) for i in gone)}")
 print(f"and rounded the total of order {rounded['_id']}")
+db.registrations.drop_index("email_1")
+print("and dropped the unique index registrations.email_1 (nobody listed it: the inventory catches it)")
 PY
 }
 
@@ -124,4 +127,5 @@ for key in (k for k in keys if k.startswith(latest + "/")):
 print(f"\nthe latest verdict page: s3://{bucket}/{latest}/verdict.html")
 print(f"saved with its reports in {sys.argv[1]}/: open {sys.argv[1]}/verdict.html in a browser")
 PY
+grep -q '"subject" : "index registrations.email_1"' "$out/verdict.json" || fail "round 2's verdict should name the dropped unique index"
 step "done: round 1 passed, round 2 failed the sync as it should (exit codes $first and $second)"

@@ -77,7 +77,7 @@ extension SettingVariable {
             "database to measure"),
         .init(
             .mongo, ["TASTER_COLLECTIONS"], default: "orders,registrations", flag: "--collections", commands: mongoCommands,
-            shownAs: ["mongodb.collections"], "collections whose exact document count is always taken"),
+            shownAs: ["mongodb.collections"], "collections whose exact document count is always taken (* for every collection)"),
         .init(
             .mongo, ["TASTER_CHECKS"], flag: "--checks", commands: ["pre-taste", "post-taste", "snapshot", "compare", "check"],
             shownAs: ["mongodb.checks"], "path of a checks file (YAML or JSON): extra checks, rules and severities"),

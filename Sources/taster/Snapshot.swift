@@ -29,6 +29,9 @@ extension Taster {
         @Option(help: "Print the snapshot as a table or json.")
         var output: OutputFormat = .table
 
+        @Flag(help: "Also read and print the database's inventory: every collection, view and index, as the hooks record it.")
+        var inventory = false
+
         @Option(
             name: .customLong("as-of"),
             help: ArgumentHelp("Cut for `asOf: baseline` checks, as a baseline's RFC 3339 time (default: this snapshot's own time).", valueName: "time"))
@@ -45,7 +48,7 @@ extension Taster {
                 mongo.apply(to: &environment)
                 run.apply(to: &environment)
             }
-            try await Run.snapshot(settings, asOf: asOf.flatMap(Timestamp.parse), output: output)
+            try await Run.snapshot(settings, asOf: asOf.flatMap(Timestamp.parse), output: output, inventory: inventory)
         }
     }
 }

@@ -228,7 +228,7 @@ BASELINES = [
     ("missing", lambda body: None, ("does not exist",)),
     ("truncated", lambda body: body[: len(body) // 2], ("not valid JSON",)),
     ("not JSON", lambda body: b"<html><body>503 Service Temporarily Unavailable</body></html>", ("not valid JSON",)),
-    ("of schemaVersion 3", lambda body: re.sub(rb'"schemaVersion"\s*:\s*2', b'"schemaVersion" : 3', body), ("schemaVersion 3",)),
+    ("of schemaVersion 9", lambda body: re.sub(rb'"schemaVersion"\s*:\s*\d+', b'"schemaVersion" : 9', body), ("schemaVersion 9",)),
     ("a post report, not a baseline", lambda body: body.replace(b'"phase" : "pre"', b'"phase" : "post"'), ("not a baseline",)),
     ("40 MB in the store", lambda body: body[:-2] + b', "padding": "' + b"x" * (40 << 20) + b'"}', ("more than", "limit")),
 ]

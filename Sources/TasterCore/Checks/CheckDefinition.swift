@@ -29,6 +29,9 @@ package struct CheckDefinition: Sendable, Equatable {
     /// Where the check was configured, for messages: `TASTER_COLLECTIONS` or
     /// `checks file /etc/taster/checks.yaml, check "revenue" (#3)`.
     package var origin: String
+    /// A count of a collection `TASTER_COLLECTIONS=*` found: a collection created or dropped by
+    /// the sync is judged by the structure rules, not as a check that appeared or vanished.
+    package var discovered = false
 
     package init(
         name: String, kind: CheckKind, database: String, collection: String, filter: String? = nil,

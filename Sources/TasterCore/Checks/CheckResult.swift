@@ -29,6 +29,9 @@ package struct CheckResult: Sendable, Equatable, Codable {
     /// The check's document index (fingerprint checks, and counts with `evidence: documents`),
     /// or why it has none; nil for checks that keep no index and in reports of schema version 1.
     package var index: DocumentIndexRecord?
+    /// A count of a collection `TASTER_COLLECTIONS=*` found (`CheckDefinition.discovered`).
+    /// Reports write it only when true.
+    package var discovered = false
 
     package init(
         name: String, kind: CheckKind, database: String, collection: String, value: CheckValue?,
@@ -53,7 +56,7 @@ package struct CheckResult: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case name, kind, database, collection, value, documents, durationSeconds, missing, rule, severity,
-            allowMissing, absentFields, parameters, index
+            allowMissing, absentFields, parameters, index, discovered
     }
 
     // Reports written before `allowMissing` and `absentFields` existed stay readable: both are
@@ -74,6 +77,7 @@ package struct CheckResult: Sendable, Equatable, Codable {
         absentFields = try container.decodeIfPresent([String].self, forKey: .absentFields) ?? []
         parameters = try container.decode([String: String].self, forKey: .parameters)
         index = try container.decodeIfPresent(DocumentIndexRecord.self, forKey: .index)
+        discovered = try container.decodeIfPresent(Bool.self, forKey: .discovered) ?? false
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -92,6 +96,7 @@ package struct CheckResult: Sendable, Equatable, Codable {
         if !absentFields.isEmpty { try container.encode(absentFields, forKey: .absentFields) }
         try container.encode(parameters, forKey: .parameters)
         try container.encodeIfPresent(index, forKey: .index)
+        if discovered { try container.encode(true, forKey: .discovered) }
     }
 
     /// Why the check guards nothing, for logs, reports and the verdict; nil when it guards

@@ -31,19 +31,9 @@ package enum ChecksFile {
         _ text: String, file: String, defaultDatabase: String,
         dialect: any CheckDialect
     ) throws(ChecksFileError) -> [CheckDefinition] {
-        let root: YAMLNode?
-        do {
-            root = try YAMLParser.compose(text)
-        } catch {
-            throw syntaxError(error, text: text, file: file)
-        }
-        guard let root, case .mapping(let top) = root else {
-            throw ChecksFileError(file: file, message: "must be a mapping with a `checks:` list, e.g.\n" + example)
-        }
-        for key in top.keys where key.string != "checks" {
-            throw ChecksFileError(file: file, line: key.line, message: "unknown top-level key `\(key.string ?? "?")`; the file holds one key, `checks:`")
-        }
+        let top = try topLevel(text, file: file)
         guard let list = top["checks"] else {
+            if top["structure"] != nil { return [] }
             throw ChecksFileError(file: file, message: "has no `checks:` list, e.g.\n" + example)
         }
         guard case .sequence(let entries, _) = list else {
@@ -59,6 +49,25 @@ package enum ChecksFile {
             checks.append(check)
         }
         return checks
+    }
+
+    /// The file's top-level mapping: `checks:` and `structure:`, nothing else.
+    static func topLevel(_ text: String, file: String) throws(ChecksFileError) -> YAMLNode.Mapping {
+        let root: YAMLNode?
+        do {
+            root = try YAMLParser.compose(text)
+        } catch {
+            throw syntaxError(error, text: text, file: file)
+        }
+        guard let root, case .mapping(let top) = root else {
+            throw ChecksFileError(file: file, message: "must be a mapping with a `checks:` list, e.g.\n" + example)
+        }
+        for key in top.keys where key.string != "checks" && key.string != "structure" {
+            throw ChecksFileError(
+                file: file, line: key.line,
+                message: "unknown top-level key `\(key.string ?? "?")`; the file holds `checks:` and `structure:`")
+        }
+        return top
     }
 
     package static let example = """

@@ -18,6 +18,10 @@ package protocol DatabaseSnapshotting: Sendable {
     /// (`CheckDefinition.indexesDocuments`) its index, written while the check reads its documents
     /// in the server's `_id` order — or why there is none.
     func snapshot(asOf: Date?, refusingMissing: Bool, evidence: EvidencePolicy, deadline: Deadline) async throws -> IndexedSnapshot
+    /// Every collection, view and index of the database, with the structure rules the sync is
+    /// judged with; taken before `snapshot`, on the same connections. What the server refuses is
+    /// recorded in the inventory, not thrown. Nil when the database cannot describe itself.
+    func inventory(deadline: Deadline) async throws -> DatabaseInventory?
 }
 
 extension DatabaseSnapshotting {
@@ -25,4 +29,6 @@ extension DatabaseSnapshotting {
     package func snapshot(asOf: Date?, refusingMissing: Bool, evidence: EvidencePolicy, deadline: Deadline) async throws -> IndexedSnapshot {
         IndexedSnapshot(snapshot: try await snapshot(asOf: asOf, refusingMissing: refusingMissing, deadline: deadline))
     }
+
+    package func inventory(deadline: Deadline) async throws -> DatabaseInventory? { nil }
 }

@@ -32,6 +32,14 @@ package enum Comparator {
                 severity: reference.severity, result: result, reason: reason,
                 warning: warning(pre: pre, post: post))
         }
+        // TASTER_COLLECTIONS=*: a collection created since the baseline is counted from the next
+        // baseline on (the structure rules judge its creation); one gone is a vanished collection.
+        if pre == nil, post?.discovered == true {
+            return outcome(true, "collection \(reference.collection) is new since the baseline (TASTER_COLLECTIONS=*): counted from the next baseline on")
+        }
+        if post == nil, pre?.discovered == true {
+            return outcome(false, "collection \(reference.collection) vanished (it was counted by TASTER_COLLECTIONS=*)")
+        }
         guard let pre else { return outcome(false, "not in the baseline: a new or renamed check (take a new baseline with it)") }
         guard let post else { return outcome(false, "only in the baseline: the check was removed or renamed") }
         if let change = measurementChange(pre: pre, post: post) {

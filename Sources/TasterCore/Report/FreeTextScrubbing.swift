@@ -16,6 +16,7 @@ extension TasteReport: FreeTextScrubbing {
         var copy = self
         copy.errors = errors.map(SecretRedactor.shared.scrub)
         copy.warnings = warnings?.map(SecretRedactor.shared.scrub)
+        copy.inventory = inventory?.scrubbingProblems()
         return copy
     }
 }
@@ -31,6 +32,26 @@ extension Verdict: FreeTextScrubbing {
             check.warning = check.warning.map(SecretRedactor.shared.scrub)
             if let reason = check.evidence?.unavailable { check.evidence?.unavailable = SecretRedactor.shared.scrub(reason) }
             return check
+        }
+        copy.structure = structure?.map { row in
+            var row = row
+            row.change = SecretRedactor.shared.scrub(row.change)
+            return row
+        }
+        return copy
+    }
+}
+
+extension DatabaseInventory {
+    /// A copy whose problems — what the server refused, in its words — are scrubbed; the names
+    /// and specs are data.
+    package func scrubbingProblems() -> DatabaseInventory {
+        var copy = self
+        copy.problems = problems?.map(SecretRedactor.shared.scrub)
+        copy.collections = collections?.map { collection in
+            var collection = collection
+            collection.problems = collection.problems?.map(SecretRedactor.shared.scrub)
+            return collection
         }
         return copy
     }

@@ -20,7 +20,7 @@ package enum NotificationPayload {
             return try ReportCodec.encode(
                 Generic(
                     summary: summary, result: "error", app: app, namespace: nil, runId: runID ?? "",
-                    failedChecks: [], reports: [:]))
+                    failedChecks: [], structure: nil, reports: [:]))
         case .slack:
             return try ReportCodec.encode(["text": ":warning: " + summary])
         }
@@ -40,6 +40,9 @@ package enum NotificationPayload {
                         post: $0.post?.description, delta: $0.delta, rule: $0.rule.name, reason: $0.reason,
                         documents: $0.evidence.map(Generic.Documents.init))
                 },
+                structure: verdict.structure.map { _ in
+                    verdict.notableStructure.map { .init(change: $0.description, result: $0.result.rawValue) }
+                },
                 reports: reportURIs)
             return try ReportCodec.encode(payload)
         case .slack:
@@ -48,6 +51,9 @@ package enum NotificationPayload {
                 text +=
                     "\n• \(check.name): \(check.pre?.description ?? "—") → \(check.post?.description ?? "—") (\(check.evidence?.resultText ?? check.reason ?? check.rule.name))"
                 if let named = check.evidence?.firstIDs(limit: 5) { text += "\n   \(named)" }
+            }
+            for row in verdict.notableStructure.prefix(10) {
+                text += "\n• \(row.description) (\(row.result.rawValue))"
             }
             let linkRole = PostTasteWorkflow.Outcome.linkRole
             if let link = reportURIs[linkRole] { text += "\n<\(link)|Open the verdict page>" }
@@ -89,12 +95,20 @@ package enum NotificationPayload {
             }
         }
 
+        /// A structure difference worth a look (failed, warned or unknown).
+        struct StructureRow: Encodable {
+            var change: String
+            var result: String
+        }
+
         var summary: String
         var result: String
         var app: String
         var namespace: String?
         var runId: String
         var failedChecks: [Failed]
+        /// Nil (not written) when the verdict has no structure comparison.
+        var structure: [StructureRow]?
         var reports: [String: String]
     }
 }

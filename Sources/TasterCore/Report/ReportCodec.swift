@@ -18,7 +18,8 @@ package enum ReportCodec {
         try decode(type, from: data, supported: supported...supported, source: source)
     }
 
-    /// Decodes a document whose `schemaVersion` is one of `supported`.
+    /// Decodes a document whose `schemaVersion` must be one of `supported` (older versions a
+    /// reader still understands, up to the current one).
     package static func decode<T: Decodable>(
         _ type: T.Type, from data: Data, supported: ClosedRange<Int>, source: String
     ) throws(ReportDecodingError) -> T {
@@ -85,7 +86,7 @@ package struct ReportDecodingError: TasterError {
         case .missingSchemaVersion:
             "\(source) has no schemaVersion: it is not a taster report"
         case .unknownSchemaVersion(let version, let supported):
-            "\(source) has schemaVersion \(version), but this taster (\(TasterVersion.current)) reads version \(supported); run the same taster version for pre-taste and post-taste, or take a new baseline"
+            "\(source) has schemaVersion \(version), but this taster (\(TasterVersion.current)) reads versions up to \(supported); run the same taster version for pre-taste and post-taste, or take a new baseline"
         case .invalid(let detail):
             "\(source) is not a valid taster report: \(detail)"
         }

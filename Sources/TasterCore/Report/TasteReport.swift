@@ -3,9 +3,10 @@ import TasterSupport
 /// `pre.json` and `post.json`: one phase of a run — who, where, when, with which settings, what
 /// was scaled and what the database held. Versioned (`schemaVersion`), documented in README.
 package struct TasteReport: Sendable, Equatable, Codable {
+    /// 2 added document indexes (a check's `index`) and `inventory`. Version 1 reports are still
+    /// read: their checks have no index and, as a baseline, their structure rows are "unknown".
     package static let currentSchemaVersion = 2
-    /// Version 1 reports (before document indexes) are read too: their checks have no index.
-    package static let readableSchemaVersions = 1...2
+    package static let readableSchemaVersions = 1...currentSchemaVersion
 
     package enum Phase: String, Sendable, Codable {
         case pre
@@ -32,11 +33,14 @@ package struct TasteReport: Sendable, Equatable, Codable {
     package var warnings: [String]?
     /// For a post report: the baseline it was compared with.
     package var baseline: BaselineReference?
+    /// Every collection, view and index of the database (schema version 2); nil in version 1
+    /// reports.
+    package var inventory: DatabaseInventory?
 
     package init(
         phase: Phase, runID: String, app: String, namespace: String?, host: String, startedAt: String,
         finishedAt: String, settings: SettingsSummary, workloads: [WorkloadRecord], snapshot: Snapshot,
-        errors: [String] = [], baseline: BaselineReference? = nil
+        errors: [String] = [], baseline: BaselineReference? = nil, inventory: DatabaseInventory? = nil
     ) {
         schemaVersion = Self.currentSchemaVersion
         self.phase = phase
@@ -54,11 +58,12 @@ package struct TasteReport: Sendable, Equatable, Codable {
         let warnings = snapshot.warnings
         self.warnings = warnings.isEmpty ? nil : warnings
         self.baseline = baseline
+        self.inventory = inventory
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, phase, runID = "runId", app, namespace, tool, host, startedAt, finishedAt, settings,
-            workloads, snapshot, errors, warnings, baseline
+            workloads, snapshot, errors, warnings, baseline, inventory
     }
 
     package struct Tool: Sendable, Equatable, Codable {

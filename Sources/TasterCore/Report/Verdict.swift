@@ -1,8 +1,8 @@
 /// `verdict.json`: the comparison of a run's post snapshot with its baseline, check by check.
 package struct Verdict: Sendable, Equatable, Codable {
+    /// 2 added a check's `evidence` and `structure`; version 1 verdicts (the history) are still read.
     package static let currentSchemaVersion = 2
-    /// Version 1 verdicts (before `evidence`) are read too.
-    package static let readableSchemaVersions = 1...2
+    package static let readableSchemaVersions = 1...currentSchemaVersion
 
     package enum Result: String, Sendable, Codable {
         /// Every check passed its rule (warnings allowed).
@@ -25,6 +25,9 @@ package struct Verdict: Sendable, Equatable, Codable {
     package var preTakenAt: String
     package var postTakenAt: String
     package var checks: [CheckComparison]
+    /// The structure differences between the two inventories, row by row (`StructureComparator`);
+    /// nil (not written) when neither report has an inventory.
+    package var structure: [StructureComparison]?
     /// How the verdict was made when that differs from the reports: e.g. `taster compare` applying
     /// a checks file's rules instead of the recorded ones. Nil (not written) when there is nothing.
     package var notes: [String]?
@@ -33,13 +36,13 @@ package struct Verdict: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, runID = "runId", app, namespace, tool, createdAt, result, reportOnly, preKey, postKey,
-            preTakenAt, postTakenAt, checks, notes, summary
+            preTakenAt, postTakenAt, checks, structure, notes, summary
     }
 
     package init(
         runID: String, app: String, namespace: String?, createdAt: String, result: Result, reportOnly: Bool,
         preKey: String?, postKey: String?, preTakenAt: String, postTakenAt: String,
-        checks: [CheckComparison], notes: [String]? = nil, summary: String
+        checks: [CheckComparison], structure: [StructureComparison]? = nil, notes: [String]? = nil, summary: String
     ) {
         schemaVersion = Self.currentSchemaVersion
         self.runID = runID
@@ -54,6 +57,7 @@ package struct Verdict: Sendable, Equatable, Codable {
         self.preTakenAt = preTakenAt
         self.postTakenAt = postTakenAt
         self.checks = checks
+        self.structure = structure
         self.notes = notes
         self.summary = summary
     }
@@ -61,6 +65,9 @@ package struct Verdict: Sendable, Equatable, Codable {
     package var failedChecks: [CheckComparison] { checks.filter { $0.result == .fail } }
     /// Checks that guard nothing: no document held a field they measure.
     package var hollowChecks: [CheckComparison] { checks.filter { $0.warning != nil } }
+    /// Structure rows worth a look: failed, warned or unknown (added indexes and other `pass`
+    /// rows are listed in the table and the page only).
+    package var notableStructure: [StructureComparison] { (structure ?? []).filter { $0.result != .pass } }
 }
 
 /// One check compared: both values, the difference, the rule and what came of it.

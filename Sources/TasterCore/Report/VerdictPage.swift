@@ -74,6 +74,7 @@ package struct VerdictPage: Sendable {
             <title>\(e(title))</title>
             <style>
             \(Self.style)
+            \(Self.structureStyle)
             </style>
             </head>
             <body>
@@ -102,6 +103,7 @@ package struct VerdictPage: Sendable {
         html +=
             "Severity <code>fail</code> fails the sync when the rule breaks, <code>warn</code> only reports. Last runs: this check in the earlier runs and this one, coloured by its result.</p>\n"
         html += evidenceSection()
+        html += structureSection()
         html += earlierRuns()
         html += reports()
         html += "<p class=\"muted\">Written by taster \(e(verdict.tool.version)) at \(e(verdict.createdAt)).</p>\n"

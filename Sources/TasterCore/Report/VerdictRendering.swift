@@ -26,7 +26,7 @@ extension Verdict {
             rightAligned: [1, 2, 3]
         ).render()
         let warnings = checks.compactMap { check in check.warning.map { "\nWARNING: check \"\(check.name)\": \($0)" } }
-        return table + documents + warnings.joined() + (notes ?? []).map { "\nNOTE: " + $0 }.joined()
+        return table + documents + structureTable + warnings.joined() + (notes ?? []).map { "\nNOTE: " + $0 }.joined()
     }
 
     /// Below the table: the documents each check names (the first of each category, the full
@@ -50,10 +50,21 @@ extension Verdict {
         return lines.isEmpty ? "" : "\n\n" + lines.joined(separator: "\n")
     }
 
+    /// `STRUCTURE  RESULT`, one row per difference between the inventories; empty when there is
+    /// no difference (and says so when both sides had an inventory).
+    var structureTable: String {
+        guard let structure else { return "" }
+        guard !structure.isEmpty else { return "\nSTRUCTURE: no collection, view or index changed" }
+        let rows = structure.map { row in
+            [row.description, row.result.rawValue.uppercased() + (row.severity.map { $0 == .fail ? "" : " (\($0.rawValue))" } ?? "")]
+        }
+        return "\n\n" + TextTable(header: ["STRUCTURE", "RESULT"], rows: rows, rightAligned: []).render()
+    }
+
     /// The summary line: result, app, run, and what failed.
     package static func summarize(
         result: Result, reportOnly: Bool, app: String, runID: String,
-        checks: [CheckComparison]
+        checks: [CheckComparison], structure: [StructureComparison]? = nil
     ) -> String {
         let failed = checks.filter { $0.result == .fail }
         let warned = checks.filter { $0.result == .warn }
@@ -69,6 +80,7 @@ extension Verdict {
             if failed.count > 3 { line += "; …" }
         }
         if !warned.isEmpty { line += ", \(warned.count) warning\(warned.count == 1 ? "" : "s")" }
+        line += summarize(structure: structure ?? [])
         let hollow = checks.filter { $0.warning != nil }
         if !hollow.isEmpty {
             line +=
@@ -80,31 +92,60 @@ extension Verdict {
 
     /// The summary again, after the checks changed (evidence attached).
     package mutating func summarizeAgain() {
-        summary = Self.summarize(result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks)
+        summary = Self.summarize(result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks, structure: structure)
     }
 
-    /// Builds the verdict of a comparison.
+    /// The structure part of the summary: `; structure: 2 failed: index orders.email_1 dropped
+    /// (unique); …, 1 warning, 1 unknown`.
+    static func summarize(structure: [StructureComparison]) -> String {
+        let failed = structure.filter { $0.result == .fail }
+        let warned = structure.filter { $0.result == .warn }
+        let unknown = structure.filter { $0.result == .unknown }
+        var parts: [String] = []
+        if !failed.isEmpty {
+            parts.append(
+                "\(failed.count) failed: " + failed.prefix(3).map(\.description).joined(separator: "; ") + (failed.count > 3 ? "; …" : ""))
+        }
+        if !warned.isEmpty {
+            parts.append(
+                "\(warned.count) warning\(warned.count == 1 ? "" : "s")"
+                    + (failed.isEmpty ? ": " + warned.prefix(3).map(\.description).joined(separator: "; ") + (warned.count > 3 ? "; …" : "") : ""))
+        }
+        if !unknown.isEmpty {
+            parts.append("\(unknown.count) unknown" + (unknown.count == 1 ? ": " + unknown[0].description : ""))
+        }
+        return parts.isEmpty ? "" : "; structure: " + parts.joined(separator: ", ")
+    }
+
+    /// Builds the verdict of a comparison. `structurePolicy` replaces the post report's structure
+    /// rules (`taster compare --checks`).
     package static func make(
         pre: TasteReport, post: TasteReport, preKey: String?, postKey: String?,
-        reportOnly: Bool, createdAt: String, notes: [String]? = nil
+        reportOnly: Bool, createdAt: String, notes: [String]? = nil, structurePolicy: StructurePolicy? = nil
     ) -> Verdict {
-        make(
+        let structure: [StructureComparison]? =
+            pre.inventory == nil && post.inventory == nil
+            ? nil : StructureComparator.compare(pre: pre.inventory, post: post.inventory, policy: structurePolicy)
+        return make(
             preSnapshot: pre.snapshot, postSnapshot: post.snapshot, runID: post.runID, app: post.app,
             namespace: post.namespace, preKey: preKey, postKey: postKey, reportOnly: reportOnly, createdAt: createdAt,
-            notes: notes)
+            notes: notes, structure: structure)
     }
 
     package static func make(
         preSnapshot: Snapshot, postSnapshot: Snapshot, runID: String, app: String, namespace: String?,
         preKey: String?, postKey: String?, reportOnly: Bool, createdAt: String,
-        notes: [String]? = nil
+        notes: [String]? = nil, structure: [StructureComparison]? = nil
     ) -> Verdict {
         let checks = Comparator.compare(pre: preSnapshot, post: postSnapshot)
-        let result: Result = checks.contains { $0.result == .fail } ? .fail : .pass
+        let failed = checks.contains { $0.result == .fail } || (structure ?? []).contains { $0.result == .fail }
+        let result: Result = failed ? .fail : .pass
         return Verdict(
             runID: runID, app: app, namespace: namespace, createdAt: createdAt, result: result,
             reportOnly: reportOnly, preKey: preKey, postKey: postKey, preTakenAt: preSnapshot.takenAt,
-            postTakenAt: postSnapshot.takenAt, checks: checks, notes: notes.flatMap { $0.isEmpty ? nil : $0 },
-            summary: summarize(result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks))
+            postTakenAt: postSnapshot.takenAt, checks: checks, structure: structure,
+            notes: notes.flatMap { $0.isEmpty ? nil : $0 },
+            summary: summarize(
+                result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks, structure: structure))
     }
 }

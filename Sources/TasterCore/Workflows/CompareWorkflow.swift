@@ -48,17 +48,24 @@ package struct CompareWorkflow: Sendable {
             throw ReportDecodingError(source: post, problem: .invalid(postProblems.joined(separator: "; ")))
         }
         var notes: [String] = []
+        var structurePolicy: StructurePolicy?
         if let file = checksFile {
             // Checks without `database:` measure the reports' database, whatever TASTER_DATABASE says.
             let checks = try ChecksFile.load(path: file, defaultDatabase: postReport.snapshot.database, dialect: dialect)
             let applied = try ChecksFileRules(file: file, checks: checks, dialect: dialect)
                 .apply(pre: &preReport.snapshot, post: &postReport.snapshot)
             notes = applied.notes(file: file)
+            // The file's `structure:` rules replace the recorded ones (the defaults without one).
+            let policy = try ChecksFile.loadStructure(path: file)
+            if postReport.inventory != nil, policy != postReport.inventory?.policy {
+                notes.append("structure rules from \(file) instead of the ones recorded in the report")
+            }
+            structurePolicy = policy
             logger.info("\(notes.joined(separator: "; "))")
         }
         var verdict = Verdict.make(
             pre: preReport, post: postReport, preKey: pre, postKey: post, reportOnly: reportOnly,
-            createdAt: Timestamp.rfc3339(), notes: notes)
+            createdAt: Timestamp.rfc3339(), notes: notes, structurePolicy: structurePolicy)
         if let changesOf, !verdict.checks.contains(where: { $0.name == changesOf }) {
             throw CompareChangesError(message: "--changes \(changesOf): the reports have no check of that name")
         }

@@ -69,6 +69,9 @@ struct TasteMeasurement: Sendable {
             }
             cut = time
         }
+        let inventory = try await log.run("inventory of \(database.name)") {
+            try await database.inventory(deadline: deadline)
+        }
         let measured = try await log.run("snapshot of \(database.name)") {
             try await database.snapshot(asOf: cut, refusingMissing: phase == .pre, evidence: context.evidence, deadline: deadline)
         }
@@ -82,7 +85,8 @@ struct TasteMeasurement: Sendable {
         let report = TasteReport(
             phase: phase, runID: runID, app: context.app, namespace: context.namespace,
             host: context.host, startedAt: startedAt, finishedAt: Timestamp.rfc3339(),
-            settings: context.settingsSummary, workloads: records, snapshot: snapshot, errors: warnings)
+            settings: context.settingsSummary, workloads: records, snapshot: snapshot, errors: warnings,
+            inventory: inventory)
         return Measured(report: report, indexes: measured.indexes)
     }
 }

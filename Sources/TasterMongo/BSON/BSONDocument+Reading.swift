@@ -45,3 +45,30 @@ extension BSONDocument {
         return iterator.find(path: key, in: pointer) ? iterator.canonicalJSON : nil
     }
 }
+
+extension BSONDocument {
+    /// Each top-level field with its value as relaxed extended JSON, in order: how the inventory
+    /// keeps options and index specs.
+    package var relaxedFields: [(key: String, json: String)] {
+        let iterator = BSONIterator()
+        guard bson_iter_init(iterator.pointer, pointer) else { return [] }
+        var fields: [(key: String, json: String)] = []
+        while bson_iter_next(iterator.pointer) {
+            fields.append((String(cString: bson_iter_key(iterator.pointer)), iterator.relaxedJSON))
+        }
+        return fields
+    }
+
+    /// The embedded document at top-level `key`, copied; nil when absent or not a document.
+    package func document(at key: String) -> BSONDocument? {
+        let iterator = BSONIterator()
+        guard bson_iter_init_find(iterator.pointer, pointer, key), bson_iter_type(iterator.pointer) == BSON_TYPE_DOCUMENT else {
+            return nil
+        }
+        var length: UInt32 = 0
+        var data: UnsafePointer<UInt8>?
+        bson_iter_document(iterator.pointer, &length, &data)
+        guard let data, let copy = bson_new_from_data(data, Int(length)) else { return nil }
+        return BSONDocument(stealing: copy)
+    }
+}

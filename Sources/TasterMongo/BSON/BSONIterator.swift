@@ -63,12 +63,24 @@ package final class BSONIterator {
     }
 
     /// The current value as canonical extended JSON (`{"$numberInt": "5"}`, `[1, 2]`).
-    var canonicalJSON: String {
+    var canonicalJSON: String { json(relaxed: false) }
+
+    /// The current value as relaxed extended JSON (`5`, `1.5`, `{ "email" : 1 }`), for people.
+    var relaxedJSON: String { json(relaxed: true) }
+
+    private func json(relaxed: Bool) -> String {
         let wrapper = bson_new()!
         defer { bson_destroy(wrapper) }
         guard bson_append_iter(wrapper, "v", 1, pointer) else { return "null" }
         // `{ "v" : VALUE }` -> `VALUE`
-        let json = BSONDocument.canonicalJSON(wrapper)
+        let json: String
+        if relaxed {
+            guard let text = bson_as_relaxed_extended_json(wrapper, nil) else { return "null" }
+            defer { bson_free(text) }
+            json = String(cString: text)
+        } else {
+            json = BSONDocument.canonicalJSON(wrapper)
+        }
         let prefix = "{ \"v\" : "
         let suffix = " }"
         guard json.hasPrefix(prefix), json.hasSuffix(suffix) else { return json }

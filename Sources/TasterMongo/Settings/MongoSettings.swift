@@ -99,9 +99,12 @@ extension MongoSettings {
         var collections = defaultCollections
         if let list = reader.string("TASTER_COLLECTIONS") {
             let names = list.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces() }
-            if names.contains(where: { !NameRules.isValidCollectionName($0) }) {
+            if names == [SnapshotPlan.everyCollection] {
+                // Every collection the database has at snapshot time, each counted exactly.
+                collections = names
+            } else if names.contains(where: { !NameRules.isValidCollectionName($0) }) {
                 reader.fail(
-                    "TASTER_COLLECTIONS", "\"\(list)\" must be a comma-separated list of collection names (none empty, no $)",
+                    "TASTER_COLLECTIONS", "\"\(list)\" must be a comma-separated list of collection names (none empty, no $), or * for every collection",
                     example: "TASTER_COLLECTIONS=orders,registrations")
             } else if Set(names).count != names.count {
                 reader.fail("TASTER_COLLECTIONS", "\"\(list)\" names a collection twice", example: "TASTER_COLLECTIONS=orders,registrations")

@@ -25,7 +25,7 @@ package struct MongoProbe: DependencyProbe {
         let plan: SnapshotPlan
         do {
             plan = try SnapshotPlan(settings: settings)
-            let extra = plan.checks.count - settings.collections.count
+            let extra = plan.checks.count - (plan.discoversCollections ? 0 : settings.collections.count)
             results.append(
                 .init("MongoDB", "checks", .ok, settings.checksFile.map { "\($0): valid" + (extra > 0 ? ", \(extra) checks" : "") } ?? "default counts only"))
         } catch {

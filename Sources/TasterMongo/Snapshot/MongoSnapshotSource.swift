@@ -63,6 +63,15 @@ package final class MongoSnapshotSource: DatabaseSnapshotting {
         }
     }
 
+    package func inventory(deadline: Deadline) async throws -> DatabaseInventory? {
+        guard let pool = pool.withLock({ $0 }) else {
+            try await waitUntilAvailable(timeout: deadline.capped(settings.wait), deadline: deadline)
+            return try await inventory(deadline: deadline)
+        }
+        let reader = InventoryReader(database: settings.database, deadline: deadline, logger: logger)
+        return try await reader.read(pool: pool, rules: plan.structure.isDefault ? nil : plan.structure)
+    }
+
     /// A snapshot that records missing collections (`taster snapshot`): see
     /// `snapshot(asOf:refusingMissing:deadline:)`.
     package func snapshot(asOf: Date?, deadline: Deadline) async throws -> Snapshot {

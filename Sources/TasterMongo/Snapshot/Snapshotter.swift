@@ -44,15 +44,21 @@ package struct Snapshotter: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let clientTime = Date()
-        let databases = plan.databases
-        let (server, existing) = try await Blocking.run(until: deadline, step: "the snapshot (reading the server's version and collections)") {
+        let (server, existing, discovered) = try await Blocking.run(
+            until: deadline, step: "the snapshot (reading the server's version and collections)"
+        ) {
             try pool.withClient { client in
                 let info = try MongoServerInfo.read(client)
+                // TASTER_COLLECTIONS=*: every collection (not views, not system collections) is counted.
+                let discovered = try plan.discoversCollections ? Self.countableCollections(of: plan.database, client: client) : []
                 var existing: [String: Set<String>] = [:]
-                for database in databases { existing[database] = try client.collectionNames(database: database) }
-                return (info, existing)
+                for database in plan.discovering(discovered).databases {
+                    existing[database] = try client.collectionNames(database: database)
+                }
+                return (info, existing, discovered)
             }
         }
+        let plan = plan.discovering(discovered)
         let unguarded = plan.checks.filter { !$0.allowMissing && !(existing[$0.database]?.contains($0.collection) ?? false) }
         if refusingMissing, !unguarded.isEmpty {
             throw MissingCollectionError(checks: unguarded, existing: existing)
@@ -134,6 +140,16 @@ package struct Snapshotter: Sendable {
         return IndexedSnapshot(snapshot: snapshot, indexes: indexes)
     }
 
+    /// The collections and time-series collections of `database`, system collections aside, by
+    /// name.
+    static func countableCollections(of database: String, client: MongoClient) throws(MongoError) -> [String] {
+        try client.listCollections(database: database, nameOnly: true).compactMap { document in
+            guard case .string(let name)? = document["name"], !name.hasPrefix("system.") else { return nil }
+            if case .string(let type)? = document["type"], type != "collection" && type != "timeseries" { return nil }
+            return name
+        }.sorted()
+    }
+
     static func measure(
         _ check: CheckDefinition, exists: Bool, pool: MongoClientPool, cut: AsOfCut,
         evidence: EvidencePolicy?, deadline: Deadline
@@ -145,6 +161,7 @@ package struct Snapshotter: Sendable {
             name: check.name, kind: check.kind, database: check.database, collection: check.collection,
             value: nil, durationSeconds: 0, missing: !exists, rule: check.rule, severity: check.severity,
             allowMissing: check.allowMissing, parameters: check.parameters(cut: cut, dialect: MongoCheckDialect()))
+        result.discovered = check.discovered
         // A dropped collection is reported as missing, never measured as a silent 0.
         let indexing = check.indexesDocuments ? evidence : nil
         guard exists else { return (result, indexing.map { _ in .skipped("collection \(check.database).\(check.collection) does not exist") }) }

@@ -42,14 +42,19 @@ enum Run {
         try exit(code)
     }
 
-    static func snapshot(_ settings: Settings, asOf: Date?, output: OutputFormat) async throws {
+    static func snapshot(_ settings: Settings, asOf: Date?, output: OutputFormat, inventory: Bool = false) async throws {
         let source = try Wiring.snapshot(settings, logger: logger)
         let deadline = Deadline(budget: settings.deadline)
         try await source.waitUntilAvailable(timeout: deadline.capped(settings.mongo.wait), deadline: deadline)
+        let taken = inventory ? try await source.inventory(deadline: deadline) : nil
         let snapshot = try await source.snapshot(asOf: asOf, refusingMissing: false, deadline: deadline)
-        switch output {
-        case .table: StandardStream.output.writeScrubbed(snapshot.table + "\n")
-        case .json: StandardStream.output.write(try snapshot.jsonText() + "\n")
+        switch (output, inventory) {
+        case (.table, false): StandardStream.output.writeScrubbed(snapshot.table + "\n")
+        case (.json, false): StandardStream.output.write(try snapshot.jsonText() + "\n")
+        case (.table, true): StandardStream.output.writeScrubbed(snapshot.table + "\n\n" + (taken?.table ?? "no inventory") + "\n")
+        case (.json, true):
+            let both = InventoriedSnapshot(snapshot: snapshot, inventory: taken?.scrubbingProblems())
+            StandardStream.output.write(try both.jsonText() + "\n")
         }
     }
 
