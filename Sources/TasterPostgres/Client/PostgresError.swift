@@ -52,7 +52,10 @@ package struct PostgresError: TasterError, Equatable {
 
     package init(sqlState: String?, message: String, operation: String, host: String?) {
         let state = (sqlState?.isEmpty ?? true) ? nil : sqlState
-        let text = SecretRedactor.shared.scrub(message.trimmingSpaces())
+        // libpq repeats a failure once per attempt (with TLS, then without): each line once.
+        var lines: [Substring] = []
+        for line in message.split(separator: "\n") where !lines.contains(line) { lines.append(line) }
+        let text = SecretRedactor.shared.scrub(lines.joined(separator: "\n").trimmingSpaces())
         self.kind = Self.classify(sqlState: state, message: text)
         self.operation = operation
         self.host = host
