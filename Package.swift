@@ -192,6 +192,7 @@ let package = Package(
                 "TasterKubernetes",
                 "TasterNotify",
                 "TasterSettings",
+                "TasterPostgres",
                 "TasterCMongoC",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
