@@ -100,9 +100,11 @@ bench: venv release
 	@scripts/ensure-apt.sh time binutils $(STACK_APT_PACKAGES)
 	TASTER_BINARY=$(CURDIR)/.build/release/taster scripts/with-stack.sh $(PYTHON) bench/run.py
 
+# DB=postgres plays the same two rounds on PostgreSQL (DATABASE_URL instead of MONGODB_URI).
+DB ?= mongo
 demo: apt venv build
 	@scripts/ensure-apt.sh $(STACK_APT_PACKAGES)
-	scripts/with-stack.sh scripts/demo.sh
+	DEMO_DB=$(DB) scripts/with-stack.sh scripts/demo.sh
 
 stack-up: venv
 	@scripts/ensure-apt.sh $(STACK_APT_PACKAGES)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TasterCore
@@ -31,6 +32,15 @@ struct PostgresChecksFileTests {
         #expect(checks[3].query == "select count(*) from orders")
         #expect(checks[4].asOf == AsOf(field: "created_at"))
         #expect(checks[0].parameters(cut: AsOfCut(time: .init(timeIntervalSince1970: 0)), dialect: PostgresCheckDialect())["where"] == "status = 'paid'")
+    }
+
+    @Test("README's PostgreSQL checks file is valid and uses every SQL kind")
+    func readmeExample() throws {
+        let readme = try String(contentsOfFile: FileManager.default.currentDirectoryPath + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## PostgreSQL").dropFirst().first)
+        let yaml = try #require(section.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let checks = try parse(yaml)
+        #expect(Set(checks.map(\.kind)) == Set(CheckKind.allCases).subtracting([.aggregate]))
     }
 
     @Test(
