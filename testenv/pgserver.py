@@ -40,16 +40,35 @@ def _own(path: Path, user: str | None) -> None:
         os.chown(path, entry.pw_uid, entry.pw_gid)
 
 
+def data_dir(run: Path) -> Path:
+    """A folder for the cluster that the server's user can reach: under /tmp, not under the run
+    folder, whose parents (a clone in /root, pytest's 0700 tmp_path) the `postgres` user may not
+    traverse. Its path is kept in <run>/pg-data, so `remove_data` finds it."""
+    import tempfile
+    remove_data(run)
+    data = Path(tempfile.mkdtemp(prefix="taster-pg-"))
+    (run / "pg-data").write_text(str(data))
+    return data
+
+
+def remove_data(run: Path) -> None:
+    marker = run / "pg-data"
+    if marker.exists():
+        path = Path(marker.read_text().strip())
+        if path.name.startswith("taster-pg-"):
+            shutil.rmtree(path, ignore_errors=True)
+        marker.unlink()
+
+
 def init(data: Path, admin_password: str, cert: Path, key: Path) -> None:
     """initdb with SCRAM for TCP, the admin's password, and the server's certificate and key."""
     if not (PG_BIN / "initdb").exists():
         raise RuntimeError(f"{PG_BIN}/initdb not found: install postgresql-15 (make stack-up does)")
     user = run_as()
-    if data.exists():
-        shutil.rmtree(data)
-    data.mkdir(parents=True, mode=0o700)
+    data.mkdir(parents=True, exist_ok=True, mode=0o700)
+    data.chmod(0o700)
     _own(data, user)
-    pwfile = data.parent / "pg-admin-password"
+    pwfile = data / "admin-password"
     pwfile.write_text(admin_password + "\n")
     pwfile.chmod(0o600)
     _own(pwfile, user)

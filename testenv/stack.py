@@ -278,7 +278,7 @@ def up(run: Path) -> dict:
 
     if (run / "pids.json").exists():
         down(run)
-    for sub in ("mongo", "pg", "s3", "kube", "tls", "logs"):
+    for sub in ("mongo", "s3", "kube", "tls", "logs"):
         path = run / sub
         if path.exists():
             subprocess.run(["rm", "-rf", str(path)], check=True)
@@ -320,9 +320,10 @@ def up(run: Path) -> dict:
         pg_admin_password = random_secret(20, "@:/")
         pg_password = random_secret(20, "@:/%?'\" ")
         pg_cert, pg_key = tlsgen.make_server(tls, "postgres", ca_cert, ca_key)
-        pgserver.init(run / "pg", pg_admin_password, pg_cert, pg_key)
+        pg_data = pgserver.data_dir(run)
+        pgserver.init(pg_data, pg_admin_password, pg_cert, pg_key)
         pg_log = run / "logs" / "postgres.log"
-        process = pgserver.start(run / "pg", pg_port, pg_log)
+        process = pgserver.start(pg_data, pg_port, pg_log)
         remember("postgres", process)
         pg_admin_url = pgserver.url(pgserver.ADMIN, pg_admin_password, pg_port, "postgres")
         wait_until(lambda: pgserver.ready(pg_admin_url), 30, "PostgreSQL", process, pg_log)
@@ -413,18 +414,20 @@ def up(run: Path) -> dict:
 
 
 def down(run: Path) -> None:
+    import pgserver
     pids_file = run / "pids.json"
     if not pids_file.exists():
+        pgserver.remove_data(run)
         return
     pids = json.loads(pids_file.read_text())
     for name, pid in reversed(list(pids.items())):
         if name == "postgres":
-            import pgserver
             pgserver.stop(pid)
         else:
             stop_pid(pid)
         log(f"stopped {name} (pid {pid})")
     pids_file.unlink()
+    pgserver.remove_data(run)
 
 
 def status(run: Path) -> int:
