@@ -142,6 +142,7 @@ import os, pgserver
 gone = pgserver.psql(os.environ["TESTENV_PG_ADMIN_URL"], """
 DELETE FROM orders WHERE id IN (SELECT id FROM orders WHERE status = 'paid' ORDER BY id LIMIT 3) RETURNING id;
 """).stdout.split()
+gone = sorted(gone, key=int)
 print(f"the v4.6.0 migration lost {len(gone)} paid orders: id {', '.join(gone)}")
 PY
     return

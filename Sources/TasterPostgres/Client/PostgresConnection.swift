@@ -1,3 +1,4 @@
+import Synchronization
 import TasterCPQ
 import TasterSupport
 
@@ -130,4 +131,26 @@ extension PostgresConnection {
     }
 
     var summary: Summary { Summary(address: address, serverVersion: serverVersion, usesTLS: usesTLS, tlsProtocol: tlsProtocol) }
+
+    /// A connection handed from the thread that opened it to the one that uses it next, once:
+    /// the only way a connection crosses threads. `take()` gives it to one taker; a handover
+    /// never taken closes it when it goes.
+    final class Handover: @unchecked Sendable {
+        private let lock = Mutex(())
+        /// Guarded by `lock`.
+        private var connection: PostgresConnection?
+        let summary: Summary
+
+        init(_ connection: PostgresConnection) {
+            summary = connection.summary
+            self.connection = connection
+        }
+
+        func take() -> PostgresConnection? {
+            lock.withLock { _ in
+                defer { connection = nil }
+                return connection
+            }
+        }
+    }
 }

@@ -15,6 +15,9 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
     let settings: PostgresSettings
     let plan: SnapshotPlan
     let logger: Logger
+    /// The connection that answered the wait, kept for the next snapshot: a connection costs a
+    /// SCRAM handshake (and a TLS one), more than a small snapshot's queries.
+    private let answered = Mutex<PostgresConnection.Handover?>(nil)
 
     package var engine: String { "PostgreSQL" }
     package var name: String { settings.databaseName }
@@ -32,10 +35,11 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
         while true {
             do {
                 let remaining = min(end - clock.now, deadline.remaining)
-                let connection = try await Self.connect(settings, timeout: remaining, operation: "waiting for PostgreSQL")
+                let handover = try await Self.connect(settings, timeout: remaining, operation: "waiting for PostgreSQL")
                 logger.info(
                     "PostgreSQL is available",
-                    metadata: ["server": .string(connection.address), "version": .string(connection.serverVersion)])
+                    metadata: ["server": .string(handover.summary.address), "version": .string(handover.summary.serverVersion)])
+                answered.withLock { $0 = handover }
                 return
             } catch let error as PostgresError where error.kind == .unreachable || error.kind == .connectionLost {
                 // Starting up or not listening yet: try again until the wait is over.
@@ -52,10 +56,20 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
         let canceller = Mutex<PostgresCanceller?>(nil)
         let settings = settings
         let plan = plan
+        let kept = answered.withLock { current in
+            defer { current = nil }
+            return current
+        }
         let (snapshot, unguarded) = try await withTaskCancellationHandler {
             try await Blocking.run { () throws -> (Snapshot, [CheckDefinition]) in
-                let connection = try PostgresConnection.connect(
-                    settings.parameters(connectTimeout: deadline.remaining), operation: "connecting to PostgreSQL for the snapshot")
+                // The wait's connection when it still answers (the server may have restarted since).
+                let reused = kept?.take().flatMap { connection in
+                    (try? connection.execute("SELECT 1", operation: "checking the connection")) == nil ? nil : connection
+                }
+                let connection =
+                    try reused
+                    ?? PostgresConnection.connect(
+                        settings.parameters(connectTimeout: deadline.remaining), operation: "connecting to PostgreSQL for the snapshot")
                 canceller.withLock { $0 = connection.canceller }
                 defer { canceller.withLock { $0 = nil } }
                 if cancellation.isCancelled { throw CancellationError() }
@@ -92,10 +106,9 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
     }
 
     /// Opens a connection on a thread of its own; SIGTERM does not wait for it.
-    static func connect(_ settings: PostgresSettings, timeout: Duration, operation: String) async throws -> PostgresConnection.Summary {
+    static func connect(_ settings: PostgresSettings, timeout: Duration, operation: String) async throws -> PostgresConnection.Handover {
         try await Blocking.runCancellable {
-            let connection = try PostgresConnection.connect(settings.parameters(connectTimeout: timeout), operation: operation)
-            return connection.summary
+            PostgresConnection.Handover(try PostgresConnection.connect(settings.parameters(connectTimeout: timeout), operation: operation))
         }
     }
 }
