@@ -34,7 +34,6 @@ struct PostgresCheckRunner {
         static let date: UInt32 = 1082
         static let timestamp: UInt32 = 1114
         static let timestamptz: UInt32 = 1184
-        static let integers: Set<UInt32> = [int2, int4, int8]
         static let times: Set<UInt32> = [date, timestamp, timestamptz]
     }
 

@@ -31,7 +31,6 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
     package func waitUntilAvailable(timeout: Duration, deadline: Deadline) async throws {
         let clock = ContinuousClock()
         let end = clock.now + timeout
-        var attempt = 0
         while true {
             do {
                 let remaining = min(end - clock.now, deadline.remaining)
@@ -45,7 +44,6 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
                 // Starting up or not listening yet: try again until the wait is over.
                 guard clock.now < end, !deadline.isExpired else { throw error }
                 logger.debug("PostgreSQL is not available yet: \(error.detail)")
-                attempt += 1
                 try await Task.sleep(for: min(.seconds(1), max(end - clock.now, .milliseconds(10))))
             }
         }
