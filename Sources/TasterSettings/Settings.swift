@@ -10,7 +10,7 @@ import TasterSupport
 /// ConfigMap) with flags layered on top, and validated before anything is touched.
 ///
 /// Loading checks every value that is set and reports all problems at once (exit 2). Whether a
-/// dependency must be configured at all depends on the command: see `requireDatabase()`,
+/// dependency must be configured at all depends on the command: see `requireDatabase()`, `requireMongo()`,
 /// `requireS3()`.
 package struct Settings: Sendable {
     package var mongo: MongoSettings
@@ -175,6 +175,16 @@ package struct Settings: Sendable {
             problem: "are all set, but taster guards one database: \(mongo.joined(separator: " and ")) choose MongoDB, "
                 + "\(postgres.joined(separator: " and ")) choose PostgreSQL; unset the engine's variables you do not mean",
             example: "DATABASE_URL=postgresql://taster:PASSWORD@db.pxbbq.svc:5432/pxbbq (and no MONGODB_URI)")
+    }
+
+    /// MongoDB settings, or exit 2 naming the variable to set.
+    package func requireMongo() throws(ConfigurationError) -> MongoSettings {
+        guard mongo.connection != nil else {
+            throw ConfigurationError(
+                variable: "MONGODB_URI", problem: "is not set (nor MONGO_NODE): taster needs to know where MongoDB is",
+                example: "MONGODB_URI=mongodb://taster:PASSWORD@mongo.pxbbq.svc:27017/?authSource=admin")
+        }
+        return mongo
     }
 
     /// S3 settings with bucket and credentials, or exit 2 naming what is missing.
