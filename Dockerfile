@@ -1,5 +1,5 @@
 # taster: one Swift binary (Swift runtime linked in statically) on debian:bookworm-slim with the
-# C libraries it links dynamically: libmongoc/libbson, libcurl and libyaml.
+# C libraries it links dynamically: libmongoc/libbson, libpq, libcurl and libyaml.
 #
 #   docker build -t REGISTRY/taster:0.1.0 --build-arg VERSION=0.1.0 --build-arg SOURCE_URL=https://... .
 #
@@ -15,7 +15,7 @@ FROM swift:6.3.1-bookworm AS build
 # break the build within weeks. Pin the base images by digest for reproducible builds.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev libyaml-dev \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends pkg-config libmongoc-dev libbson-dev libpq-dev libcurl4-openssl-dev libyaml-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Package.resolved (if present) pins the Swift packages; resolving first caches them in a layer.
@@ -34,7 +34,7 @@ FROM ${BASE_IMAGE}
 # Kubernetes API. Unpinned for the reason given in the build stage.
 # hadolint ignore=DL3008
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libmongoc-1.0-0 libbson-1.0-0 libcurl4 libyaml-0-2 ca-certificates \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libmongoc-1.0-0 libbson-1.0-0 libpq5 libcurl4 libyaml-0-2 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 # After the packages, so that their layer is reused across versions. The repository URL and
 # licence are stated by whoever publishes the image.

@@ -7,14 +7,16 @@ SHELL := /bin/bash
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 LINT_VENV := .venv-lint
-APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev libyaml-dev
+APT_PACKAGES := pkg-config libmongoc-dev libbson-dev libcurl4-openssl-dev libyaml-dev libpq-dev
 # Tests only: the headless browser that renders the verdict page; for the reliability campaign,
 # faketime (a signing clock 20 minutes off) and GNU time (a run's peak memory).
 CHAOS_APT_PACKAGES := faketime time
 # The Pushgateway and the Prometheus that scrapes it (metrics end to end); promtool (in
 # prometheus) checks and unit-tests the alert rules.
 METRICS_APT_PACKAGES := prometheus-pushgateway prometheus
-TEST_APT_PACKAGES := chromium $(CHAOS_APT_PACKAGES) $(METRICS_APT_PACKAGES)
+# The local stack's PostgreSQL (run as an unprivileged user on 127.0.0.1; testenv/pgserver.py).
+STACK_APT_PACKAGES := postgresql-15
+TEST_APT_PACKAGES := chromium $(STACK_APT_PACKAGES) $(CHAOS_APT_PACKAGES) $(METRICS_APT_PACKAGES)
 SWIFT_TEST_FLAGS ?=
 
 .PHONY: bench help apt venv venv-lint build release test lint test-swift test-stack test-chaos test-shipping chaos image-check image-clean demo stack-up stack-down clean
@@ -80,7 +82,7 @@ test-chaos:
 
 # The campaign on a stack of its own, after a build.
 chaos: apt venv build
-	@scripts/ensure-apt.sh $(CHAOS_APT_PACKAGES)
+	@scripts/ensure-apt.sh $(CHAOS_APT_PACKAGES) $(STACK_APT_PACKAGES)
 	scripts/with-stack.sh $(MAKE) --no-print-directory test-chaos
 
 # kubectl kustomize, kubernetes-validate, hadolint and checkov on the Dockerfile, hooks/ and
@@ -91,6 +93,7 @@ test-shipping: venv venv-lint
 
 # The Dockerfile's runtime stage built with podman and run against the local stack.
 image-check: apt venv
+	@scripts/ensure-apt.sh $(STACK_APT_PACKAGES)
 	scripts/image-check.sh
 
 image-clean:
@@ -98,13 +101,17 @@ image-clean:
 
 # Benchmarks: taster side by side with the approach it replaces (bench/results/<date>.md).
 bench: venv release
-	@scripts/ensure-apt.sh time binutils
+	@scripts/ensure-apt.sh time binutils $(STACK_APT_PACKAGES)
 	TASTER_BINARY=$(CURDIR)/.build/release/taster scripts/with-stack.sh $(PYTHON) bench/run.py
 
+# DB=postgres plays the same two rounds on PostgreSQL (DATABASE_URL instead of MONGODB_URI).
+DB ?= mongo
 demo: apt venv build
-	scripts/with-stack.sh scripts/demo.sh
+	@scripts/ensure-apt.sh $(STACK_APT_PACKAGES)
+	DEMO_DB=$(DB) scripts/with-stack.sh scripts/demo.sh
 
 stack-up: venv
+	@scripts/ensure-apt.sh $(STACK_APT_PACKAGES)
 	$(PYTHON) testenv/stack.py up
 
 stack-down:

@@ -28,6 +28,12 @@ let package = Package(
             pkgConfig: "libmongoc-1.0",
             providers: [.apt(["libmongoc-dev", "libbson-dev"])]
         ),
+        // libpq: PostgreSQL, used directly.
+        .systemLibrary(
+            name: "TasterCPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
         // libcurl: the Kubernetes API, S3 and notifications.
         .systemLibrary(
             name: "TasterCCurl",
@@ -97,6 +103,17 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // PostgreSQL through libpq: connecting, one read-only transaction per snapshot, the checks in SQL.
+        .target(
+            name: "TasterPostgres",
+            dependencies: [
+                "TasterCore",
+                "TasterSupport",
+                "TasterCPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // S3-compatible storage: our own SigV4, the report store.
         .target(
             name: "TasterS3",
@@ -151,6 +168,7 @@ let package = Package(
                 "TasterSupport",
                 "TasterHTTP",
                 "TasterMongo",
+                "TasterPostgres",
                 "TasterS3",
                 "TasterKubernetes",
                 "TasterNotify",
@@ -165,6 +183,7 @@ let package = Package(
                 "TasterSupport",
                 "TasterHTTP",
                 "TasterMongo",
+                "TasterPostgres",
                 "TasterS3",
                 "TasterKubernetes",
                 "TasterNotify",
@@ -181,11 +200,13 @@ let package = Package(
                 "TasterSupport",
                 "TasterHTTP",
                 "TasterMongo",
+                "TasterPostgres",
                 "TasterS3",
                 "TasterKubernetes",
                 "TasterNotify",
                 "TasterMetrics",
                 "TasterSettings",
+                "TasterPostgres",
                 "TasterCMongoC",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -160,6 +160,60 @@ def large_job_case(orders: str, registrations: str) -> list[harness.Result]:
         server_count(orders, registrations), runs=RUNS, target="≤ 1.2", target_ratio=1.2, log=log)[:1]
 
 
+# -- 1b. the job on PostgreSQL --------------------------------------------------------------
+
+PG_ROWS = int(ENV.get("BENCH_PG_ROWS", "100000"))
+
+
+def seed_postgres() -> None:
+    """bench.orders (PG_ROWS rows) and bench.registrations (1/100 of them) in the stack's PostgreSQL."""
+    import pgserver
+    admin = ENV["TESTENV_PG_ADMIN_URL"]
+    have = pgserver.psql(admin, "SELECT count(*) FROM bench.orders", check=False).stdout.strip()
+    if have == str(PG_ROWS):
+        return
+    started = time.perf_counter()
+    pgserver.psql(admin, f"""
+        DROP SCHEMA IF EXISTS bench CASCADE; CREATE SCHEMA bench;
+        CREATE TABLE bench.orders (id bigint PRIMARY KEY, status text, total numeric(12, 2), note text);
+        INSERT INTO bench.orders SELECT g, CASE WHEN g % 3 = 0 THEN 'open' ELSE 'paid' END, g * 1.25, repeat('x', 40)
+          FROM generate_series(1, {PG_ROWS}) g;
+        CREATE TABLE bench.registrations (id bigint PRIMARY KEY, email text);
+        INSERT INTO bench.registrations SELECT g, 'g' || g || '@example.com' FROM generate_series(1, {PG_ROWS // 100}) g;
+        VACUUM ANALYZE bench.orders, bench.registrations;
+    """)
+    log(f"seeded bench.orders and bench.registrations: {PG_ROWS + PG_ROWS // 100} rows in {time.perf_counter() - started:.1f}s")
+
+
+def postgres_case() -> list[harness.Result]:
+    """taster's snapshot of the two tables' exact counts (one read-only transaction) against psql
+    running the same counts, and the server's own time for them (EXPLAIN ANALYZE's execution time,
+    in one session) as the floor no client beats."""
+    import pgserver
+    seed_postgres()
+    url = ENV["TESTENV_PG_URL"]
+    counts = "SELECT count(*) FROM bench.orders; SELECT count(*) FROM bench.registrations;"
+    env = taster_env(TASTER_COLLECTIONS="bench.orders,bench.registrations", DATABASE_URL=url)
+    env.pop("MONGODB_URI", None)
+    env.pop("TASTER_DATABASE", None)
+    taster = harness.Side("taster snapshot (PostgreSQL)", lambda run: harness.run_command([TASTER, "snapshot"], env))
+    psql = harness.Side("psql, the same counts", lambda run: harness.run_command(
+        [str(pgserver.PG_BIN / "psql"), url, "-X", "-q", "-A", "-t", "-c", counts], ENV))
+
+    def server(run: int) -> harness.Sample:
+        explained = pgserver.psql(ENV["TESTENV_PG_ADMIN_URL"], "\n".join(
+            f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) SELECT count(*) FROM bench.{table};"
+            for table in ("orders", "registrations"))).stdout
+        plans = [json.loads(part)[0] for part in explained.replace("]\n[", "]\x00[").split("\x00") if part.strip()]
+        return harness.Sample(sum(plan["Planning Time"] + plan["Execution Time"] for plan in plans) / 1000)
+
+    label = f"PostgreSQL job, {PG_ROWS + PG_ROWS // 100:,} rows"
+    rows = harness.side_by_side(label, taster, psql, runs=RUNS, log=log)
+    rows += harness.side_by_side(f"{label}: the floor", harness.Side("the server's own time for the counts (EXPLAIN ANALYZE)", server),
+                                 taster, runs=RUNS, log=log)[:1]
+    return rows
+
+
 # -- 2. readiness reaction -----------------------------------------------------------------
 
 def readiness_case(tries: int) -> tuple[list[harness.Result], dict]:
@@ -418,6 +472,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         results += cpu_floor_case("bench10k-orders", "bench10k-registrations", 11_000, Path(tmp))
     results += large_job_case("bench1m-orders", "bench1m-registrations")
+    log("== the job on PostgreSQL")
+    results += postgres_case()
     log("== readiness reaction")
     readiness, reaction = readiness_case(max(RUNS, 10))
     results += readiness

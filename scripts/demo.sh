@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The demo, run by `make demo` inside scripts/with-stack.sh (the local stack is up and its
 # addresses and credentials are exported): the Portworx BBQ staging story of the original
-# article, with taster as the PreSync and PostSync hooks.
+# article, with taster as the PreSync and PostSync hooks. DEMO_DB=postgres (`make demo
+# DB=postgres`) plays the same two rounds on a PostgreSQL version of the data.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 taster=${TASTER_BINARY:-.build/debug/taster}
 kubectl="$TESTENV_BIN/kubectl"
 python="$TESTENV_PYTHON"
+db=${DEMO_DB:-mongo}
+case "$db" in mongo | postgres) ;; *) echo "demo: DB=$db: use DB=mongo or DB=postgres" >&2; exit 2 ;; esac
 out=${DEMO_OUT:-demo-output}
 mkdir -p "$out"
 
@@ -20,11 +23,39 @@ export TASTER_NAMESPACE=pxbbq
 export TASTER_APP=pxbbq
 export TASTER_READY_TIMEOUT=1m
 export TASTER_DEADLINE=5m
+if [ "$db" = postgres ]; then
+  # The app keeps its data in PostgreSQL: DATABASE_URL chooses the engine (no MONGODB_URI).
+  unset MONGODB_URI TASTER_DATABASE
+  export DATABASE_URL="$TESTENV_PG_URL"
+  export TASTER_WORKLOADS=deployment/pxbbq-web=1
+fi
 
 step "taster $("$taster" --version): the settings it sees (secrets masked)"
 "$taster" check --show-settings
 
 step "the staging app: a pxbbq database with orders and registrations, and its workloads at 0 replicas"
+if [ "$db" = postgres ]; then
+"$python" - <<'PY' || fail "could not seed PostgreSQL"
+import os, random
+import pgserver
+random.seed(7)
+menu = ["brisket", "pulled pork", "ribs", "burnt ends", "mac and cheese"]
+orders = ",\n".join(f"({i}, '{random.choice(menu)}', {random.randint(1, 4)}, {random.uniform(8, 60):.2f}, "
+                    f"'{random.choice(['paid', 'paid', 'paid', 'open'])}')" for i in range(1, 1201))
+registrations = ",\n".join(f"({i}, 'guest{i}@example.com', '{random.choice(['free', 'pitmaster'])}')" for i in range(1, 251))
+print(pgserver.psql(os.environ["TESTENV_PG_ADMIN_URL"], f"""
+DROP TABLE IF EXISTS orders, registrations;
+CREATE TABLE orders (id bigint PRIMARY KEY, item text NOT NULL, qty int NOT NULL, total numeric(10, 2) NOT NULL,
+                     status text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+CREATE TABLE registrations (id bigint PRIMARY KEY, email text NOT NULL, plan text NOT NULL);
+INSERT INTO orders (id, item, qty, total, status) VALUES {orders};
+INSERT INTO registrations VALUES {registrations};
+ANALYZE orders, registrations;
+SELECT 'seeded pxbbq (PostgreSQL): ' || (SELECT count(*) FROM orders) || ' orders, '
+       || (SELECT count(*) FROM registrations) || ' registrations';
+""").stdout.strip())
+PY
+else
 "$python" - <<'PY'
 import os, random
 import pymongo
@@ -39,6 +70,7 @@ db.registrations.insert_many([{"email": f"guest{i}@example.com", "plan": random.
 db.registrations.create_index("email", unique=True)  # one registration per guest
 print(f"seeded pxbbq: {db.orders.count_documents({})} orders, {db.registrations.count_documents({})} registrations")
 PY
+fi
 "$python" -c "
 from kubeemu.control import Control
 control = Control.from_env()
@@ -47,6 +79,24 @@ control.settings(readyDelaySeconds=1.5)
 " || fail "could not seed the Kubernetes API emulator"
 "$kubectl" get statefulset,deployment -n pxbbq
 
+if [ "$db" = postgres ]; then
+cat > "$out/checks.yaml" <<'YAML'
+checks:
+  - name: paid-orders
+    kind: count
+    table: orders
+    where: status = 'paid'
+    rule: no-decrease
+  - name: revenue
+    kind: sum
+    table: orders
+    column: total     # numeric: summed exactly
+  - name: orders-fingerprint
+    kind: fingerprint
+    table: orders
+    columns: [item, qty, total, status]
+YAML
+else
 cat > "$out/checks.yaml" <<'YAML'
 checks:
   - name: paid-orders
@@ -64,6 +114,7 @@ checks:
     collection: orders
     fields: [item, qty, total, status]
 YAML
+fi
 export TASTER_CHECKS="$out/checks.yaml"
 
 round() {
@@ -87,6 +138,17 @@ upgrade_keeps_data() {
 
 upgrade_loses_orders() {
   "$kubectl" set image deployment/pxbbq-web -n pxbbq pxbbq-web=eshanks16/pxbbq:v4.6.0 && "$kubectl" rollout status deployment/pxbbq-web -n pxbbq --timeout=60s
+  if [ "$db" = postgres ]; then
+    "$python" - <<'PY'
+import os, pgserver
+gone = pgserver.psql(os.environ["TESTENV_PG_ADMIN_URL"], """
+DELETE FROM orders WHERE id IN (SELECT id FROM orders WHERE status = 'paid' ORDER BY id LIMIT 3) RETURNING id;
+""").stdout.split()
+gone = sorted(gone, key=int)
+print(f"the v4.6.0 migration lost {len(gone)} paid orders: id {', '.join(gone)}")
+PY
+    return
+  fi
   "$python" - <<'PY'
 import os, pymongo
 db = pymongo.MongoClient(os.environ["TESTENV_MONGO_ADMIN_URI"])["pxbbq"]

@@ -164,7 +164,7 @@ chroot_fallback() {
   make_base_tarball
   tar -C "$root" -xf "$tarball"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
-  chroot "$root" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libmongoc-1.0-0 libbson-1.0-0 libcurl4 libyaml-0-2 ca-certificates >/dev/null && rm -rf /var/lib/apt/lists/*'
+  chroot "$root" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libmongoc-1.0-0 libbson-1.0-0 libpq5 libcurl4 libyaml-0-2 ca-certificates >/dev/null && rm -rf /var/lib/apt/lists/*'
   install -D -m 0755 "$binary" "$root/usr/local/bin/taster"
   scripts/with-stack.sh "$0" --run-chroot "$user"
   echo "image-check: FALLBACK (chroot): the Dockerfile was not built; its runtime packages and the binary were proved in a bookworm minbase root"

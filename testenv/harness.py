@@ -163,10 +163,10 @@ def _watched(process, args, timeout, after, when, sig, on_line):
 
 SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY", "AWS_SESSION_TOKEN", "MONGO_PASS", "TASTER_NOTIFY_URL",
                     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                    "TASTER_PUSHGATEWAY_PASSWORD", "TASTER_PUSHGATEWAY_TOKEN")
+                    "TASTER_PUSHGATEWAY_PASSWORD", "TASTER_PUSHGATEWAY_TOKEN", "PGPASSWORD")
 # MongoDB URI options whose values are secrets (libmongoc's older and newer names).
 SECRET_URI_OPTIONS = ("tlscertificatekeyfilepassword", "sslclientcertificatekeypassword", "sslpemkeypassword",
-                      "authmechanismproperties")
+                      "authmechanismproperties", "password", "sslpassword")
 # A piece of a secret this long found anywhere is a leak (taster withholds the same pieces).
 PIECE = 8
 # Texts longer than this are searched for whole secrets only (a 40 MB baseline).
@@ -182,17 +182,17 @@ def secrets_of(env: dict[str, str]) -> list[str]:
     for name in SECRET_VARIABLES:
         if env.get(name):
             found.append(env[name])
-    uri = env.get("MONGODB_URI", "")
-    if "@" in uri and "://" in uri:
-        userinfo = uri.split("://", 1)[1].split("?", 1)[0].rsplit("@", 1)[0]
-        if ":" in userinfo:
-            password = userinfo.split(":", 1)[1]
-            found += [password, urllib.parse.unquote(password)] + password.split("@")
-    if "?" in uri:
-        for option in uri.split("?", 1)[1].split("&"):
-            name, _, value = option.partition("=")
-            if name.lower() in SECRET_URI_OPTIONS and value:
-                found += [value, urllib.parse.unquote(value)]
+    for uri in (env.get("MONGODB_URI", ""), env.get("DATABASE_URL", "")):
+        if "@" in uri and "://" in uri:
+            userinfo = uri.split("://", 1)[1].split("?", 1)[0].rsplit("@", 1)[0]
+            if ":" in userinfo:
+                password = userinfo.split(":", 1)[1]
+                found += [password, urllib.parse.unquote(password)] + password.split("@")
+        if "?" in uri:
+            for option in uri.split("?", 1)[1].split("&"):
+                name, _, value = option.partition("=")
+                if name.lower() in SECRET_URI_OPTIONS and value:
+                    found += [value, urllib.parse.unquote(value)]
     for name in ("AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"):
         if env.get(name) and Path(env[name]).is_file():
             found.append(Path(env[name]).read_text().strip())

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The local stack of real servers taster is tested against, all on 127.0.0.1.
 
-    stack.py up       start SecantusDB (with auth), SeaweedFS (S3) and the Kubernetes API emulator
+    stack.py up       start SecantusDB (with auth), PostgreSQL 15 (SCRAM, TLS), SeaweedFS (S3) and the
+                      Kubernetes API emulator
     stack.py down     stop them, by PID
     stack.py status   show what runs
 
@@ -385,6 +386,22 @@ def up(run: Path) -> dict:
         wait_until(lambda: mongo_ready(mongo_port, uri=admin_uri), 30, "SecantusDB (auth)", process, mongo_log)
         log(f"SecantusDB on {HOST}:{mongo_port} (auth) after {time.monotonic() - started:.1f}s")
 
+        # PostgreSQL 15: SCRAM, TLS with the stack's CA, a read-only role with an awkward password.
+        import pgserver
+        pg_port = free_port()
+        pg_admin_password = random_secret(20, "@:/")
+        pg_password = random_secret(20, "@:/%?'\" ")
+        pg_cert, pg_key = tlsgen.make_server(tls, "postgres", ca_cert, ca_key)
+        pg_data = pgserver.data_dir(run)
+        pgserver.init(pg_data, pg_admin_password, pg_cert, pg_key)
+        pg_log = run / "logs" / "postgres.log"
+        process = pgserver.start(pg_data, pg_port, pg_log)
+        remember("postgres", process)
+        pg_admin_url = pgserver.url(pgserver.ADMIN, pg_admin_password, pg_port, "postgres")
+        wait_until(lambda: pgserver.ready(pg_admin_url), 30, "PostgreSQL", process, pg_log)
+        pgserver.provision(pg_admin_url, DATABASE, pg_password)
+        log(f"PostgreSQL on {HOST}:{pg_port} (SCRAM, TLS) after {time.monotonic() - started:.1f}s")
+
         # SeaweedFS with two identities: taster (read/write) and a read-only one.
         s3_base = free_port_block(5)
         access, secret = "TASTER" + random_secret(14).upper(), random_secret(32, "/+")
@@ -442,6 +459,11 @@ def up(run: Path) -> dict:
         "TESTENV_MONGO_PORT": str(mongo_port),
         "TESTENV_MONGO_ADMIN_URI": admin_uri,
         "TESTENV_MONGO_PASSWORD": taster_password,
+        # PostgreSQL: not DATABASE_URL, which would choose PostgreSQL for every run.
+        "TESTENV_PG_PORT": str(pg_port),
+        "TESTENV_PG_URL": pgserver.url(pgserver.READER, pg_password, pg_port, DATABASE),
+        "TESTENV_PG_PASSWORD": pg_password,
+        "TESTENV_PG_ADMIN_URL": pgserver.url(pgserver.ADMIN, pg_admin_password, pg_port, DATABASE),
         "TESTENV_S3_READ_ACCESS_KEY_ID": read_access,
         "TESTENV_S3_READ_SECRET_ACCESS_KEY": read_secret,
         "TESTENV_KUBE_URL": kube_url,
@@ -464,14 +486,20 @@ def up(run: Path) -> dict:
 
 
 def down(run: Path) -> None:
+    import pgserver
     pids_file = run / "pids.json"
     if not pids_file.exists():
+        pgserver.remove_data(run)
         return
     pids = json.loads(pids_file.read_text())
     for name, pid in reversed(list(pids.items())):
-        stop_pid(pid)
+        if name == "postgres":
+            pgserver.stop(pid)
+        else:
+            stop_pid(pid)
         log(f"stopped {name} (pid {pid})")
     pids_file.unlink()
+    pgserver.remove_data(run)
 
 
 def status(run: Path) -> int:

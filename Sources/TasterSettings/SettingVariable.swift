@@ -9,6 +9,7 @@ package struct SettingVariable: Sendable {
     /// The docs/settings.md section (and `help settings` heading) it belongs to.
     package enum Section: String, Sendable, CaseIterable {
         case mongo = "MongoDB"
+        case postgres = "PostgreSQL"
         case s3 = "S3-compatible report store"
         case kubernetes = "Kubernetes"
         case run = "The run"
@@ -84,6 +85,21 @@ extension SettingVariable {
         .init(
             .mongo, ["TASTER_MONGO_WAIT"], default: "2m", flag: "--mongo-wait", commands: ["pre-taste", "post-taste", "snapshot"],
             shownAs: ["mongodb.wait"], "how long to wait for MongoDB to accept connections, inside the deadline"),
+
+        .init(
+            .postgres, ["DATABASE_URL"], commands: mongoCommands, shownAs: ["postgresql.connection"],
+            "postgres:// or postgresql:// URI, e.g. postgresql://taster:PASSWORD@db.pxbbq.svc:5432/pxbbq?sslmode=verify-full; "
+                + "setting it (or a PG* variable) chooses PostgreSQL"),
+        .init(
+            .postgres, ["PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD"], default: "libpq's",
+            commands: mongoCommands, shownAs: ["postgresql.connection"],
+            "libpq's own variables, read as libpq reads them, when DATABASE_URL is not set; PGPASSWORD is masked everywhere"),
+        .init(
+            .postgres, ["PGSSLMODE", "PGSSLROOTCERT", "PGSSLCERT", "PGSSLKEY"], default: "prefer", commands: mongoCommands,
+            shownAs: ["postgresql.connection"], "TLS: verify-full with the CA's PEM file checks the server's certificate and name"),
+        .init(
+            .postgres, ["PGSERVICE", "PGPASSFILE"], default: "~/.pgpass", commands: mongoCommands, shownAs: ["postgresql.connection"],
+            "a pg_service.conf service, and the password file (its passwords are masked everywhere)"),
 
         .init(
             .s3, ["AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "S3_URL"], default: "AWS's regional endpoint", flag: "--s3-endpoint",

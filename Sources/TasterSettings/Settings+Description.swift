@@ -1,5 +1,6 @@
 import TasterHTTP
 import TasterMetrics
+import TasterPostgres
 import TasterS3
 import TasterSupport
 
@@ -33,6 +34,10 @@ extension Settings {
         add("mongodb.collections", mongo.collections.joined(separator: ","), "TASTER_COLLECTIONS")
         add("mongodb.checks", mongo.checksFile ?? "(none)", "TASTER_CHECKS", defaultNote: "not set")
         add("mongodb.wait", DurationParser.format(mongo.wait), "TASTER_MONGO_WAIT")
+        add(
+            "postgresql.connection", postgres?.display ?? "(not set)",
+            PostgresSettings.selectingNames.first { sources[$0] != nil },
+            defaultNote: "set DATABASE_URL (or PG*) for PostgreSQL")
 
         let endpointVariable = S3Settings.endpointNames.first { sources[$0] != nil }
         add("s3.endpoint", s3.effectiveEndpoint.description, endpointVariable, defaultNote: "default (AWS)")

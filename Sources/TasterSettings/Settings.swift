@@ -3,6 +3,7 @@ import TasterKubernetes
 import TasterMetrics
 import TasterMongo
 import TasterNotify
+import TasterPostgres
 import TasterS3
 import TasterSupport
 
@@ -10,10 +11,12 @@ import TasterSupport
 /// ConfigMap) with flags layered on top, and validated before anything is touched.
 ///
 /// Loading checks every value that is set and reports all problems at once (exit 2). Whether a
-/// dependency must be configured at all depends on the command: see `requireMongo()`,
+/// dependency must be configured at all depends on the command: see `requireDatabase()`, `requireMongo()`,
 /// `requireS3()`.
 package struct Settings: Sendable {
     package var mongo: MongoSettings
+    /// PostgreSQL, when `DATABASE_URL` or a libpq variable is set (then MongoDB is not).
+    package var postgres: PostgresSettings?
     package var s3: S3Settings
     package var kubernetes: KubernetesSettings
     /// `TASTER_APP`; nil means the namespace.
@@ -77,6 +80,12 @@ package struct Settings: Sendable {
         }
         var mongo = read(.database, MongoSettings.read)
         mongo.checksFile = read(.checks) { $0.readableFile("TASTER_CHECKS", example: "/etc/taster/checks.yaml") }
+        let postgres = read(.database) { reader in
+            PostgresSettings.read(&reader, tables: mongo.collections, checksFile: mongo.checksFile, wait: mongo.wait)
+        }
+        if sections.contains(.database), let engines = bothEngines(environment) {
+            problems.append(engines)
+        }
         let s3 = read(.store, S3Settings.read)
         let kubernetes = read(.kubernetes, KubernetesSettings.read)
 
@@ -143,10 +152,41 @@ package struct Settings: Sendable {
             sources[name] = environment.source(of: name)
         }
         return Settings(
-            mongo: mongo, s3: s3, kubernetes: kubernetes, app: app, runID: runID,
+            mongo: mongo, postgres: postgres, s3: s3, kubernetes: kubernetes, app: app, runID: runID,
             logFormat: logFormat, argoApplication: argoApplication, argoNamespace: argoNamespace,
             notification: notification, pushgateway: pushgateway, deadline: deadline, maxBaselineAge: maxBaselineAge,
             evidence: evidence, shadowed: shadowed, sources: sources)
+    }
+
+    /// The engine the settings choose: MongoDB (`MONGODB_URI` or `MONGO_*`) or PostgreSQL
+    /// (`DATABASE_URL` or the libpq variables). Neither is exit 2 naming both.
+    package enum DatabaseEngine: Sendable {
+        case mongo(MongoSettings)
+        case postgres(PostgresSettings)
+    }
+
+    package func requireDatabase() throws(ConfigurationError) -> DatabaseEngine {
+        if let postgres { return .postgres(postgres) }
+        guard mongo.connection != nil else {
+            throw ConfigurationError(
+                variable: "MONGODB_URI or DATABASE_URL",
+                problem: "neither is set (nor MONGO_NODE, nor the libpq variables PGHOST, PGDATABASE...): taster needs to know "
+                    + "where the database is — MONGODB_URI for MongoDB, DATABASE_URL for PostgreSQL",
+                example: "DATABASE_URL=postgresql://taster:PASSWORD@db.pxbbq.svc:5432/pxbbq?sslmode=verify-full")
+        }
+        return .mongo(mongo)
+    }
+
+    /// Both engines configured: which variables of each are set (values not shown).
+    static func bothEngines(_ environment: Environment) -> ConfigurationProblem? {
+        let mongo = ["MONGODB_URI", "MONGO_NODE"].filter { environment[$0]?.isEmpty == false }
+        let postgres = PostgresSettings.selectingNames.filter { environment[$0]?.isEmpty == false }
+        guard !mongo.isEmpty, !postgres.isEmpty else { return nil }
+        return ConfigurationProblem(
+            variable: (mongo + postgres).joined(separator: ", "),
+            problem: "are all set, but taster guards one database: \(mongo.joined(separator: " and ")) choose MongoDB, "
+                + "\(postgres.joined(separator: " and ")) choose PostgreSQL; unset the engine's variables you do not mean",
+            example: "DATABASE_URL=postgresql://taster:PASSWORD@db.pxbbq.svc:5432/pxbbq (and no MONGODB_URI)")
     }
 
     /// MongoDB settings, or exit 2 naming the variable to set.

@@ -3,6 +3,7 @@ import Testing
 
 @testable import TasterCore
 @testable import TasterMongo
+@testable import TasterPostgres
 @testable import TasterSettings
 @testable import TasterSupport
 
@@ -29,8 +30,15 @@ struct ShippedFilesTests {
     @Test("every app's checks file is valid and checks something", arguments: apps)
     func checksFile(app: String) throws {
         let path = Self.repository.appendingPathComponent(app + "/checks.yaml").path
-        let checks = try ChecksFile.load(path: path, defaultDatabase: "example", dialect: MongoCheckDialect())
+        let checks = try ChecksFile.load(path: path, defaultDatabase: "example", dialect: Self.dialect(of: app))
         #expect(!checks.isEmpty, "\(app)/checks.yaml has no checks")
+    }
+
+    /// An app whose credentials set DATABASE_URL is on PostgreSQL: its checks file is SQL's.
+    static func dialect(of app: String) -> any CheckDialect {
+        let example = repository.appendingPathComponent(app + "/../credentials/.env.example").path
+        let text = (try? String(contentsOfFile: example, encoding: .utf8)) ?? ""
+        return text.contains("\nDATABASE_URL=") ? PostgresCheckDialect() : MongoCheckDialect()
     }
 
     @Test("there are apps to check") func appsExist() {

@@ -35,11 +35,13 @@ from chaos import cases_input  # noqa: F401 - the imports register the cases
 from chaos import cases_kubernetes  # noqa: F401
 from chaos import cases_mongo  # noqa: F401
 from chaos import cases_platform  # noqa: F401
+from chaos import cases_postgres  # noqa: F401
 from chaos import cases_process  # noqa: F401
 from chaos import cases_s3  # noqa: F401
 from chaos import cases_secrets  # noqa: F401
 
-AREAS = ["MongoDB", "S3", "Kubernetes", "bad input", "checks file", "process", "deadline", "metrics", "credentials", "secrets"]
+AREAS = ["MongoDB", "PostgreSQL", "S3", "Kubernetes", "bad input", "checks file", "process", "deadline", "metrics", "credentials",
+         "secrets"]
 
 
 def stack_environment() -> dict[str, str]:

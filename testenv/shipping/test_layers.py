@@ -31,7 +31,7 @@ def imports(folder: Path) -> dict[Path, set[str]]:
 
 def test_every_file_imports_only_what_its_target_depends_on():
     declared = targets()
-    assert {"TasterCore", "TasterSupport", "TasterHTTP", "TasterMongo", "TasterS3", "TasterKubernetes", "taster"} <= set(declared)
+    assert {"TasterCore", "TasterSupport", "TasterHTTP", "TasterMongo", "TasterPostgres", "TasterS3", "TasterKubernetes", "taster"} <= set(declared)
     problems = []
     for name, dependencies in declared.items():
         folder = REPO / ("Tests" if name.endswith("Tests") else "Sources") / name
@@ -46,5 +46,5 @@ def test_the_core_imports_no_c_module_and_no_adapter():
     assert core <= {"TasterSupport", "Logging", "Crypto"}, core
     for path, modules in imports(REPO / "Sources" / "TasterCore").items():
         assert not {m for m in modules if m.startswith("TasterC") and m != "TasterCore"}, path
-        assert not modules & {"TasterHTTP", "TasterMongo", "TasterS3", "TasterKubernetes", "TasterNotify", "TasterMetrics",
-                               "TasterSettings"}, path
+        assert not modules & {"TasterHTTP", "TasterMongo", "TasterPostgres", "TasterS3", "TasterKubernetes", "TasterNotify",
+                               "TasterMetrics", "TasterSettings"}, path

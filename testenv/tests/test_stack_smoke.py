@@ -105,7 +105,7 @@ def listening_addresses(pid: int) -> set[str]:
 
 def test_everything_listens_on_loopback_only(stack):
     pids = json.loads((Path(stack["TESTENV_RUN"]) / "pids.json").read_text())
-    assert set(pids) == {"mongo", "s3", "kube"}
+    assert set(pids) == {"mongo", "postgres", "s3", "kube"}
     for name, pid in pids.items():
         addresses = listening_addresses(pid)
         assert addresses, f"{name} listens nowhere"

@@ -6,7 +6,8 @@ package struct CheckDefinition: Sendable, Equatable {
     package var kind: CheckKind
     package var database: String
     package var collection: String
-    /// The filter as canonical extended JSON; nil means every document.
+    /// The filter, in the engine's dialect: canonical extended JSON for MongoDB, an SQL condition
+    /// (`where:`) for PostgreSQL; nil means every document or row.
     package var filter: String?
     /// `sum`, `min`, `max`, `distinct-count`: the field measured; `aggregate`: the field of the
     /// pipeline's result document that holds the number.
@@ -15,6 +16,8 @@ package struct CheckDefinition: Sendable, Equatable {
     package var fields: [String]
     /// `aggregate`: the stages, each as canonical extended JSON.
     package var pipeline: [String]
+    /// `query`: the SQL SELECT whose one row's one column is the number.
+    package var query: String?
     /// Only documents not newer than the baseline count (`asOf: baseline`).
     package var asOf: AsOf?
     package var rule: ComparisonRule
@@ -35,7 +38,7 @@ package struct CheckDefinition: Sendable, Equatable {
 
     package init(
         name: String, kind: CheckKind, database: String, collection: String, filter: String? = nil,
-        field: String? = nil, fields: [String] = [], pipeline: [String] = [], asOf: AsOf? = nil,
+        field: String? = nil, fields: [String] = [], pipeline: [String] = [], query: String? = nil, asOf: AsOf? = nil,
         rule: ComparisonRule = .equal, severity: Severity = .fail, allowMissing: Bool = false, origin: String
     ) {
         self.name = name
@@ -46,6 +49,7 @@ package struct CheckDefinition: Sendable, Equatable {
         self.field = field
         self.fields = fields
         self.pipeline = pipeline
+        self.query = query
         self.asOf = asOf
         self.rule = rule
         self.severity = severity
@@ -63,7 +67,8 @@ package struct CheckDefinition: Sendable, Equatable {
 /// `asOf: baseline`: a check only considers documents created at or before a cut time — the
 /// baseline snapshot's time — so writes after pre-taste do not fail a sync.
 package struct AsOf: Sendable, Equatable {
-    /// `_id` (the ObjectId's creation time, 1-second resolution) or a date field.
+    /// `_id` (the ObjectId's creation time, 1-second resolution) or a date field; in SQL, the
+    /// timestamp column named by `asOfColumn`.
     package var field: String
 
     package init(field: String = "_id") { self.field = field }

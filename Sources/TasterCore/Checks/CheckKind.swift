@@ -14,4 +14,6 @@ package enum CheckKind: String, Sendable, Codable, CaseIterable {
     case aggregate
     /// An order-independent digest of chosen fields of every document.
     case fingerprint
+    /// SQL: a read-only SELECT that returns one number.
+    case query
 }

@@ -133,6 +133,20 @@ private struct EntryReader {
         .aggregate: ["pipeline", "field"],
         .fingerprint: ["fields", "filter", "evidence"],
     ]
+    /// SQL's spelling (PostgreSQL): tables, columns and `where:` conditions.
+    static let sqlCommonKeys: Set<String> = [
+        "name", "kind", "table", "rule", "tolerance", "severity", "asOf", "asOfColumn", "allowMissing",
+    ]
+    static let sqlKindKeys: [CheckKind: Set<String>] = [
+        .count: ["where"],
+        .estimatedCount: [],
+        .sum: ["column", "where"],
+        .min: ["column", "where"],
+        .max: ["column", "where"],
+        .distinctCount: ["column", "where"],
+        .query: ["query"],
+        .fingerprint: ["columns", "where"],
+    ]
 
     mutating func check(defaultDatabase: String) throws(ChecksFileError) -> CheckDefinition {
         guard case .mapping(let mapping) = node else {
@@ -141,10 +155,14 @@ private struct EntryReader {
         name = try string("name", in: mapping)
         guard let name else { throw error("has no `name:`; every check needs a unique name") }
         guard let kindText = try string("kind", in: mapping) else {
-            throw error("has no `kind:`; use one of \(Self.kindList)")
+            throw error("has no `kind:`; use one of \(kindList)")
         }
         guard let kind = CheckKind(rawValue: kindText) else {
-            throw error("`kind: \(kindText)` is unknown; use one of \(Self.kindList)", at: mapping["kind"]?.line)
+            throw error("`kind: \(kindText)` is unknown; use one of \(kindList)", at: mapping["kind"]?.line)
+        }
+        if dialect.language == .sql { return try sqlCheck(kind: kind, mapping: mapping, name: name, defaultSchema: defaultDatabase) }
+        guard kind != .query else {
+            throw error("`kind: query` is SQL (PostgreSQL); with MongoDB use kind: aggregate", at: mapping["kind"]?.line)
         }
         let allowed = Self.commonKeys.union(Self.kindKeys[kind] ?? [])
         for key in mapping.keys {
@@ -190,14 +208,141 @@ private struct EntryReader {
             check.pipeline = try pipeline(pipelineNode)
         case .fingerprint:
             check.fields = try fields(in: mapping)
-        case .count, .estimatedCount:
+        case .count, .estimatedCount, .query:
             break
         }
         check.indexesDocuments = try evidence(in: mapping, kind: kind)
         return check
     }
 
-    static var kindList: String { CheckKind.allCases.map(\.rawValue).joined(separator: ", ") }
+    /// The kinds of the file's engine.
+    var kindList: String {
+        let kinds = dialect.language == .sql ? CheckKind.allCases.filter { $0 != .aggregate } : CheckKind.allCases.filter { $0 != .query }
+        return kinds.map(\.rawValue).joined(separator: ", ")
+    }
+
+    // MARK: SQL
+
+    /// A check in SQL's spelling: `table:` (`orders` or `schema.orders`), `where:`, `column:`,
+    /// `columns:`, `query:`, `asOfColumn:`. The schema becomes the check's `database`, the table
+    /// its `collection`.
+    mutating func sqlCheck(kind: CheckKind, mapping: YAMLNode.Mapping, name: String, defaultSchema: String) throws(ChecksFileError) -> CheckDefinition {
+        guard kind != .aggregate else {
+            throw error("`kind: aggregate` is MongoDB's; with PostgreSQL use kind: query with a SELECT", at: mapping["kind"]?.line)
+        }
+        let allowed = Self.sqlCommonKeys.union(Self.sqlKindKeys[kind] ?? [])
+        for key in mapping.keys {
+            guard let text = key.string, allowed.contains(text) else {
+                let keys = allowed.sorted().joined(separator: ", ")
+                let hint =
+                    [
+                        "collection": " (PostgreSQL: `table:`)", "filter": " (PostgreSQL: `where:`)", "field": " (PostgreSQL: `column:`)",
+                        "fields": " (PostgreSQL: `columns:`)", "asOfField": " (PostgreSQL: `asOfColumn:`)",
+                    ][key.string ?? ""] ?? ""
+                throw error("`\(key.string ?? "?")` is not a setting of a \(kind.rawValue) check\(hint); it takes \(keys)", at: key.line)
+            }
+        }
+        var schema = defaultSchema
+        var table: String
+        if kind == .query {
+            table = ""
+        } else {
+            guard let written = try string("table", in: mapping) else {
+                throw error("has no `table:`; say which table the check measures (`orders` or `sales.orders`)")
+            }
+            guard let parts = Self.tableParts(written) else {
+                throw error("`table: \(written)` is not a table name (`orders` or `schema.orders`)", at: mapping["table"]?.line)
+            }
+            (schema, table) = (parts.schema ?? defaultSchema, parts.table)
+        }
+        var check = CheckDefinition(
+            name: name, kind: kind, database: schema, collection: table, origin: "checks file \(file), check \(label)")
+        check.rule = try rule(in: mapping)
+        if let severity = try string("severity", in: mapping) {
+            guard let value = Severity(rawValue: severity) else {
+                throw error("`severity: \(severity)` is unknown; use fail or warn", at: mapping["severity"]?.line)
+            }
+            check.severity = value
+        }
+        check.allowMissing = try boolean("allowMissing", in: mapping) ?? false
+        if kind == .query && check.allowMissing {
+            throw error("`allowMissing:` names no table in a query check", at: mapping["allowMissing"]?.line)
+        }
+        let column = try string("asOfColumn", in: mapping)
+        if let text = try string("asOf", in: mapping) {
+            guard text == "baseline" else {
+                throw error("`asOf: \(text)` is unknown; the only cut is `asOf: baseline`", at: mapping["asOf"]?.line)
+            }
+            guard kind != .estimatedCount, kind != .query else {
+                throw error(
+                    kind == .query
+                        ? "a query check cannot be cut by taster; write the cut into its SELECT"
+                        : "an estimated-count reads table statistics and cannot be cut at a time; use kind: count with asOf",
+                    at: mapping["asOf"]?.line)
+            }
+            guard let column else {
+                throw error("`asOf: baseline` needs `asOfColumn:`, the timestamp column that says when a row was made (SQL rows have no ObjectId time)")
+            }
+            check.asOf = AsOf(field: column)
+        } else if column != nil {
+            throw error("`asOfColumn:` needs `asOf: baseline`", at: mapping["asOfColumn"]?.line)
+        }
+        if let condition = try string("where", in: mapping) {
+            do {
+                check.filter = try dialect.condition(condition)
+            } catch {
+                throw self.error("`where:` \(error.detail)", at: mapping["where"]?.line)
+            }
+        }
+        switch kind {
+        case .sum, .min, .max, .distinctCount:
+            guard let column = try string("column", in: mapping) else { throw error("has no `column:`; give the column to measure, e.g. `column: total`") }
+            check.field = column
+        case .fingerprint:
+            check.fields = try columns(in: mapping)
+        case .query:
+            guard let text = try string("query", in: mapping) else {
+                throw error("has no `query:`; give a SELECT that returns one number, e.g. `query: SELECT count(*) FROM orders WHERE status = 'paid'`")
+            }
+            do {
+                check.query = try dialect.query(text)
+            } catch {
+                throw self.error("`query:` \(error.detail)", at: mapping["query"]?.line)
+            }
+        case .count, .estimatedCount, .aggregate:
+            break
+        }
+        return check
+    }
+
+    /// `orders` or `schema.orders` (names as the database spells them; taster quotes them).
+    static func tableParts(_ text: String) -> (schema: String?, table: String)? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.allSatisfy({ !$0.isEmpty && !$0.contains("\0") }) else { return nil }
+        switch parts.count {
+        case 1: return (nil, parts[0])
+        case 2: return (parts[0], parts[1])
+        default: return nil
+        }
+    }
+
+    func columns(in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> [String] {
+        guard let node = mapping["columns"] else {
+            throw error("has no `columns:`; list the columns whose changes the fingerprint must catch, e.g. `columns: [status, total]`")
+        }
+        guard case .sequence(let sequence, _) = node, !sequence.isEmpty else {
+            throw error("`columns:` must be a non-empty list of column names, e.g. `columns: [status, total]`", at: node.line)
+        }
+        var columns: [String] = []
+        for element in sequence {
+            guard case .scalar(let scalar) = element, !scalar.value.isEmpty else {
+                throw error("`columns:` must hold column names, not lists or mappings", at: element.line)
+            }
+            if columns.contains(scalar.value) { throw error("`columns:` names \(scalar.value) twice", at: element.line) }
+            columns.append(scalar.value)
+        }
+        return columns
+    }
 
     func string(_ key: String, in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> String? {
         guard let value = mapping[key] else { return nil }

@@ -82,7 +82,7 @@ extension TasteReport {
             if !NameRules.isValidDatabaseName(check.database) {
                 problems.append("\(field).database \"\(check.database)\" is not a database name")
             }
-            if !NameRules.isValidCollectionName(check.collection) {
+            if check.kind != .query, !NameRules.isValidCollectionName(check.collection) {
                 problems.append("\(field).collection \"\(check.collection)\" is not a collection name")
             }
             if let documents = check.documents, documents < 0 {
@@ -102,7 +102,7 @@ extension TasteReport {
         }
         guard let value = check.value else {
             switch check.kind {
-            case .min, .max, .aggregate: return nil // no document, or a pipeline with no result
+            case .min, .max, .aggregate, .query: return nil // no document, or a pipeline with no result
             default: return "is absent, but a \(check.kind.rawValue) always has one"
             }
         }
@@ -115,13 +115,13 @@ extension TasteReport {
             return hex.count == 64 && hex.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) ? nil : "is not 64 lowercase hex digits"
         case (.fingerprint, _):
             return "is not a digest, which a fingerprint always is"
-        case (.sum, .text), (.sum, .digest), (.aggregate, .text), (.aggregate, .digest):
+        case (.sum, .text), (.sum, .digest), (.aggregate, .text), (.aggregate, .digest), (.query, .text), (.query, .digest):
             return "is not a number"
         case (_, .decimal(let text)):
             return Self.isDecimal128Text(text) ? nil : "\"\(text)\" is not a decimal number"
         case (_, .double(let number)):
             return number.isFinite ? nil : "is not a finite number"
-        case (.min, _), (.max, _), (.sum, _), (.aggregate, _):
+        case (.min, _), (.max, _), (.sum, _), (.aggregate, _), (.query, _):
             return nil
         }
     }

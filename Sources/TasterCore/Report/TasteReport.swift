@@ -113,11 +113,15 @@ package struct SettingsSummary: Sendable, Equatable, Codable {
     package var deadline: String
     package var readyTimeout: String
     package var mongoWait: String
+    /// PostgreSQL's connection in its shown form (no password), when the database is PostgreSQL.
+    package var postgres: String?
 
     package init(
         mongodb: String?, database: String, collections: [String], checksFile: String?, workloads: [String],
-        bucket: String?, prefix: String?, endpoint: String?, deadline: String, readyTimeout: String, mongoWait: String
+        bucket: String?, prefix: String?, endpoint: String?, deadline: String, readyTimeout: String, mongoWait: String,
+        postgres: String? = nil
     ) {
+        self.postgres = postgres
         self.mongodb = mongodb
         self.database = database
         self.collections = collections

@@ -53,6 +53,8 @@ struct CheckRunner {
                 return try aggregate(check, collection: collection, options: options, operation: operation)
             case .fingerprint:
                 return try fingerprint(check, collection: collection, options: options, operation: operation)
+            case .query:
+                throw CheckMeasurementError(check: check, message: "kind query is SQL (PostgreSQL); with MongoDB use kind: aggregate")
             }
         }
     }
@@ -274,21 +276,4 @@ extension CheckValue {
         guard let json = document.canonicalJSON(at: key) else { return nil }
         self = .text(json)
     }
-}
-
-/// A check ran but its result cannot be used as configured (an aggregate whose pipeline returns
-/// several documents or no number, a sum that overflowed). Exit 2: the checks file must change.
-package struct CheckMeasurementError: TasterError {
-    package let check: String
-    package let origin: String
-    package let message: String
-
-    init(check: CheckDefinition, message: String) {
-        self.check = check.name
-        self.origin = check.origin
-        self.message = message
-    }
-
-    package var exitCode: TasterExitCode { .usage }
-    package var description: String { "\(origin): \(message)" }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import TasterCMongoC
+import TasterCore
 import TasterSupport
 
 /// An order-independent digest of a set of documents that changes when any chosen field of any
@@ -13,41 +14,14 @@ import TasterSupport
 /// big-endian integer: a sum rather than XOR, so two identical documents do not cancel out.
 /// A change of a value's BSON type (int32 5 to int64 5) is a change.
 struct Fingerprint {
-    /// The running sum, most significant 64 bits first.
-    private var sum: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-    private(set) var documents: Int64 = 0
+    private var total = DigestSum()
+    var documents: Int64 { total.count }
 
     /// Adds one document's SHA-256.
-    mutating func add(_ digest: SHA256.Digest) {
-        let words = digest.withUnsafeBytes { raw in
-            (
-                raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian,
-                raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian,
-                raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self).bigEndian,
-                raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self).bigEndian
-            )
-        }
-        var carry: UInt64
-        (sum.3, carry) = Self.add(sum.3, words.3, 0)
-        (sum.2, carry) = Self.add(sum.2, words.2, carry)
-        (sum.1, carry) = Self.add(sum.1, words.1, carry)
-        (sum.0, _) = Self.add(sum.0, words.0, carry)
-        documents += 1
-    }
-
-    private static func add(_ a: UInt64, _ b: UInt64, _ carry: UInt64) -> (UInt64, UInt64) {
-        let (partial, first) = a.addingReportingOverflow(b)
-        let (total, second) = partial.addingReportingOverflow(carry)
-        return (total, (first ? 1 : 0) + (second ? 1 : 0))
-    }
+    mutating func add(_ digest: SHA256.Digest) { total.add(digest) }
 
     /// 64 lowercase hex digits.
-    var hex: String {
-        [sum.0, sum.1, sum.2, sum.3].map { word in
-            let digits = String(word, radix: 16)
-            return String(repeating: "0", count: 16 - digits.count) + digits
-        }.joined()
-    }
+    var hex: String { total.hex }
 
     /// The top-level names the canonical encoding takes from a projected document: `_id`, then
     /// the first segment of each configured field, once, in order.

@@ -110,7 +110,7 @@ package struct MongoProbe: DependencyProbe {
         switch check.kind {
         case .sum, .min, .max, .distinctCount: fields = check.field.map { [$0] } ?? []
         case .fingerprint: fields = check.fields
-        case .count, .estimatedCount, .aggregate: fields = []
+        case .count, .estimatedCount, .aggregate, .query: fields = []
         }
         let subject = "check \"\(check.name)\""
         var absent: [String] = []

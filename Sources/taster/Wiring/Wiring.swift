@@ -4,12 +4,13 @@ import TasterKubernetes
 import TasterMetrics
 import TasterMongo
 import TasterNotify
+import TasterPostgres
 import TasterS3
 import TasterSettings
 import TasterSupport
 
-/// The one place that turns validated settings into workflows: it makes the adapters (MongoDB,
-/// S3, Kubernetes, the notification), resolves the namespace and report prefix once, and hands
+/// The one place that turns validated settings into workflows: it makes the adapters (MongoDB or
+/// PostgreSQL, S3, Kubernetes, the notification), resolves the namespace and report prefix once, and hands
 /// each workflow its dependencies, none of them optional. Everything that can be wrong with the
 /// settings is found here, before anything is touched (exit 2).
 enum Wiring {
@@ -20,7 +21,7 @@ enum Wiring {
     }
 
     static func preTaste(_ settings: Settings, logger: Logger) async throws -> Hook<PreTasteWorkflow> {
-        let database = try mongo(settings, logger: logger)
+        let database = try databaseSource(settings, logger: logger)
         let base = try Base(settings, hook: .preTaste, logger: logger)
         let identity = await base.identity(explicit: nil, fallback: .timestamp)
         let workflow = PreTasteWorkflow(
@@ -33,7 +34,7 @@ enum Wiring {
         _ settings: Settings, runID: String?, keepRunning: Bool, reportOnly: Bool,
         logger: Logger
     ) async throws -> Hook<PostTasteWorkflow> {
-        let database = try mongo(settings, logger: logger)
+        let database = try databaseSource(settings, logger: logger)
         let base = try Base(settings, hook: .postTaste, logger: logger)
         let identity = await base.identity(explicit: runID, fallback: .baselinePointer)
         let options = PostTasteWorkflow.Options(
@@ -58,7 +59,7 @@ enum Wiring {
         let bucket = S3ReportReader(settings: settings.s3, deadline: Deadline(budget: settings.deadline), logger: logger)
         return CompareWorkflow(
             reader: ReportLocationReader(bucket: bucket), checksFile: settings.mongo.checksFile,
-            dialect: MongoCheckDialect(), logger: logger)
+            dialect: settings.postgres == nil ? MongoCheckDialect() : PostgresCheckDialect(), logger: logger)
     }
 
     /// `taster check`: a probe per dependency, with the namespace and prefix the hooks resolve.
@@ -79,9 +80,12 @@ enum Wiring {
                 deadline: deadline, logger: logger)
         ]
         do {
-            probes.append(MongoProbe(settings: try settings.requireMongo(), deadline: deadline, logger: logger))
+            switch try settings.requireDatabase() {
+            case .mongo(let mongo): probes.append(MongoProbe(settings: mongo, deadline: deadline, logger: logger))
+            case .postgres(let postgres): probes.append(PostgresProbe(settings: postgres, deadline: deadline, logger: logger))
+            }
         } catch {
-            probes.append(UnconfiguredProbe(dependency: "MongoDB", error: error))
+            probes.append(UnconfiguredProbe(dependency: settings.postgres == nil ? "MongoDB" : "PostgreSQL", error: error))
         }
         do {
             let client = try S3Client(settings: try settings.requireS3(), deadline: deadline, logger: logger)
@@ -93,8 +97,8 @@ enum Wiring {
     }
 
     /// `taster snapshot`: the database alone.
-    static func snapshot(_ settings: Settings, logger: Logger) throws -> MongoSnapshotSource {
-        try mongo(settings, logger: logger)
+    static func snapshot(_ settings: Settings, logger: Logger) throws -> any DatabaseSnapshotting {
+        try databaseSource(settings, logger: logger)
     }
 
     /// `taster await-job`: only the calls watching a Job needs.
@@ -190,9 +194,13 @@ enum Wiring {
         }
     }
 
-    /// The database; the checks file is read here, so a bad one exits 2 with nothing touched.
-    /// The process ends right after the run: the pool is left to the kernel (`ProcessExit`).
-    private static func mongo(_ settings: Settings, logger: Logger) throws -> MongoSnapshotSource {
-        try MongoSnapshotSource(settings: try settings.requireMongo(), logger: logger, closesPool: false)
+    /// The database the settings choose, MongoDB or PostgreSQL; the checks file is read here, so a
+    /// bad one exits 2 with nothing touched. MongoDB: the process ends right after the run, so the
+    /// pool is left to the kernel (`ProcessExit`).
+    private static func databaseSource(_ settings: Settings, logger: Logger) throws -> any DatabaseSnapshotting {
+        switch try settings.requireDatabase() {
+        case .mongo(let mongo): try MongoSnapshotSource(settings: mongo, logger: logger, closesPool: false)
+        case .postgres(let postgres): try PostgresSnapshotSource(settings: postgres, logger: logger)
+        }
     }
 }

@@ -1,0 +1,256 @@
+import Crypto
+import FoundationEssentials
+import TasterCore
+import TasterSupport
+
+/// Measures one check in SQL inside the snapshot's transaction, and turns the answer into an
+/// exact `CheckValue`: `bigint` as int64, `numeric` as its decimal text, floating point as a
+/// double. Names are quoted by libpq (`PQescapeIdentifier`); the cut of `asOf: baseline` is a
+/// parameter, never spliced into the text.
+struct PostgresCheckRunner {
+    let connection: PostgresConnection
+    var catalog: PostgresCatalog
+    let cut: AsOfCut
+    let deadline: Deadline
+    let cancellation: CancellationFlag
+
+    struct Measurement {
+        var value: CheckValue?
+        /// Rows considered (the table's rows matching `where:` and the cut).
+        var rows: Int64?
+    }
+
+    /// The fingerprint reads this many rows per `FETCH`.
+    static let fingerprintBatchSize = 20_000
+
+    /// Type OIDs (`pg_type.oid`) the values are read by.
+    enum TypeID {
+        static let int2: UInt32 = 21
+        static let int4: UInt32 = 23
+        static let int8: UInt32 = 20
+        static let float4: UInt32 = 700
+        static let float8: UInt32 = 701
+        static let numeric: UInt32 = 1700
+        static let date: UInt32 = 1082
+        static let timestamp: UInt32 = 1114
+        static let timestamptz: UInt32 = 1184
+        static let times: Set<UInt32> = [date, timestamp, timestamptz]
+    }
+
+    mutating func measure(_ check: CheckDefinition) throws -> Measurement {
+        let operation = "\(check.kind.rawValue) of \(check.database).\(check.collection) (\(check.origin))"
+        if check.kind == .query { return try query(check, operation: "query (\(check.origin))") }
+        let relation = connection.identifier(check.database) + "." + connection.identifier(check.collection)
+        let (condition, parameters) = try whereClause(check, relation: relation)
+        switch check.kind {
+        case .count:
+            let result = try connection.execute("SELECT count(*) FROM \(relation)\(condition)", parameters, operation: operation)
+            let rows = try int64(result, column: 0, check: check)
+            return Measurement(value: .int64(rows), rows: rows)
+        case .estimatedCount:
+            let result = try connection.execute(
+                "SELECT reltuples::int8 FROM pg_catalog.pg_class WHERE oid = $1::regclass", [relation], operation: operation)
+            let estimate = try int64(result, column: 0, check: check)
+            guard estimate >= 0 else {
+                throw measurementError(
+                    check,
+                    "PostgreSQL has no estimate for \(relation) yet (never vacuumed or analyzed); run ANALYZE \(relation), "
+                        + "or use kind: count")
+            }
+            return Measurement(value: .int64(estimate))
+        case .sum, .min, .max, .distinctCount:
+            let column = try columnType(check.field ?? "", of: relation, check: check)
+            let name = connection.identifier(column.name)
+            let aggregate =
+                switch check.kind {
+                case .sum: "sum(\(name))"
+                case .min: "min(\(name))"
+                case .max: "max(\(name))"
+                default: "count(DISTINCT \(name))"
+                }
+            let result = try connection.execute(
+                "SELECT (\(aggregate))::text, count(*) FROM \(relation)\(condition)", parameters, operation: operation)
+            let rows = try int64(result, column: 1, check: check)
+            let text = result.text(row: 0, column: 0)
+            switch check.kind {
+            case .distinctCount:
+                return Measurement(value: .int64(Int64(text ?? "0") ?? 0), rows: rows)
+            case .sum:
+                guard let value = try number(text ?? "0", type: column.type, column: column.name, check: check) else {
+                    throw measurementError(check, "column \(column.name) is not a number; sum needs integer, numeric or floating-point values")
+                }
+                return Measurement(value: value, rows: rows)
+            default:
+                guard let text else { return Measurement(value: nil, rows: rows) }
+                return Measurement(value: try number(text, type: column.type, column: column.name, check: check) ?? .text(text), rows: rows)
+            }
+        case .fingerprint:
+            return try fingerprint(check, relation: relation, condition: condition, parameters: parameters, operation: operation)
+        case .aggregate, .query:
+            throw measurementError(check, "kind \(check.kind.rawValue) is not measured on a table")
+        }
+    }
+
+    // MARK: Conditions
+
+    /// ` WHERE (condition) AND cut <= $1`, and its parameters.
+    mutating func whereClause(_ check: CheckDefinition, relation: String) throws -> (String, [String?]) {
+        var parts: [String] = []
+        var parameters: [String?] = []
+        if let filter = check.filter { parts.append("(\(filter))") }
+        if let asOf = check.asOf {
+            let column = try columnType(asOf.field, of: relation, check: check)
+            guard TypeID.times.contains(column.type) else {
+                throw measurementError(
+                    check, "asOfColumn \(column.name) is not a date or timestamp column; name the column that records when a row was made")
+            }
+            parameters.append(Timestamp.rfc3339(Date(timeIntervalSince1970: Double(cut.milliseconds) / 1000)))
+            parts.append("\(connection.identifier(column.name)) <= $\(parameters.count)::timestamptz")
+        }
+        return (parts.isEmpty ? "" : " WHERE " + parts.joined(separator: " AND "), parameters)
+    }
+
+    /// The column and its type; a column the table does not have is an error naming the ones it has.
+    mutating func columnType(_ name: String, of relation: String, check: CheckDefinition) throws -> (name: String, type: UInt32) {
+        let columns = try catalog.columns(of: relation)
+        guard let found = columns.first(where: { $0.name == name }) else {
+            throw measurementError(
+                check, "\(relation) has no column \(name); its columns are \(columns.map(\.name).joined(separator: ", "))")
+        }
+        return found
+    }
+
+    // MARK: Values
+
+    func int64(_ result: PostgresResult, column: Int, check: CheckDefinition) throws -> Int64 {
+        guard result.rows == 1, let text = result.text(row: 0, column: column), let value = Int64(text) else {
+            throw measurementError(check, "PostgreSQL answered without a count")
+        }
+        return value
+    }
+
+    /// A number read exactly by its type: integers as int64 (a `bigint` sum beyond 64 bits stays
+    /// exact as a decimal), `numeric` as its text, floating point as a double; nil for other types.
+    func number(_ text: String, type: UInt32, column: String, check: CheckDefinition) throws -> CheckValue? {
+        switch type {
+        case TypeID.int2, TypeID.int4, TypeID.int8:
+            return Int64(text).map(CheckValue.int64) ?? .decimal(text)
+        case TypeID.numeric:
+            return .decimal(text)
+        case TypeID.float4, TypeID.float8:
+            guard let value = Double(text), value.isFinite else {
+                throw measurementError(check, "column \(column) holds \(text), which is not a finite number")
+            }
+            return .double(value)
+        default:
+            return nil
+        }
+    }
+
+    // MARK: Query
+
+    /// A read-only SELECT that returns one row of one number.
+    func query(_ check: CheckDefinition, operation: String) throws -> Measurement {
+        let result = try connection.execute(check.query ?? "", operation: operation)
+        guard result.rows == 1, result.columns == 1 else {
+            throw measurementError(
+                check, "the query returned \(result.rows) rows of \(result.columns) columns; it must return one row with one number")
+        }
+        guard let text = result.text(row: 0, column: 0) else {
+            throw measurementError(check, "the query returned NULL, which measures nothing; wrap it in coalesce(..., 0) if none is zero")
+        }
+        let type = result.type(ofColumn: 0)
+        guard let value = try number(text, type: type, column: result.name(ofColumn: 0), check: check) else {
+            throw measurementError(check, "the query's column \(result.name(ofColumn: 0)) is not a number (\(text.prefix(40)))")
+        }
+        return Measurement(value: value)
+    }
+
+    // MARK: Fingerprint
+
+    /// An order-independent, type-aware digest of the chosen columns of every row, each row known
+    /// by its primary key: see `RowDigest`. Reads the rows through a cursor of the transaction,
+    /// `fingerprintBatchSize` at a time.
+    mutating func fingerprint(
+        _ check: CheckDefinition, relation: String, condition: String, parameters: [String?], operation: String
+    ) throws -> Measurement {
+        let key = try catalog.primaryKey(of: relation)
+        guard !key.isEmpty else {
+            throw measurementError(
+                check, "\(relation) has no primary key; a fingerprint knows each row by it (add one, or fingerprint a view of a keyed table)")
+        }
+        var columns: [String] = []
+        for name in check.fields { columns.append(try columnType(name, of: relation, check: check).name) }
+        let selected = (key + columns).map(connection.identifier).joined(separator: ", ")
+        let cursor = "taster_fingerprint"
+        _ = try connection.execute(
+            "DECLARE \(cursor) NO SCROLL CURSOR FOR SELECT \(selected) FROM \(relation)\(condition)", parameters, operation: operation)
+        var sum = DigestSum()
+        while true {
+            let batch = try connection.execute("FETCH FORWARD \(Self.fingerprintBatchSize) FROM \(cursor)", operation: operation)
+            if batch.rows == 0 { break }
+            for row in 0..<batch.rows {
+                sum.add(RowDigest(result: batch, row: row, keyColumns: key.count).digest)
+            }
+            if cancellation.isCancelled { throw CancellationError() }
+            try deadline.check("the snapshot (check \"\(check.name)\")")
+        }
+        _ = try connection.execute("CLOSE \(cursor)", operation: operation)
+        return Measurement(value: .digest(sum.hex), rows: sum.count)
+    }
+
+    func measurementError(_ check: CheckDefinition, _ message: String) -> CheckMeasurementError {
+        CheckMeasurementError(check: check, message: message)
+    }
+}
+
+/// One row of a fingerprint: its identity (the primary key's values) and a digest per chosen
+/// column, combined into the row's digest. Each value is encoded with its type OID, so `5` as
+/// `integer` and `5` as `numeric` differ, and a NULL differs from every value:
+/// `type (4 bytes, big-endian) | null flag (1 byte) | length (4 bytes) | text bytes`.
+/// The row's digest is the SHA-256 of the key's encoding followed by each column's SHA-256 in
+/// the configured order. The per-row identity and per-column digests are what a change list (lost,
+/// added, modified rows, and which columns changed) is built from.
+struct RowDigest {
+    /// The primary key's values, encoded: the row's identity.
+    let identity: [UInt8]
+    /// The SHA-256 of each chosen column's encoded value.
+    let columns: [SHA256.Digest]
+
+    init(result: PostgresResult, row: Int, keyColumns: Int) {
+        var identity: [UInt8] = []
+        var columns: [SHA256.Digest] = []
+        for column in 0..<result.columns {
+            var encoded: [UInt8] = []
+            Self.encode(result: result, row: row, column: column, into: &encoded)
+            if column < keyColumns {
+                identity += encoded
+            } else {
+                columns.append(SHA256.hash(data: encoded))
+            }
+        }
+        self.identity = identity
+        self.columns = columns
+    }
+
+    var digest: SHA256.Digest {
+        var hasher = SHA256()
+        hasher.update(data: identity)
+        for column in columns { column.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
+        return hasher.finalize()
+    }
+
+    static func encode(result: PostgresResult, row: Int, column: Int, into bytes: inout [UInt8]) {
+        let type = result.type(ofColumn: column)
+        bytes += withUnsafeBytes(of: type.bigEndian, Array.init)
+        result.withBytes(row: row, column: column) { value in
+            guard let value else {
+                bytes.append(0)
+                return
+            }
+            bytes.append(1)
+            bytes += withUnsafeBytes(of: UInt32(value.count).bigEndian, Array.init)
+            bytes += value
+        }
+    }
+}

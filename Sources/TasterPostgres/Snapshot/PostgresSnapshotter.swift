@@ -1,0 +1,126 @@
+import FoundationEssentials
+import TasterCore
+import TasterSupport
+
+/// Measures every check of a plan on one connection, inside one `REPEATABLE READ READ ONLY`
+/// transaction: every number comes from the same instant, and nothing can be written. Each
+/// statement runs with `statement_timeout` set to what is left of the deadline, so the server
+/// stops a query that would outlive the run. Blocking: runs inside `Blocking.run`, one thread;
+/// `PostgresSnapshotSource` cancels the statement in flight (`PQcancel`) on SIGTERM.
+struct PostgresSnapshotter {
+    let connection: PostgresConnection
+    let plan: SnapshotPlan
+    let deadline: Deadline
+    let cancellation: CancellationFlag
+
+    /// The result of `measure`: the snapshot, and the tables found missing (recorded, not measured).
+    func measure(cutAt baseline: Date?, refusingMissing: Bool) throws -> (Snapshot, unguarded: [CheckDefinition]) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        try run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", operation: "starting the snapshot's read-only transaction")
+        // Timestamps without a zone are read as UTC, as taster writes every time.
+        try run("SET LOCAL TimeZone = 'UTC'", operation: "setting the transaction's time zone")
+        let now = try connection.execute(
+            "SELECT extract(epoch FROM now())::text, current_database()", operation: "reading the server's time")
+        let takenAt = now.text(row: 0, column: 0).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } ?? Date()
+        let database = now.text(row: 0, column: 1) ?? plan.database
+        var existing: [String: Set<String>] = [:]
+        for schema in plan.databases { existing[schema] = try tables(in: schema) }
+        let unguarded = plan.checks.filter {
+            $0.kind != .query && !$0.allowMissing && !(existing[$0.database]?.contains($0.collection) ?? false)
+        }
+        if refusingMissing, !unguarded.isEmpty {
+            throw MissingCollectionError(checks: unguarded, existing: existing)
+        }
+        let cut = AsOfCut(time: baseline ?? takenAt)
+        var catalog = PostgresCatalog(connection: connection)
+        var results: [CheckResult] = []
+        for check in plan.checks {
+            if cancellation.isCancelled { throw CancellationError() }
+            try deadline.check("the snapshot (check \"\(check.name)\")")
+            let checkStarted = clock.now
+            let exists = check.kind == .query || (existing[check.database]?.contains(check.collection) ?? false)
+            var result = CheckResult(
+                name: check.name, kind: check.kind, database: check.database, collection: check.collection,
+                value: nil, durationSeconds: 0, missing: !exists, rule: check.rule, severity: check.severity,
+                allowMissing: check.allowMissing, parameters: check.parameters(cut: cut, dialect: PostgresCheckDialect()))
+            if exists {
+                try setStatementTimeout()
+                var runner = PostgresCheckRunner(
+                    connection: connection, catalog: catalog, cut: cut, deadline: deadline, cancellation: cancellation)
+                let measurement = try runner.measure(check)
+                catalog = runner.catalog
+                result.value = measurement.value
+                result.documents = measurement.rows
+            }
+            result.durationSeconds = checkStarted.duration(to: clock.now).seconds
+            results.append(result)
+        }
+        try run("COMMIT", operation: "ending the snapshot's read-only transaction")
+        let snapshot = Snapshot(
+            database: database, serverVersion: "PostgreSQL " + connection.serverVersion, takenAt: Timestamp.rfc3339(takenAt),
+            clock: "server", durationSeconds: started.duration(to: clock.now).seconds, checks: results)
+        return (snapshot, unguarded)
+    }
+
+    /// The tables (and views) of `schema`, from the catalog, which every role may read.
+    func tables(in schema: String) throws -> Set<String> {
+        let result = try connection.execute(
+            """
+            SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+            """, [schema], operation: "listing the tables of schema \(schema)")
+        return Set((0..<result.rows).compactMap { result.text(row: $0, column: 0) })
+    }
+
+    /// `statement_timeout` for the transaction's next statements: what is left of the deadline.
+    func setStatementTimeout() throws {
+        let milliseconds = max(deadline.remaining.milliseconds, 1)
+        _ = try connection.execute(
+            "SELECT set_config('statement_timeout', $1, true)", [String(milliseconds)], operation: "setting statement_timeout")
+    }
+
+    func run(_ sql: String, operation: String) throws {
+        _ = try connection.execute(sql, operation: operation)
+    }
+}
+
+/// What the snapshot learns of tables from the catalog, once per table: their columns' types
+/// and primary keys.
+struct PostgresCatalog {
+    let connection: PostgresConnection
+    private var columns: [String: [(name: String, type: UInt32)]] = [:]
+    private var keys: [String: [String]] = [:]
+
+    init(connection: PostgresConnection) { self.connection = connection }
+
+    /// The columns of `relation` (a quoted `"schema"."table"`), in table order.
+    mutating func columns(of relation: String) throws -> [(name: String, type: UInt32)] {
+        if let known = columns[relation] { return known }
+        let result = try connection.execute(
+            """
+            SELECT attname, atttypid::int8 FROM pg_catalog.pg_attribute
+            WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
+            """, [relation], operation: "reading the columns of \(relation)")
+        let found = (0..<result.rows).map { row in
+            (name: result.text(row: row, column: 0) ?? "", type: UInt32(result.text(row: row, column: 1) ?? "0") ?? 0)
+        }
+        columns[relation] = found
+        return found
+    }
+
+    /// The primary key's columns of `relation`, in key order; empty when it has none.
+    mutating func primaryKey(of relation: String) throws -> [String] {
+        if let known = keys[relation] { return known }
+        let result = try connection.execute(
+            """
+            SELECT a.attname FROM pg_catalog.pg_index i
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey::int2[])
+            WHERE i.indrelid = $1::regclass AND i.indisprimary
+            ORDER BY array_position(i.indkey::int2[], a.attnum)
+            """, [relation], operation: "reading the primary key of \(relation)")
+        let found = (0..<result.rows).compactMap { result.text(row: $0, column: 0) }
+        keys[relation] = found
+        return found
+    }
+}

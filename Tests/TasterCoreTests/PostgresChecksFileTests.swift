@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+@testable import TasterCore
+@testable import TasterPostgres
+@testable import TasterSettings
+@testable import TasterSupport
+
+/// The checks file in SQL's spelling, and the PostgreSQL settings: what is refused before the
+/// server is touched (exit 2). Measuring is tested against the real server (testenv/tests/test_postgres.py).
+@Suite("PostgreSQL checks file and settings")
+struct PostgresChecksFileTests {
+    func parse(_ text: String) throws(ChecksFileError) -> [CheckDefinition] {
+        try ChecksFile.parse(text, file: "checks.yaml", defaultDatabase: "public", dialect: PostgresCheckDialect())
+    }
+
+    @Test("tables, where:, columns, query and asOfColumn become check definitions")
+    func parsesSQL() throws {
+        let checks = try parse(
+            """
+            checks:
+              - {name: paid, kind: count, table: orders, where: "status = 'paid'"}
+              - {name: revenue, kind: sum, table: sales.orders, column: total}
+              - {name: print, kind: fingerprint, table: orders, columns: [status, total]}
+              - {name: q, kind: query, query: "  select count(*) from orders;  "}
+              - {name: cut, kind: count, table: orders, asOf: baseline, asOfColumn: created_at}
+            """)
+        #expect(checks.map(\.database) == ["public", "sales", "public", "public", "public"])
+        #expect(checks[0].filter == "status = 'paid'")
+        #expect(checks[1].collection == "orders" && checks[1].field == "total")
+        #expect(checks[2].fields == ["status", "total"])
+        #expect(checks[3].query == "select count(*) from orders")
+        #expect(checks[4].asOf == AsOf(field: "created_at"))
+        #expect(checks[0].parameters(cut: AsOfCut(time: .init(timeIntervalSince1970: 0)), dialect: PostgresCheckDialect())["where"] == "status = 'paid'")
+    }
+
+    @Test("README's PostgreSQL checks file is valid and uses every SQL kind")
+    func readmeExample() throws {
+        let readme = try String(contentsOfFile: FileManager.default.currentDirectoryPath + "/README.md", encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## PostgreSQL").dropFirst().first)
+        let yaml = try #require(section.components(separatedBy: "```yaml\n").dropFirst().first?.components(separatedBy: "```").first)
+        let checks = try parse(yaml)
+        #expect(Set(checks.map(\.kind)) == Set(CheckKind.allCases).subtracting([.aggregate]))
+    }
+
+    @Test(
+        "refused before the server is touched",
+        arguments: [
+            ("{name: a, kind: count, collection: orders}", "PostgreSQL: `table:`"),
+            ("{name: a, kind: count, table: orders, filter: {status: paid}}", "PostgreSQL: `where:`"),
+            ("{name: a, kind: aggregate, table: orders}", "kind: query"),
+            ("{name: a, kind: query, query: \"DELETE FROM orders\"}", "starts with DELETE"),
+            ("{name: a, kind: query, query: \"SELECT 1; DROP TABLE orders\"}", "more than one statement"),
+            ("{name: a, kind: count, table: orders, where: \"true; DROP TABLE orders\"}", "holds a `;`"),
+            ("{name: a, kind: count, table: orders, asOf: baseline}", "needs `asOfColumn:`"),
+            ("{name: a, kind: count, table: a.b.c}", "is not a table name"),
+            ("{name: a, kind: fingerprint, table: orders, columns: [x, x]}", "twice"),
+        ])
+    func refuses(entry: String, message: String) {
+        do {
+            _ = try parse("checks:\n  - \(entry)\n")
+            Issue.record("accepted: \(entry)")
+        } catch {
+            #expect(error.description.contains(message), "\(error)")
+        }
+    }
+
+    @Test("a semicolon inside a string literal or comment is not a second statement")
+    func separators() throws {
+        #expect(!PostgresCheckDialect.hasStatementSeparator("note = 'a;b'"))
+        #expect(!PostgresCheckDialect.hasStatementSeparator("x = 1 -- a; b"))
+        #expect(PostgresCheckDialect.hasStatementSeparator("x = 1; y"))
+        #expect(PostgresCheckDialect.firstWord(of: "/* c */ (select 1)") == "select")
+    }
+
+    @Test("MongoDB's file refuses a query check")
+    func mongoRefusesQuery() {
+        #expect(throws: ChecksFileError.self) {
+            _ = try ChecksFile.parse(
+                "checks:\n  - {name: a, kind: query, collection: c, query: \"SELECT 1\"}\n", file: "f", defaultDatabase: "d",
+                dialect: TestDialect())
+        }
+    }
+
+    @Test("DATABASE_URL chooses PostgreSQL, its password is registered and never shown")
+    func settings() throws {
+        let password = "Pg-s3cret@:/?x"
+        let url = "postgresql://taster:\(PercentEncoding.escapeUserInfo(password))@db.example:5432/shop?sslmode=verify-full"
+        let loaded = try Settings.load(from: Environment(["DATABASE_URL": url]))
+        guard case .postgres(let postgres) = try loaded.requireDatabase() else {
+            Issue.record("not PostgreSQL")
+            return
+        }
+        #expect(postgres.display == "postgresql://taster@db.example:5432/shop?sslmode=verify-full")
+        #expect(postgres.databaseName == "shop")
+        #expect(SecretRedactor.shared.scrub("oops \(password)") != "oops \(password)")
+        #expect(!loaded.table.contains("s3cret"))
+    }
+
+    @Test("both engines, or a URI of another scheme, is exit 2 naming the variables")
+    func engines() {
+        do {
+            _ = try Settings.load(from: Environment(["DATABASE_URL": "postgresql://h/db", "MONGODB_URI": "mongodb://h/"]))
+            Issue.record("both engines were accepted")
+        } catch {
+            #expect(error.problems.map(\.variable) == ["MONGODB_URI, DATABASE_URL"])
+        }
+        do {
+            _ = try Settings.load(from: Environment(["DATABASE_URL": "mysql://u:pw-hidden@h/db"]))
+            Issue.record("mysql:// was accepted")
+        } catch {
+            #expect(error.description.contains("postgres://") && !error.description.contains("pw-hidden"))
+        }
+    }
+}
+
+/// A dialect with MongoDB's spelling and no parser: for what the file refuses before a filter is read.
+private struct TestDialect: CheckDialect {
+    func canonicalDocument(_ json: String) throws(CheckDialectError) -> String { json }
+    func pipelineStages(_ json: String) throws(CheckDialectError) -> [PipelineStage]? { nil }
+    func display(_ canonical: String) -> String { canonical }
+}
