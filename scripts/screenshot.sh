@@ -6,9 +6,12 @@ cd "$(dirname "$0")/.."
 page=${1:-demo-output/verdict.html}
 png=${2:-docs/verdict.png}
 scripts/ensure-apt.sh chromium
+case $png in /*) out=$png ;; *) out=$PWD/$png ;; esac
+case $page in /*) url=file://$page ;; *) url=file://$PWD/$page ;; esac
 profile=$(mktemp -d)
 trap 'rm -rf "$profile"' EXIT
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update \
   --disable-sync --no-first-run --user-data-dir="$profile" --hide-scrollbars --window-size=1440,1060 \
-  --screenshot="$PWD/$png" "file://$PWD/$page" 2>/dev/null
+  --screenshot="$out" "$url" 2>/dev/null
+[ -s "$out" ] || { echo "screenshot: chromium wrote no $out (does its folder exist?)" >&2; exit 1; }
 echo "wrote $png"
