@@ -189,5 +189,8 @@ for key in (k for k in keys if k.startswith(latest + "/")):
 print(f"\nthe latest verdict page: s3://{bucket}/{latest}/verdict.html")
 print(f"saved with its reports in {sys.argv[1]}/: open {sys.argv[1]}/verdict.html in a browser")
 PY
-grep -q '"subject" : "index registrations.email_1"' "$out/verdict.json" || fail "round 2's verdict should name the dropped unique index"
+# The structure rules read MongoDB's inventory; PostgreSQL has none yet (README, PostgreSQL).
+if [ "$db" = mongo ]; then
+  grep -q '"subject" : "index registrations.email_1"' "$out/verdict.json" || fail "round 2's verdict should name the dropped unique index"
+fi
 step "done: round 1 passed, round 2 failed the sync as it should (exit codes $first and $second)"
