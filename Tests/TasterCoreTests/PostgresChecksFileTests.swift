@@ -112,6 +112,23 @@ struct PostgresChecksFileTests {
             #expect(error.description.contains("postgres://") && !error.description.contains("pw-hidden"))
         }
     }
+
+    @Test(
+        "a DATABASE_URL libpq cannot parse: its complaint without the piece it quotes, which may be the password",
+        arguments: [
+            "postgresql://taster@127.0.0.1:1/db?password=Sup3rS%ZZecretPw99",
+            "postgresql://taster@127.0.0.1:1/db?password=Sup3rSecret%00Pw99",
+            "postgresql://u@[::1/db?password=Sup3rSecretPw99",
+        ])
+    func unparsable(url: String) {
+        do {
+            _ = try Settings.load(from: Environment(["DATABASE_URL": url]))
+            Issue.record("\(url) was accepted")
+        } catch {
+            #expect(error.description.contains("DATABASE_URL") && error.description.contains("does not parse"))
+            #expect(!error.description.contains("Sup3r") && !error.description.contains("Pw99"), "\(error.description)")
+        }
+    }
 }
 
 /// A dialect with MongoDB's spelling and no parser: for what the file refuses before a filter is read.

@@ -80,13 +80,15 @@ package struct PostgresSettings: Sendable {
     static let safeOptions = ["sslmode", "sslrootcert", "sslcert", "sslkey", "service", "passfile", "connect_timeout", "target_session_attrs"]
 
     /// libpq's reading of a connection string (`PQconninfoParse`): the options it sets, or its
-    /// complaint, scrubbed.
+    /// complaint without what it quotes. libpq quotes the piece it could not read (a token, an
+    /// option's value, or the whole URL), which may be or hold a password nobody has registered
+    /// yet: the string did not parse, so its options are unknown.
     static func parse(_ conninfo: String) -> (options: [String: String], problem: String?) {
         var message: UnsafeMutablePointer<CChar>?
         guard let parsed = PQconninfoParse(conninfo, &message) else {
             let problem = message.map { String(cString: $0) } ?? "libpq could not parse it"
             if let message { PQfreemem(message) }
-            return ([:], SecretRedactor.shared.scrub(problem.trimmingSpaces()))
+            return ([:], SecretRedactor.shared.scrub(withoutQuoted(problem.trimmingSpaces())))
         }
         defer { PQconninfoFree(parsed) }
         var options: [String: String] = [:]
@@ -213,5 +215,12 @@ extension PostgresSettings {
         case .variables(let values, _): options = values
         }
         return options["dbname"] ?? options["user"] ?? "postgres"
+    }
+
+    /// `invalid percent-encoded token: "…"`: every double-quoted piece of a libpq message replaced.
+    static func withoutQuoted(_ message: String) -> String {
+        message.split(separator: "\"", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset % 2 == 1 ? "…" : String($0.element) }
+            .joined(separator: "\"")
     }
 }
