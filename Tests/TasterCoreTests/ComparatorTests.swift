@@ -84,6 +84,24 @@ struct ComparatorTests {
         #expect(compare(check("d", .decimal("1.10")), check("d", .decimal("1.1"))).result == .pass)
     }
 
+    @Test("a decimal longer than 38 significant digits (PostgreSQL numeric) is compared by its exact text, never rounded")
+    func beyondDecimal() {
+        let before = "1157920892373161954235709850086879078532699846656405640394575840079131296399"
+        let after = "1157920892373161954235709850086879078532699846656405640394575840079131296398"
+        let changed = compare(check("s", .decimal(before), kind: .sum), check("s", .decimal(after), kind: .sum))
+        #expect(changed.result == .fail)
+        #expect(compare(check("s", .decimal(before), kind: .sum), check("s", .decimal(before), kind: .sum)).result == .pass)
+        let small = compare(
+            check("s", .decimal("1.00000000000000000000000000000000000000001"), kind: .sum),
+            check("s", .decimal("1.00000000000000000000000000000000000000002"), kind: .sum))
+        #expect(small.result == .fail)
+        let ordered = compare(
+            check("s", .decimal(before), kind: .sum, rule: .noDecrease), check("s", .decimal(before), kind: .sum, rule: .noDecrease))
+        #expect(ordered.result == .fail)
+        #expect(ordered.reason?.contains("38 significant digits") == true)
+        #expect(!CheckValue.decimal("0.000000000000000000000000000000000000000001").exceedsDecimalPrecision)
+    }
+
     @Test("fingerprints can only be equal")
     func digests() {
         #expect(compare(check("f", .digest("ab"), kind: .fingerprint), check("f", .digest("ab"), kind: .fingerprint)).result == .pass)

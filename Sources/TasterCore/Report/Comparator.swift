@@ -76,6 +76,9 @@ package enum Comparator {
                 return outcome(verdict.passed, verdict.reason, delta: format(delta: delta))
             }
             guard post.rule == .equal else {
+                if before.exceedsDecimalPrecision || after.exceedsDecimalPrecision {
+                    return outcome(false, "rule \(post.rule.name) needs numbers of at most 38 significant digits; a longer value can only be equal")
+                }
                 return outcome(false, "rule \(post.rule.name) needs numbers; \(post.kind.rawValue) values can only be equal")
             }
             return before == after ? outcome(true, nil) : outcome(false, "changed")
@@ -151,10 +154,19 @@ extension CheckValue {
             guard value.isFinite else { return nil }
             return Decimal(string: String(value), locale: Locale(identifier: "en_US_POSIX"))
         case .decimal(let text):
-            guard text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }) else { return nil }
+            guard text.allSatisfy({ $0.isNumber || "+-.eE".contains($0) }), !exceedsDecimalPrecision else { return nil }
             return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
         case .digest, .text:
             return nil
         }
+    }
+
+    /// A decimal with more significant digits than `Decimal` holds (38): a PostgreSQL `numeric`
+    /// can have thousands, and two values differing in the 39th digit would round to one number.
+    /// Such a value is compared by its exact text, which only the rule `equal` can judge.
+    package var exceedsDecimalPrecision: Bool {
+        guard case .decimal(let text) = self else { return false }
+        let mantissa = text.prefix { $0 != "e" && $0 != "E" }.filter(\.isNumber).drop { $0 == "0" }
+        return mantissa.count > 38
     }
 }
