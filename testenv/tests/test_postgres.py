@@ -189,6 +189,21 @@ checks:
                 if sentinel in (text.decode(errors="replace") if isinstance(text, bytes) else text)]
 
 
+def test_errors_never_show_the_tables_data(pg):
+    # A where: that converts a column the server cannot read, and a query: whose value is text:
+    # the server's and taster's messages would otherwise quote the row's value.
+    orders(pg, rows=6)
+    sentinel = "SENTINEL-" + pg.name
+    pg.sql(f"UPDATE orders SET note = '{sentinel}' WHERE id = 5")
+    cast = pg.snapshot(pg.checks("checks:\n  - {name: bad, kind: count, table: SCHEMA.orders, where: \"note::int > 0\"}\n"))
+    assert cast.returncode != 0, cast
+    assert "22P02" in cast.stderr or "invalid input syntax" in cast.stderr, cast
+    text = pg.snapshot(pg.checks("checks:\n  - {name: bad, kind: query, query: \"SELECT note FROM SCHEMA.orders WHERE id = 5\"}\n"))
+    assert text.returncode != 0 and "is not a number" in text.stderr, text
+    for run in (cast, text):
+        assert sentinel not in run.output and "SENTINEL" not in run.output, run
+
+
 def test_wrong_password_and_unreachable_server_exit_3(pg):
     orders(pg, rows=1)
     port = pg.stack["TESTENV_PG_PORT"]

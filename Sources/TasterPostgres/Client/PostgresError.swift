@@ -55,7 +55,13 @@ package struct PostgresError: TasterError, Equatable {
         // libpq repeats a failure once per attempt (with TLS, then without): each line once.
         var lines: [Substring] = []
         for line in message.split(separator: "\n") where !lines.contains(line) { lines.append(line) }
-        let text = SecretRedactor.shared.scrub(lines.joined(separator: "\n").trimmingSpaces())
+        var text = SecretRedactor.shared.scrub(lines.joined(separator: "\n").trimmingSpaces())
+        // A data exception (22) or an integrity violation (23) quotes the table's data: the value
+        // that did not convert, the key that collided. Only its first line, without the quoted
+        // pieces, so no row's value reaches a log, a termination message or a notification.
+        if let state, state.hasPrefix("22") || state.hasPrefix("23") {
+            text = PostgresSettings.withoutQuoted(String(text.prefix { $0 != "\n" }))
+        }
         self.kind = Self.classify(sqlState: state, message: text)
         self.operation = operation
         self.host = host

@@ -161,7 +161,7 @@ struct PostgresCheckRunner {
         }
         let type = result.type(ofColumn: 0)
         guard let value = try number(text, type: type, column: result.name(ofColumn: 0), check: check) else {
-            throw measurementError(check, "the query's column \(result.name(ofColumn: 0)) is not a number (\(text.prefix(40)))")
+            throw measurementError(check, "the query's column \(result.name(ofColumn: 0)) is not a number (its value is not shown: it is the table's data)")
         }
         return Measurement(value: value)
     }
