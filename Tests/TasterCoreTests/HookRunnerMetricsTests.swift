@@ -36,4 +36,22 @@ struct HookRunnerMetricsTests {
         #expect(published.map(\.result) == [.pass, .noBaseline, .error])
         #expect(published.allSatisfy { $0.phase == "restore" && $0.app == "shop" && $0.namespace == "stage" && $0.durationSeconds >= 0 })
     }
+
+    @Test("a hook that fails while it is wired pushes result error, so the alerts see it")
+    func setupFailure() async throws {
+        let recorder = Recorder()
+        let failures = HookRunner(hook: .postTaste, app: "shop", namespace: "stage", announcer: Quiet(), metrics: recorder)
+        struct BadChecks: TasterError {
+            var exitCode: TasterExitCode { .usage }
+            var description: String { "TASTER_CHECKS: not a checks file" }
+        }
+        await #expect(throws: BadChecks.self) {
+            _ = try await HookRunner.prepare(.postTaste, failures: failures) { () async throws -> Int in throw BadChecks() }
+        }
+        let published = recorder.published.withLock { $0 }
+        #expect(published.map(\.result) == [.error])
+        #expect(published.first?.phase == "post-taste" && published.first?.app == "shop")
+        #expect(try await HookRunner.prepare(.postTaste, failures: failures) { 7 } == 7)
+        #expect(recorder.published.withLock { $0.count } == 1)
+    }
 }

@@ -37,11 +37,18 @@ package struct HookRunner: Sendable {
 
     /// Builds what the hook needs before anything is touched; a failure (a bad checks file, a
     /// kubeconfig that cannot be used) is the hook's termination message, and is rethrown.
-    package static func prepare<Prepared>(_ hook: Hook, _ build: () async throws -> Prepared) async throws -> Prepared {
+    /// With `failures`, the failure is also pushed as the run's metrics (`result="error"`), so a
+    /// hook that could not even start is seen by the alerts, not left showing the last run's result.
+    package static func prepare<Prepared>(
+        _ hook: Hook, failures: HookRunner? = nil, _ build: () async throws -> Prepared
+    ) async throws -> Prepared {
         do {
             return try await build()
         } catch {
             TerminationMessage.write(failure: error, command: hook.rawValue)
+            if let failures {
+                await failures.publish(failures.runMetrics(result: RunMetrics.Result(error: error), started: .now)).value
+            }
             throw error
         }
     }
@@ -85,11 +92,11 @@ package struct HookRunner: Sendable {
 extension HookRunner {
     /// Pushes in a task of its own: a run stopped by SIGTERM is cancelled, and its metrics
     /// (`interrupted`) must still go out.
-    private func publish(_ record: RunMetrics) -> Task<Void, Never> {
+    func publish(_ record: RunMetrics) -> Task<Void, Never> {
         Task { [metrics] in await metrics.publish(record) }
     }
 
-    private func runMetrics(
+    func runMetrics(
         result: RunMetrics.Result, started: ContinuousClock.Instant, checks: [RunMetrics.Check] = [], verdict: Verdict? = nil
     ) -> RunMetrics {
         let elapsed = ContinuousClock.now - started

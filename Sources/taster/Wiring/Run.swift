@@ -11,7 +11,9 @@ import TasterSupport
 /// error's (`TasterMain`).
 enum Run {
     static func preTaste(_ settings: Settings, output: OutputFormat) async throws {
-        let hook = try await HookRunner.prepare(.preTaste) { try await Wiring.preTaste(settings, logger: logger) }
+        let hook = try await HookRunner.prepare(.preTaste, failures: Wiring.setupFailures(settings, hook: .preTaste, logger: logger)) {
+            try await Wiring.preTaste(settings, logger: logger)
+        }
         let code = try await hook.runner.run(hook.workflow.run) { outcome in
             switch output {
             case .table: StandardStream.output.writeScrubbed(outcome.report.snapshot.table + "\n\n" + outcome.summary + "\n")
@@ -22,7 +24,7 @@ enum Run {
     }
 
     static func postTaste(_ settings: Settings, runID: String?, keepRunning: Bool, reportOnly: Bool, output: OutputFormat) async throws {
-        let hook = try await HookRunner.prepare(.postTaste) {
+        let hook = try await HookRunner.prepare(.postTaste, failures: Wiring.setupFailures(settings, hook: .postTaste, logger: logger)) {
             try await Wiring.postTaste(settings, runID: runID, keepRunning: keepRunning, reportOnly: reportOnly, logger: logger)
         }
         let code = try await hook.runner.run(hook.workflow.run) { outcome in
@@ -35,7 +37,9 @@ enum Run {
     }
 
     static func restore(_ settings: Settings, runID: String?) async throws {
-        let hook = try await HookRunner.prepare(.restore) { try await Wiring.restore(settings, runID: runID, logger: logger) }
+        let hook = try await HookRunner.prepare(.restore, failures: Wiring.setupFailures(settings, hook: .restore, logger: logger)) {
+            try await Wiring.restore(settings, runID: runID, logger: logger)
+        }
         let code = try await hook.runner.run(hook.workflow.run) { outcome in
             StandardStream.output.writeScrubbed(outcome.summary + "\n")
         }

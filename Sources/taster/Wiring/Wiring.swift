@@ -106,6 +106,16 @@ enum Wiring {
         try JobWatcher.connect(settings.kubernetes, logger: logger, output: output)
     }
 
+    /// A runner that only pushes metrics, for a hook that fails while it is being wired (a bad
+    /// checks file, an unusable kubeconfig): nil without `TASTER_PUSHGATEWAY_URL`.
+    static func setupFailures(_ settings: Settings, hook: HookRunner.Hook, logger: Logger) -> HookRunner? {
+        guard let pushgateway = settings.pushgateway else { return nil }
+        let location = Location(settings, kubernetes: nil)
+        return HookRunner(
+            hook: hook, app: location.app, namespace: location.namespace, announcer: Announcers([]),
+            metrics: PushgatewayPublisher(settings: pushgateway, logger: logger))
+    }
+
     // MARK: - The parts
 
     /// What every hook shares: the run's context, the report store, the workloads, the Argo CD
