@@ -64,6 +64,14 @@ struct AWSCredentialSourceTests {
                 == ["AWS_ROLE_SESSION_NAME"])
         #expect(problems(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://metadata.example.com/creds"]) == ["AWS_CONTAINER_CREDENTIALS_FULL_URI"])
         #expect(problems(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "https://agent.example.com/creds"]) == [])
+        // Plain HTTP only to the loopback and the agents' addresses themselves, never a name that
+        // merely starts like them.
+        for url in ["http://localhost.evil.example/c", "http://127.0.0.1.evil.example/c", "http://169.254.170.23.evil.example/c"] {
+            #expect(problems(["AWS_CONTAINER_CREDENTIALS_FULL_URI": url]) == ["AWS_CONTAINER_CREDENTIALS_FULL_URI"], "\(url)")
+        }
+        for url in ["http://localhost:8080/c", "http://127.3.2.1/c", "http://[::1]:9/c", "http://169.254.170.23/v1/credentials"] {
+            #expect(problems(["AWS_CONTAINER_CREDENTIALS_FULL_URI": url]) == [], "\(url)")
+        }
         #expect(
             problems(["AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1:80/c", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/nonexistent"])
                 == ["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"])

@@ -170,9 +170,8 @@ extension S3Settings {
         guard full != nil || relative != nil else { return nil }
         let url = full ?? "http://169.254.170.2" + (relative!.hasPrefix("/") ? relative! : "/" + relative!)
         let lowered = url.lowercased()
-        let host = URLDisplay.origin(lowered).split(separator: "/").dropFirst().first.map(String.init) ?? ""
-        let allowedHTTP = ["127.", "localhost", "[::1]", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"]
-        guard lowered.hasPrefix("https://") || (lowered.hasPrefix("http://") && allowedHTTP.contains { host.hasPrefix($0) }) else {
+        let authority = URLDisplay.origin(lowered).split(separator: "/").dropFirst().first.map(String.init) ?? ""
+        guard lowered.hasPrefix("https://") || (lowered.hasPrefix("http://") && Self.mayUsePlainHTTP(authority: authority)) else {
             reader.fail(
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI",
                 "\"\(URLDisplay.show(url))\" must be https, or http to the loopback or the EKS Pod Identity agent (169.254.170.23)",
@@ -217,5 +216,20 @@ extension S3Settings {
             && name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "." || $0 == "-" }
             && name.first!.isASCII && (name.first!.isLetter || name.first!.isNumber)
             && name.last!.isASCII && (name.last!.isLetter || name.last!.isNumber)
+    }
+
+    /// Whether the container credentials endpoint may be plain HTTP: only the loopback and the
+    /// ECS/EKS agents' link-local addresses, as the AWS SDKs allow — the host exactly, so
+    /// `localhost.example.com` or `127.0.0.1.example.com` never receives the token in clear.
+    static func mayUsePlainHTTP(authority: String) -> Bool {
+        var host = authority
+        if host.hasPrefix("[") {
+            host = String(host.prefix { $0 != "]" }) + "]"
+        } else if let colon = host.firstIndex(of: ":") {
+            host = String(host[..<colon])
+        }
+        if ["localhost", "[::1]", "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"].contains(host) { return true }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { part in UInt8(part) != nil }
     }
 }
