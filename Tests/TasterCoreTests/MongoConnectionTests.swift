@@ -195,6 +195,32 @@ struct MongoConnectionTests {
         #expect(error.description.contains("retried"))
     }
 
+    @Test("a count's document index the server refuses to read costs the evidence, never the count")
+    func refusedIndexRead() async throws {
+        let mongo = try await PrivateMongo.start(testCommands: true)
+        let collection = TestStack.uniqueName("refused")
+        try await PyMongo.run(
+            """
+            db["\(collection)"].insert_many([{"i": i} for i in range(5)])
+            client.admin.command("configureFailPoint", "failCommand", mode="alwaysOn",
+                                 data={"failCommands": ["find"], "errorCode": 292})
+            """, uri: mongo.uri, database: "pxbbq")
+        let checks = """
+            checks:
+              - {name: counted, kind: count, collection: \(collection), evidence: documents}
+            """
+        let fixture = try SnapshotFixture(uri: mongo.uri, collections: [], checks: checks)
+        let source = try MongoSnapshotSource(settings: try fixture.settings, logger: fixture.logger)
+        let measured = try await source.snapshot(asOf: nil, refusingMissing: false, evidence: EvidencePolicy(), deadline: Deadline(budget: .seconds(60)))
+        #expect(try measured.snapshot.check("counted").value == .int64(5))
+        guard case .skipped(let reason) = measured.indexes["counted"] else {
+            Issue.record("the index was not skipped: \(String(describing: measured.indexes["counted"]))")
+            return
+        }
+        #expect(reason.contains("refused to read the _ids"))
+        withExtendedLifetime(mongo) {}
+    }
+
     @Test("a query the server holds: the deadline ends the snapshot on time, and the pool outlives the abandoned call")
     func heldQueryMeetsTheDeadline() async throws {
         let mongo = try await PrivateMongo.start(testCommands: true)

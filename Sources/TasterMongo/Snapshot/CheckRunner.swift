@@ -218,16 +218,23 @@ struct CheckRunner {
             .appending("sort", BSONDocument().appending("_id", Int32(1)))
             .appending("batchSize", Self.fingerprintBatchSize)
         let indexer = DocumentIndexer(check: check, policy: policy)
-        try collection.withFind(filter: try filter(of: check), options: options, operation: operation + ", its document index") { cursor in
-            var read: Int64 = 0
-            while let document = try cursor.next() {
-                indexer.add(document)
-                read += 1
-                if read & 1023 == 0 {
-                    if cancellation.isCancelled { throw CancellationError() }
-                    try deadline.check("the snapshot (check \"\(check.name)\", its document index)")
+        do {
+            try collection.withFind(filter: try filter(of: check), options: options, operation: operation + ", its document index") { cursor in
+                var read: Int64 = 0
+                while let document = try cursor.next() {
+                    indexer.add(document)
+                    read += 1
+                    if read & 1023 == 0 {
+                        if cancellation.isCancelled { throw CancellationError() }
+                        try deadline.check("the snapshot (check \"\(check.name)\", its document index)")
+                    }
                 }
             }
+        } catch let error as MongoError {
+            // The count is measured; its evidence is extra. A server that refuses the sorted read
+            // of the `_id`s (a sort limit, a missing privilege) costs the evidence, never the
+            // verdict. Cancellation and the deadline still end the run.
+            return .skipped("the server refused to read the _ids in order: \(error)")
         }
         return indexer.finish()
     }
