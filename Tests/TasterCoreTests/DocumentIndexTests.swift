@@ -85,6 +85,22 @@ struct DocumentIndexTests {
         #expect(written.documents == 100 && written.sha256.count == 64)
     }
 
+    @Test("an _id nested deeper than MongoDB allows is a damaged index, not a crash")
+    func deeplyNested() throws {
+        func nested(_ depth: Int) -> BSONRawValue {
+            var value = Self.int32(1)
+            for _ in 0..<depth { value = Self.document([("a", value)]) }
+            return value
+        }
+        #expect(!nested(BSONRawValue.maximumNesting).nestsDeeper())
+        let allowed = try index([(nested(BSONRawValue.maximumNesting), [UInt8](repeating: 1, count: 8))])
+        var reader = try DocumentIndexReader(allowed.file)
+        #expect(try reader.next() != nil)
+        let hostile = try index([(nested(5_000), [UInt8](repeating: 1, count: 8))])
+        var damaged = try DocumentIndexReader(hostile.file)
+        #expect(throws: DocumentIndexError.self) { _ = try damaged.next() }
+    }
+
     @Test("lost, added and modified by one pass over two indexes; the full list as JSON lines")
     func comparison() throws {
         let before = try index([

@@ -83,3 +83,18 @@ extension Int64 {
         self = Int64(bitPattern: value)
     }
 }
+
+extension BSONRawValue {
+    /// MongoDB's own limit on nested documents and arrays. An index is read as hostile input:
+    /// an `_id` nested deeper cannot come from the server, and ordering or printing it recurses
+    /// once per level.
+    package static let maximumNesting = 100
+
+    /// Whether documents or arrays nest deeper than `limit` levels in this value.
+    package func nestsDeeper(than limit: Int = BSONRawValue.maximumNesting) -> Bool {
+        guard type == Self.document || type == Self.array else { return false }
+        if limit <= 0 { return true }
+        guard let elements = Self.elements(ofDocument: bytes[...]) else { return false }
+        return elements.contains { $0.value.nestsDeeper(than: limit - 1) }
+    }
+}

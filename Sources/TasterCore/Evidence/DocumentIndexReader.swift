@@ -63,8 +63,12 @@ package struct DocumentIndexReader {
             guard length <= 16 << 20, let id = try reader.bytes(length), let digests = try reader.bytes(fields.count * digestWidth) else {
                 throw DocumentIndexError("it is truncated or damaged (record \(count + 1))")
             }
+            let value = BSONRawValue(type: type, bytes: id)
+            guard !value.nestsDeeper() else {
+                throw DocumentIndexError("it is damaged: record \(count + 1)'s _id nests deeper than MongoDB allows")
+            }
             count += 1
-            return DocumentIndexEntry(id: BSONRawValue(type: type, bytes: id), digests: digests)
+            return DocumentIndexEntry(id: value, digests: digests)
         } catch let error as DocumentIndexError {
             throw error
         } catch {
