@@ -60,7 +60,7 @@ package struct HTTPError: TasterError {
         if attempts > 1 { text += " after \(attempts) attempts" }
         if stoppedByDeadline { text += "; the run's deadline (TASTER_DEADLINE) left no time for another attempt" }
         if case .budget(let budget) = retriesStopped {
-            text += "; still failing when the retry budget \(budget.setting) was spent (\(DurationParser.format(retriedFor)) of retries)"
+            text += "; still failing when the retry budget \(budget.setting) was spent (\(HTTPClient.seconds(retriedFor)) s of retries)"
         }
         return text + "; " + advice
     }

@@ -100,8 +100,13 @@ package struct RetryBudget: Sendable, Equatable {
         self.variable = variable
     }
 
-    /// `TASTER_S3_RETRY_BUDGET=60s`.
-    package var setting: String { "\(variable)=\(DurationParser.format(duration))" }
+    /// `TASTER_S3_RETRY_BUDGET=60s`: whole seconds as such (not `1m`), so the log's "12.3 s of"
+    /// reads against the same unit.
+    package var setting: String {
+        let milliseconds = duration.milliseconds
+        let shown = milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : DurationParser.format(duration)
+        return "\(variable)=\(shown)"
+    }
 }
 
 /// `RetryPolicy.next`'s answer.

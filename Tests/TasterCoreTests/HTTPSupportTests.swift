@@ -52,6 +52,8 @@ struct HTTPSupportTests {
         #expect(policy.next(after: 5, elapsed: .seconds(8), minimum: nil, deadline: deadline) == .retry(after: .seconds(2)))
         #expect(policy.next(after: 6, elapsed: .seconds(10), minimum: nil, deadline: deadline) == .stop(.budget(policy.budget!)))
         #expect(policy.budget?.setting == "TASTER_S3_RETRY_BUDGET=10s")
+        #expect(RetryBudget(.seconds(90), variable: "B").setting == "B=90s")
+        #expect(RetryBudget(.milliseconds(1500), variable: "B").setting == "B=1.5s")
         // A deadline closer than the next attempt wins over the budget.
         #expect(policy.next(after: 3, elapsed: .seconds(1), minimum: nil, deadline: Deadline(budget: .seconds(2))) == .stop(.deadline))
         policy.budget = nil
