@@ -83,44 +83,13 @@ package struct RetryPolicy: Sendable {
         guard remaining > .zero else { return .stop(.deadline) }
         if let minimum, minimum >= remaining { return .stop(.deadline) }
         var delay = max(backoff.delay(attempt: attempt - 1, random: random), minimum ?? .zero)
-        if let budget { delay = min(delay, budget.duration - elapsed) }
+        if let budget {
+            // The last wait is cut to end with the budget — but never below a Retry-After.
+            let left = budget.duration - elapsed
+            if let minimum, minimum > left { return .stop(.budget(budget)) }
+            delay = min(delay, left)
+        }
         guard delay < remaining else { return .stop(.deadline) }
         return .retry(after: delay)
     }
-}
-
-/// How long a policy goes on retrying, and the setting that says so (named in logs and errors).
-package struct RetryBudget: Sendable, Equatable {
-    package var duration: Duration
-    /// The variable that set it, e.g. `TASTER_S3_RETRY_BUDGET`.
-    package var variable: String
-
-    package init(_ duration: Duration, variable: String) {
-        self.duration = duration
-        self.variable = variable
-    }
-
-    /// `TASTER_S3_RETRY_BUDGET=60s`: whole seconds as such (not `1m`), so the log's "12.3 s of"
-    /// reads against the same unit.
-    package var setting: String {
-        let milliseconds = duration.milliseconds
-        let shown = milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : DurationParser.format(duration)
-        return "\(variable)=\(shown)"
-    }
-}
-
-/// `RetryPolicy.next`'s answer.
-package enum RetryStep: Sendable, Equatable {
-    case retry(after: Duration)
-    case stop(RetryStop)
-}
-
-/// Why retries stopped.
-package enum RetryStop: Sendable, Equatable {
-    /// `maxAttempts` were made.
-    case attempts
-    /// The run's deadline leaves no time for another attempt.
-    case deadline
-    /// The retry budget is spent.
-    case budget(RetryBudget)
 }

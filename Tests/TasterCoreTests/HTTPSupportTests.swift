@@ -51,6 +51,8 @@ struct HTTPSupportTests {
         #expect(policy.next(after: 5, elapsed: .seconds(2), minimum: nil, deadline: deadline) == .retry(after: .seconds(4)))
         #expect(policy.next(after: 5, elapsed: .seconds(8), minimum: nil, deadline: deadline) == .retry(after: .seconds(2)))
         #expect(policy.next(after: 6, elapsed: .seconds(10), minimum: nil, deadline: deadline) == .stop(.budget(policy.budget!)))
+        // A Retry-After longer than what is left of the budget is not cut short: the budget is spent.
+        #expect(policy.next(after: 2, elapsed: .seconds(8), minimum: .seconds(3), deadline: deadline) == .stop(.budget(policy.budget!)))
         #expect(policy.budget?.setting == "TASTER_S3_RETRY_BUDGET=10s")
         #expect(RetryBudget(.seconds(90), variable: "B").setting == "B=90s")
         #expect(RetryBudget(.milliseconds(1500), variable: "B").setting == "B=1.5s")
