@@ -67,7 +67,8 @@ package final class HTTPClient: Sendable {
 
     /// Sends the request `makeRequest` builds for each attempt (1, 2, …) under `retry`: transient
     /// failures and retryable statuses are tried again after a backoff, at most
-    /// `retry.maxAttempts` times in all and never past `deadline`.
+    /// `retry.maxAttempts` times in all (or, with a budget, until the budget is spent) and never
+    /// past `deadline`. Each retry is logged once, with its delay and the budget used.
     ///
     /// Returns the last response, whatever its status (its `attempts` says how many were made);
     /// throws the last `HTTPError` when no attempt got a response.
@@ -75,6 +76,7 @@ package final class HTTPClient: Sendable {
         retry: RetryPolicy, deadline: Deadline,
         _ makeRequest: @Sendable (_ attempt: Int) throws -> HTTPRequest
     ) async throws -> HTTPResponse {
+        let started = ContinuousClock.now
         var attempt = 0
         while true {
             attempt += 1
@@ -83,23 +85,55 @@ package final class HTTPClient: Sendable {
             do {
                 var response = try await send(request, deadline: deadline)
                 response.attempts = attempt
-                guard retry.shouldRetry(response), attempt < retry.maxAttempts else { return response }
-                let requested = retry.requestedDelay(response)
-                logger.warning("\(what) answered HTTP \(response.status); trying again (attempt \(attempt + 1) of \(retry.maxAttempts))")
-                guard try await retry.wait(after: attempt, minimum: requested, deadline: deadline) else {
-                    logger.warning("\(what): the run's deadline leaves no time for another attempt")
+                guard retry.shouldRetry(response) else { return response }
+                let elapsed = started.duration(to: .now)
+                switch retry.next(after: attempt, elapsed: elapsed, minimum: retry.requestedDelay(response), deadline: deadline) {
+                case .retry(let delay):
+                    logger.warning("\(what) answered HTTP \(response.status); \(Self.retrying(attempt: attempt, delay: delay, elapsed: elapsed, retry))")
+                    try await Task.sleep(for: delay)
+                case .stop(let reason):
+                    response.retriesStopped = reason
+                    if reason != .attempts { logger.warning("\(what) answered HTTP \(response.status); \(Self.stopped(reason, elapsed: elapsed))") }
                     return response
                 }
             } catch var error as HTTPError {
                 error.attempts = attempt
-                guard retry.shouldRetry(error), attempt < retry.maxAttempts else { throw error }
-                logger.warning("\(what) failed (\(error.summary): \(error.curlMessage)); trying again (attempt \(attempt + 1) of \(retry.maxAttempts))")
-                guard try await retry.wait(after: attempt, minimum: nil, deadline: deadline) else {
-                    error.stoppedByDeadline = true
+                guard retry.shouldRetry(error) else { throw error }
+                let elapsed = started.duration(to: .now)
+                switch retry.next(after: attempt, elapsed: elapsed, minimum: nil, deadline: deadline) {
+                case .retry(let delay):
+                    logger.warning("\(what) \(error.summary) (\(error.curlMessage)); \(Self.retrying(attempt: attempt, delay: delay, elapsed: elapsed, retry))")
+                    try await Task.sleep(for: delay)
+                case .stop(let reason):
+                    error.retriesStopped = reason
+                    if reason == .deadline { error.stoppedByDeadline = true }
+                    error.retriedFor = elapsed
                     throw error
                 }
             }
         }
+    }
+
+    /// "trying again in 2.1 s (12 s of TASTER_S3_RETRY_BUDGET=60s used)", or with the attempt count
+    /// for a policy without a budget.
+    static func retrying(attempt: Int, delay: Duration, elapsed: Duration, _ retry: RetryPolicy) -> String {
+        let wait = "trying again in \(Self.seconds(delay)) s"
+        guard let budget = retry.budget else { return wait + " (attempt \(attempt + 1) of \(retry.maxAttempts))" }
+        return wait + " (\(Self.seconds(elapsed)) s of \(budget.setting) used)"
+    }
+
+    static func stopped(_ reason: RetryStop, elapsed: Duration) -> String {
+        switch reason {
+        case .attempts: "no attempts left"
+        case .deadline: "the run's deadline (TASTER_DEADLINE) leaves no time for another attempt"
+        case .budget(let budget): "giving up: \(budget.setting) is spent (\(Self.seconds(elapsed)) s of retries)"
+        }
+    }
+
+    /// Seconds with one decimal: `2.1`.
+    static func seconds(_ duration: Duration) -> String {
+        let tenths = (duration.milliseconds + 50) / 100
+        return "\(tenths / 10).\(tenths % 10)"
     }
 
     /// `execute` for a request that is the same on every attempt.

@@ -39,6 +39,10 @@ package struct HTTPError: TasterError {
     package var attempts: Int = 1
     /// Set when the retries stopped because the run's deadline was reached.
     package var stoppedByDeadline = false
+    /// Why the retries stopped, when they did (`.budget` is named in the message).
+    package var retriesStopped: RetryStop?
+    /// How long the attempts went on, first to last.
+    package var retriedFor: Duration = .zero
 
     package var exitCode: TasterExitCode { .dependency }
 
@@ -55,6 +59,9 @@ package struct HTTPError: TasterError {
         if !curlMessage.isEmpty { text += " (curl: \(curlMessage))" }
         if attempts > 1 { text += " after \(attempts) attempts" }
         if stoppedByDeadline { text += "; the run's deadline (TASTER_DEADLINE) left no time for another attempt" }
+        if case .budget(let budget) = retriesStopped {
+            text += "; still failing when the retry budget \(budget.setting) was spent (\(HTTPClient.seconds(retriedFor)) s of retries)"
+        }
         return text + "; " + advice
     }
 

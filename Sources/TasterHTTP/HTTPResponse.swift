@@ -7,6 +7,8 @@ package struct HTTPResponse: Sendable {
     package var body: Data
     /// Which attempt produced this response (1 when it was not retried).
     package var attempts: Int
+    /// Why the retries stopped on this (retryable) answer, when they did.
+    package var retriesStopped: RetryStop?
 
     package init(status: Int, headers: HTTPHeaders, body: Data, attempts: Int = 1) {
         self.status = status

@@ -21,6 +21,9 @@ package struct RetryPolicy: Sendable {
     package var isRetryableResponse: @Sendable (HTTPResponse) -> Bool
     /// The jitter's random source: `{ Double.random(in: $0) }`; tests pass `{ $0.upperBound }`.
     package var random: @Sendable (ClosedRange<Double>) -> Double
+    /// When set, attempts go on (whatever `maxAttempts` says) until this much time has passed
+    /// since the first one; the deadline still wins.
+    package var budget: RetryBudget?
 
     package init(
         maxAttempts: Int = 5,
@@ -29,7 +32,8 @@ package struct RetryPolicy: Sendable {
         retriesTransportFailures: Bool = true,
         honoursRetryAfter: Bool = false,
         isRetryableResponse: @escaping @Sendable (HTTPResponse) -> Bool = { _ in false },
-        random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) }
+        random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) },
+        budget: RetryBudget? = nil
     ) {
         self.maxAttempts = max(1, maxAttempts)
         self.backoff = backoff
@@ -38,6 +42,7 @@ package struct RetryPolicy: Sendable {
         self.honoursRetryAfter = honoursRetryAfter
         self.isRetryableResponse = isRetryableResponse
         self.random = random
+        self.budget = budget
     }
 
     /// One attempt, no retries: for requests that are not idempotent.
@@ -66,11 +71,25 @@ package struct RetryPolicy: Sendable {
         return .milliseconds(Int64(max(0, seconds) * 1000))
     }
 
-    /// Sleeps before attempt `attempt + 1`; false when the deadline leaves no time for it.
-    func wait(after attempt: Int, minimum: Duration?, deadline: Deadline) async throws -> Bool {
-        guard deadline.remaining > .zero else { return false }
-        if let minimum, minimum >= deadline.remaining { return false }
-        let slept = try await backoff.sleep(attempt: attempt - 1, deadline: deadline, minimum: minimum ?? .zero, random: random)
-        return slept && deadline.remaining > .zero
+    /// What to do after attempt `attempt` failed, `elapsed` after the first one began: another
+    /// attempt after a delay (never past the deadline nor the budget), or stop and say why.
+    package func next(after attempt: Int, elapsed: Duration, minimum: Duration?, deadline: Deadline) -> RetryStep {
+        if let budget {
+            guard elapsed < budget.duration else { return .stop(.budget(budget)) }
+        } else if attempt >= maxAttempts {
+            return .stop(.attempts)
+        }
+        let remaining = deadline.remaining
+        guard remaining > .zero else { return .stop(.deadline) }
+        if let minimum, minimum >= remaining { return .stop(.deadline) }
+        var delay = max(backoff.delay(attempt: attempt - 1, random: random), minimum ?? .zero)
+        if let budget {
+            // The last wait is cut to end with the budget — but never below a Retry-After.
+            let left = budget.duration - elapsed
+            if let minimum, minimum > left { return .stop(.budget(budget)) }
+            delay = min(delay, left)
+        }
+        guard delay < remaining else { return .stop(.deadline) }
+        return .retry(after: delay)
     }
 }

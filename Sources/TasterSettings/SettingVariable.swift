@@ -127,6 +127,9 @@ extension SettingVariable {
             .s3, ["TASTER_S3_INSECURE"], default: "false", commands: s3Commands, shownAs: ["s3.endpoint"],
             "use plain http for a scheme-less endpoint"),
         .init(
+            .s3, ["TASTER_S3_RETRY_BUDGET"], default: "60s", commands: s3Commands, shownAs: ["s3.retry-budget"],
+            "how long a request that S3 fails (no connection, 5xx, SlowDown) is tried again before the run fails; inside the deadline"),
+        .init(
             .s3, ["AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ROLE_SESSION_NAME"], default: "session name taster", commands: s3Commands,
             shownAs: ["s3.credentials"], "without static keys: a web identity token (IRSA) exchanged at STS for the role's temporary credentials"),
         .init(

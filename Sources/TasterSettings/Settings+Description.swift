@@ -56,6 +56,7 @@ extension Settings {
         .first { sources[$0] != nil }
         add("s3.credentials", s3.credentialSource?.description ?? "(none)", credentialVariable, defaultNote: "not set")
         add("s3.ca-bundle", s3.caBundle ?? "(system)", "AWS_CA_BUNDLE")
+        add("s3.retry-budget", DurationParser.format(s3.retryBudget), "TASTER_S3_RETRY_BUDGET")
         if let base = s3.reportBaseURL {
             add("links", "under \(URLDisplay.show(base))", "TASTER_REPORT_BASE_URL")
         } else {

@@ -132,7 +132,7 @@ struct HTTPClientTests {
         #expect(response.attempts == 2)
         #expect(started.duration(to: .now) >= .seconds(1))
         #expect(server.requests.count == 2)
-        #expect(sink.written.contains { $0.contains("answered HTTP 503; trying again (attempt 2 of 3)") })
+        #expect(sink.written.contains { $0.contains("answered HTTP 503; trying again in 1.0 s (attempt 2 of 3)") })
     }
 
     @Test("a Retry-After beyond the deadline is not waited for: the 503 comes back at once")

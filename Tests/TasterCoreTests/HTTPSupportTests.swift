@@ -40,6 +40,28 @@ struct HTTPSupportTests {
         #expect(ignoring.requestedDelay(HTTPResponse(status: 503, headers: ["Retry-After": "3"], body: Data())) == nil)
     }
 
+    @Test("a retry budget: attempts go on until it is spent, the last wait cut to its end; the deadline wins")
+    func retryBudget() {
+        var policy = RetryPolicy(
+            maxAttempts: 2, backoff: Backoff(base: .seconds(1), cap: .seconds(4)), random: { $0.upperBound },
+            budget: RetryBudget(.seconds(10), variable: "TASTER_S3_RETRY_BUDGET"))
+        let deadline = Deadline(budget: .seconds(600))
+        #expect(policy.next(after: 1, elapsed: .zero, minimum: nil, deadline: deadline) == .retry(after: .seconds(1)))
+        // maxAttempts does not count under a budget; the backoff is capped at 4 s.
+        #expect(policy.next(after: 5, elapsed: .seconds(2), minimum: nil, deadline: deadline) == .retry(after: .seconds(4)))
+        #expect(policy.next(after: 5, elapsed: .seconds(8), minimum: nil, deadline: deadline) == .retry(after: .seconds(2)))
+        #expect(policy.next(after: 6, elapsed: .seconds(10), minimum: nil, deadline: deadline) == .stop(.budget(policy.budget!)))
+        // A Retry-After longer than what is left of the budget is not cut short: the budget is spent.
+        #expect(policy.next(after: 2, elapsed: .seconds(8), minimum: .seconds(3), deadline: deadline) == .stop(.budget(policy.budget!)))
+        #expect(policy.budget?.setting == "TASTER_S3_RETRY_BUDGET=10s")
+        #expect(RetryBudget(.seconds(90), variable: "B").setting == "B=90s")
+        #expect(RetryBudget(.milliseconds(1500), variable: "B").setting == "B=1.5s")
+        // A deadline closer than the next attempt wins over the budget.
+        #expect(policy.next(after: 3, elapsed: .seconds(1), minimum: nil, deadline: Deadline(budget: .seconds(2))) == .stop(.deadline))
+        policy.budget = nil
+        #expect(policy.next(after: 2, elapsed: .zero, minimum: nil, deadline: deadline) == .stop(.attempts))
+    }
+
     @Test("lines: split on \\n, \\r\\n trimmed, empty lines skipped, a partial line held until it completes")
     func lineSplitter() {
         var splitter = LineSplitter(maxLineBytes: 32)

@@ -119,10 +119,10 @@ struct S3ErrorTests {
         #expect(throws: S3ListingError.self) { try ListObjectsV2Page.parse(Data("<html/>".utf8), bucket: "b-1", prefix: "p/", endpoint: endpoint) }
     }
 
-    @Test("the S3 retry policy: 5 attempts; 429, 5xx and SlowDown-like codes; not other 4xx")
+    @Test("the S3 retry policy: a 60 s budget; 429, 5xx and SlowDown-like codes; not other 4xx")
     func retryPolicy() {
-        let policy = RetryPolicy.s3
-        #expect(policy.maxAttempts == 5)
+        let policy = RetryPolicy.s3()
+        #expect(policy.budget == RetryBudget(.seconds(60), variable: "TASTER_S3_RETRY_BUDGET"))
         func response(_ status: Int, _ code: String? = nil) -> HTTPResponse {
             HTTPResponse(status: status, headers: [:], body: Data((code.map { "<Error><Code>\($0)</Code></Error>" } ?? "").utf8))
         }

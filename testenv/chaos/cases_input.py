@@ -35,6 +35,7 @@ SETTINGS = [
     ("AWS_CA_BUNDLE", "/nonexistent/ca.pem", {}, ("not a readable file",)),
     ("TASTER_S3_ADDRESSING", "sideways", {}, ("path",)),
     ("TASTER_S3_INSECURE", "perhaps", {}, ("boolean",)),
+    ("TASTER_S3_RETRY_BUDGET", "soon", {}, ("duration",)),
     ("KUBERNETES_SERVICE_PORT", "https", {"KUBERNETES_SERVICE_HOST": "127.0.0.1"}, ("TCP port",)),
     ("KUBECONFIG", "/nonexistent/kubeconfig", {}, ("no kubeconfig found",)),
     ("KUBECONFIG", "GARBAGE", {}, ("not valid YAML", "line 3")),

@@ -7,7 +7,7 @@ import TasterSupport
 
 /// The report store's client: PutObject, GetObject, HeadObject, ListObjectsV2 and DeleteObject
 /// against any S3-compatible endpoint, signed with `SigV4Signer`, sent with `HTTPClient`, retried
-/// under `RetryPolicy.s3` and bounded by the run's `Deadline`.
+/// under `RetryPolicy.s3(budget:)` (`TASTER_S3_RETRY_BUDGET`) and bounded by the run's `Deadline`.
 ///
 /// Every S3 error answer becomes an `S3Error` (exit 3) naming the operation, the object, S3's
 /// code and what to do; failures without an answer are `HTTPError`s. Each operation takes an
@@ -36,7 +36,7 @@ package final class S3Client: Sendable {
     /// retrying under `retry`, signing with the time `now` gives.
     package init(
         settings: S3Settings, deadline: Deadline, logger: Logger, http: HTTPClient,
-        retry: RetryPolicy = .s3, now: @escaping @Sendable () -> Date = { Date() }
+        retry: RetryPolicy? = nil, now: @escaping @Sendable () -> Date = { Date() }
     ) throws(ConfigurationError) {
         guard let bucket = settings.bucket, let source = settings.credentialSource else {
             var problems: [ConfigurationProblem] = []
@@ -65,7 +65,7 @@ package final class S3Client: Sendable {
         self.http = http
         self.deadline = deadline
         self.logger = logger
-        self.retry = retry
+        self.retry = retry ?? .s3(budget: settings.retryBudget)
         self.now = now
     }
 
@@ -278,6 +278,7 @@ package final class S3Client: Sendable {
             message: parsed?.message, requestID: parsed?.requestID,
             accessKeyID: signer.credentials.accessKeyID, region: signer.region)
         error.attempts = response.attempts
+        if case .budget(let budget) = response.retriesStopped { error.spentBudget = budget }
         error.response = parsed
         error.usesSessionToken = signer.credentials.sessionToken != nil
         throw error

@@ -1,3 +1,4 @@
+import TasterHTTP
 import TasterSupport
 
 /// S3 answered a request with an error: which operation on which object failed, S3's own code
@@ -20,6 +21,8 @@ package struct S3Error: TasterError {
     package var accessKeyID: String
     package var region: String
     package var attempts: Int = 1
+    /// The retry budget that was spent while S3 kept giving this (retryable) answer.
+    package var spentBudget: RetryBudget?
     package var response: S3ErrorResponse?
     /// The request carried `AWS_SESSION_TOKEN`: refusals may be the token's.
     package var usesSessionToken = false
@@ -34,6 +37,7 @@ package struct S3Error: TasterError {
         var text = "S3 \(operation) of \(object) on \(endpoint) failed: HTTP \(status) \(code)"
         if let message, !message.isEmpty { text += " (\(message))" }
         if attempts > 1 { text += " after \(attempts) attempts" }
+        if let spentBudget { text += ", still failing when the retry budget \(spentBudget.setting) was spent" }
         return text + ": " + advice
     }
 

@@ -29,6 +29,9 @@ package struct S3Settings: Sendable {
     package var reportBaseURL: String?
     /// `TASTER_LINK_EXPIRY`: how long a presigned link opens the page (at most 7 days, SigV4's limit).
     package var linkExpiry: Duration = S3Settings.defaultLinkExpiry
+    /// `TASTER_S3_RETRY_BUDGET`: how long a failing request is tried again (connection refused,
+    /// 5xx, `SlowDown`) before the run fails; the deadline still wins.
+    package var retryBudget: Duration = S3Settings.defaultRetryBudget
 
     /// Where the credentials come from: static keys, else a web identity, else the container
     /// credentials endpoint; nil when none is configured.
@@ -51,6 +54,7 @@ package struct S3Settings: Sendable {
         .init(variable: "AWS_SECRET_ACCESS_KEY", problem: "is not set (nor S3_SECRETKEY)", example: "AWS_SECRET_ACCESS_KEY=<the key's secret>"),
     ]
     package static let defaultLinkExpiry: Duration = .seconds(604_800)
+    package static let defaultRetryBudget: Duration = .seconds(60)
 
     /// The endpoint actually used: the configured one, or AWS's for the region.
     package var effectiveEndpoint: S3Endpoint { endpoint ?? .aws(region: region) }
@@ -136,11 +140,13 @@ extension S3Settings {
         if linkExpiry > SigV4Signer.maximumPresignExpiry || linkExpiry < .seconds(1) {
             reader.fail("TASTER_LINK_EXPIRY", "must be between 1s and 168h (7 days, the most a presigned URL lives)", example: "TASTER_LINK_EXPIRY=168h")
         }
+        let retryBudget = reader.duration("TASTER_S3_RETRY_BUDGET", default: defaultRetryBudget, example: "60s")
         let temporarySource = accessKey == nil && secretKey == nil ? readTemporarySource(&reader, region: region) : nil
         return S3Settings(
             endpoint: endpoint, accessKeyID: accessKey?.value, secretAccessKey: secretValue,
             sessionToken: tokenValue, temporarySource: temporarySource, region: region, bucket: bucket, prefix: prefix,
-            caBundle: caBundle, addressing: addressing, reportBaseURL: reportBaseURL, linkExpiry: linkExpiry)
+            caBundle: caBundle, addressing: addressing, reportBaseURL: reportBaseURL, linkExpiry: linkExpiry,
+            retryBudget: retryBudget)
     }
 
     /// After static keys, the standard chain: a web identity token file with a role, then the

@@ -23,7 +23,7 @@ enum S3TestClient {
     /// A client whose log lines (trace level and up) land in `sink`.
     static func make(
         _ settings: S3Settings, sink: LogSink = LogSink(buffer: true), budget: Duration = .seconds(60),
-        retry: RetryPolicy = .s3, resolve: [String] = [], caPEM: Data? = nil,
+        retry: RetryPolicy? = nil, resolve: [String] = [], caPEM: Data? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws -> S3Client {
         var logger = Logger(label: "test") { label in TasterLogHandler(label: label, format: .text, level: .trace, sink: sink) }
@@ -36,10 +36,11 @@ enum S3TestClient {
             http: HTTPClient(configuration: configuration, logger: logger), retry: retry, now: now)
     }
 
-    /// `.s3` without the jitter: every backoff waits its full ceiling (0.5 s, 1 s, 2 s, 4 s).
-    static let deterministicRetry: RetryPolicy = {
-        var policy = RetryPolicy.s3
+    /// `.s3(budget:)` without the jitter: every backoff waits its full ceiling (0.5 s, 1 s, 2 s,
+    /// 4 s, then 5 s).
+    static func deterministicRetry(budget: Duration = S3Settings.defaultRetryBudget) -> RetryPolicy {
+        var policy = RetryPolicy.s3(budget: budget)
         policy.random = { $0.upperBound }
         return policy
-    }()
+    }
 }
