@@ -14,7 +14,7 @@ struct BlockingTests {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let started = ContinuousClock.now
         let calls = (0..<(8 * cores + 8)).map { _ in
-            Task.detached { try await Blocking.run { usleep(1_000_000) } }
+            Task.detached { try await Blocking.run { usleep(2_000_000) } }
         }
         try await Task.sleep(for: .milliseconds(20))
         let sleepStarted = ContinuousClock.now
@@ -22,10 +22,11 @@ struct BlockingTests {
         let slept = sleepStarted.duration(to: .now)
         for call in calls { _ = await call.result }
         let all = started.duration(to: .now)
-        #expect(slept < .seconds(1), "a 100 ms sleep took \(slept) while \(calls.count) blocking calls ran")
-        // One after another on the cooperative pool's threads they would take calls / cores
-        // seconds (12 s on 2 cores); the bound leaves room for a machine busy with other builds.
-        #expect(all < .seconds(8), "\(calls.count) blocking calls of 1 s took \(all): they waited for each other")
+        // Held up by the calls, it would take their 2 s; a busy machine took 1.04 s for it.
+        #expect(slept < .seconds(1.8), "a 100 ms sleep took \(slept) while \(calls.count) blocking calls ran")
+        // One after another on the cooperative pool's threads they would take 2 s × calls / cores
+        // (24 s on 2 cores); the bound leaves room for a machine busy with other builds.
+        #expect(all < .seconds(12), "\(calls.count) blocking calls of 2 s took \(all): they waited for each other")
     }
 
     @Test("a call that returns in time gives its result")
