@@ -327,21 +327,31 @@ private struct EntryReader {
     }
 
     func columns(in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> [String] {
-        guard let node = mapping["columns"] else {
-            throw error("has no `columns:`; list the columns whose changes the fingerprint must catch, e.g. `columns: [status, total]`")
-        }
-        guard case .sequence(let sequence, _) = node, !sequence.isEmpty else {
-            throw error("`columns:` must be a non-empty list of column names, e.g. `columns: [status, total]`", at: node.line)
-        }
         var columns: [String] = []
-        for element in sequence {
-            guard case .scalar(let scalar) = element, !scalar.value.isEmpty else {
-                throw error("`columns:` must hold column names, not lists or mappings", at: element.line)
-            }
-            if columns.contains(scalar.value) { throw error("`columns:` names \(scalar.value) twice", at: element.line) }
-            columns.append(scalar.value)
+        for (column, line) in try names("columns", in: mapping, of: "column names") {
+            if columns.contains(column) { throw error("`columns:` names \(column) twice", at: line) }
+            columns.append(column)
         }
         return columns
+    }
+
+    /// The non-empty list of names under `key` (`fields:` of MongoDB, `columns:` of SQL), each
+    /// with its line, for a fingerprint.
+    func names(_ key: String, in mapping: YAMLNode.Mapping, of plural: String) throws(ChecksFileError) -> [(name: String, line: Int)] {
+        guard let node = mapping[key] else {
+            throw error("has no `\(key):`; list the \(key) whose changes the fingerprint must catch, e.g. `\(key): [status, total]`")
+        }
+        guard case .sequence(let sequence, _) = node, !sequence.isEmpty else {
+            throw error("`\(key):` must be a non-empty list of \(plural), e.g. `\(key): [status, total]`", at: node.line)
+        }
+        var names: [(name: String, line: Int)] = []
+        for element in sequence {
+            guard case .scalar(let scalar) = element, !scalar.value.isEmpty else {
+                throw error("`\(key):` must hold \(plural), not lists or mappings", at: element.line)
+            }
+            names.append((scalar.value, element.line))
+        }
+        return names
     }
 
     func string(_ key: String, in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> String? {
@@ -417,23 +427,13 @@ private struct EntryReader {
     }
 
     func fields(in mapping: YAMLNode.Mapping) throws(ChecksFileError) -> [String] {
-        guard let node = mapping["fields"] else {
-            throw error("has no `fields:`; list the fields whose changes the fingerprint must catch, e.g. `fields: [status, total]`")
-        }
-        guard case .sequence(let sequence, _) = node, !sequence.isEmpty else {
-            throw error("`fields:` must be a non-empty list of field paths, e.g. `fields: [status, total]`", at: node.line)
-        }
         var fields: [String] = []
-        for element in sequence {
-            guard case .scalar(let scalar) = element, !scalar.value.isEmpty else {
-                throw error("`fields:` must hold field paths, not lists or mappings", at: element.line)
-            }
-            let field = scalar.value
-            try validate(fieldPath: field, key: "fields", line: element.line)
-            if field == "_id" { throw error("`fields:` need not name `_id`: every fingerprint includes it", at: element.line) }
+        for (field, line) in try names("fields", in: mapping, of: "field paths") {
+            try validate(fieldPath: field, key: "fields", line: line)
+            if field == "_id" { throw error("`fields:` need not name `_id`: every fingerprint includes it", at: line) }
             // MongoDB refuses a projection with a path and its parent (`a` and `a.b`).
             if let clash = fields.first(where: { $0 == field || field.hasPrefix($0 + ".") || $0.hasPrefix(field + ".") }) {
-                throw error("`fields:` names \(clash) and \(field), which overlap; keep one", at: element.line)
+                throw error("`fields:` names \(clash) and \(field), which overlap; keep one", at: line)
             }
             fields.append(field)
         }
