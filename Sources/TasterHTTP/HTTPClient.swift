@@ -78,7 +78,22 @@ package final class HTTPClient: Sendable {
     ) async throws -> HTTPResponse {
         let started = ContinuousClock.now
         var attempt = 0
+        // What the last attempt got, for when a backoff's sleep overran the deadline: the caller
+        // then learns what the service answered, not only that time ran out.
+        var previous: Result<HTTPResponse, HTTPError>?
         while true {
+            if let previous, deadline.remaining <= .zero {
+                switch previous {
+                case .success(var response):
+                    response.retriesStopped = .deadline
+                    return response
+                case .failure(var error):
+                    error.retriesStopped = .deadline
+                    error.stoppedByDeadline = true
+                    error.retriedFor = started.duration(to: .now)
+                    throw error
+                }
+            }
             attempt += 1
             let request = try makeRequest(attempt)
             let what = "\(configuration.serviceName) \(request.method) \(request.shownURL)"
@@ -90,6 +105,7 @@ package final class HTTPClient: Sendable {
                 switch retry.next(after: attempt, elapsed: elapsed, minimum: retry.requestedDelay(response), deadline: deadline) {
                 case .retry(let delay):
                     logger.warning("\(what) answered HTTP \(response.status); \(Self.retrying(attempt: attempt, delay: delay, elapsed: elapsed, retry))")
+                    previous = .success(response)
                     try await Task.sleep(for: delay)
                 case .stop(let reason):
                     response.retriesStopped = reason
@@ -103,6 +119,7 @@ package final class HTTPClient: Sendable {
                 switch retry.next(after: attempt, elapsed: elapsed, minimum: nil, deadline: deadline) {
                 case .retry(let delay):
                     logger.warning("\(what) \(error.summary) (\(error.curlMessage)); \(Self.retrying(attempt: attempt, delay: delay, elapsed: elapsed, retry))")
+                    previous = .failure(error)
                     try await Task.sleep(for: delay)
                 case .stop(let reason):
                     error.retriesStopped = reason
