@@ -43,7 +43,7 @@ struct AwaitJobTests {
     @Test("a succeeded Job: its log streamed while it runs, prefixed pod/container; then deleted with its pods (Background)")
     func succeeded() async throws {
         let lines = ["collecting 6 tests"] + ["a", "b", "c", "d", "e", "f"].map { "test_\($0) PASSED" }
-        try await emulator.job(namespace, "tests", ["outcome": "succeed", "logs": lines, "lineIntervalSeconds": 0.8])
+        try await emulator.job(namespace, "tests", ["outcome": "succeed", "logs": lines, "lineIntervalSeconds": 1.5])
         try await emulator.create(EmulatorControl.job("tests", namespace))
         let printed = Printed()
         let outcome = try await watcher(printed).run(job: "tests", timeout: .seconds(30), cleanup: .deleteOnSuccess)
@@ -53,8 +53,8 @@ struct AwaitJobTests {
         let pod = try #require(texts.first?.split(separator: "/").first.map(String.init))
         #expect(pod.hasPrefix("tests-"))
         #expect(texts == lines.map { "\(pod)/test | \($0)" })
-        // Written 0.8 s apart over 4.8 s: printed as they came, not in one burst at the end (even
-        // when the stream started a few seconds late on a busy machine).
+        // Written 1.5 s apart over 9 s: printed as they came, not in one burst at the end (even
+        // when the stream started several seconds late on a busy machine: one started after 4.8 s).
         let times = printed.lines.withLock { $0.map(\.time) }
         let spread = try #require(times.first).duration(to: try #require(times.last))
         #expect(spread > .milliseconds(1200), "the lines arrived within \(spread)")

@@ -35,29 +35,30 @@ struct BlockingTests {
         #expect(value == 42)
     }
 
-    // The held calls last 10 s; the bounds leave room for a busy machine running every suite at once.
+    // The held calls last 30 s and the bounds are 20 s: a busy machine building beside every suite
+    // at once once took 7 s to end a wait, and the call itself still stays far apart.
     @Test("the deadline ends the wait for a call that does not return; the call is left on its thread")
     func untilDeadline() async throws {
         let started = ContinuousClock.now
         let error = try await #require(throws: DeadlineExceededError.self) {
-            try await Blocking.run(until: Deadline(budget: .milliseconds(300)), step: "a held query") { usleep(10_000_000) }
+            try await Blocking.run(until: Deadline(budget: .milliseconds(300)), step: "a held query") { usleep(30_000_000) }
         }
-        #expect(started.duration(to: .now) < .seconds(6), "waited for the call")
+        #expect(started.duration(to: .now) < .seconds(20), "waited for the call")
         #expect(error.description.contains("was reached during a held query"))
     }
 
     @Test("cancelling (SIGTERM) ends the wait for a call that does not return, at once")
     func untilCancelled() async throws {
         let started = ContinuousClock.now
-        let call = Task { try await Blocking.run(until: Deadline(budget: .seconds(60)), step: "a held query") { usleep(10_000_000) } }
+        let call = Task { try await Blocking.run(until: Deadline(budget: .seconds(60)), step: "a held query") { usleep(30_000_000) } }
         try await Task.sleep(for: .milliseconds(100))
         call.cancel()
         await #expect(throws: CancellationError.self) { try await call.value }
-        #expect(started.duration(to: .now) < .seconds(6), "waited for the call")
+        #expect(started.duration(to: .now) < .seconds(20), "waited for the call")
         // Already cancelled before it starts: no wait at all.
         let early = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return try await Blocking.run(until: Deadline(budget: .seconds(60)), step: "x") { usleep(10_000_000) }
+            return try await Blocking.run(until: Deadline(budget: .seconds(60)), step: "x") { usleep(30_000_000) }
         }
         await #expect(throws: CancellationError.self) { try await early.value }
     }
@@ -69,10 +70,10 @@ struct BlockingTests {
         }
         #expect(value == 7)
         let started = ContinuousClock.now
-        let call = Task { try await Blocking.runCancellable { usleep(10_000_000) } }
+        let call = Task { try await Blocking.runCancellable { usleep(30_000_000) } }
         try await Task.sleep(for: .milliseconds(100))
         call.cancel()
         await #expect(throws: CancellationError.self) { try await call.value }
-        #expect(started.duration(to: .now) < .seconds(6), "waited for the call")
+        #expect(started.duration(to: .now) < .seconds(20), "waited for the call")
     }
 }
