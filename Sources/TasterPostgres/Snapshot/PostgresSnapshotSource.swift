@@ -112,6 +112,48 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
         return indexed
     }
 
+    /// Every table and view of the user schemas (`PostgresInventoryReader`), on the connection
+    /// that answered the wait, which then takes the snapshot.
+    package func inventory(deadline: Deadline) async throws -> DatabaseInventory? {
+        let settings = settings
+        let rules = plan.structure.isDefault ? nil : plan.structure
+        let kept = answered.withLock { current in
+            defer { current = nil }
+            return current
+        }
+        let cancellation = CancellationFlag()
+        let canceller = Mutex<PostgresCanceller?>(nil)
+        let (inventory, handover) = try await withTaskCancellationHandler {
+            try await Blocking.run { () throws -> (DatabaseInventory, PostgresConnection.Handover) in
+                // The wait's connection when it still answers (the server may have restarted since).
+                let reused = kept?.take().flatMap { connection in
+                    (try? connection.execute("SELECT 1", operation: "checking the connection")) == nil ? nil : connection
+                }
+                let connection =
+                    try reused
+                    ?? PostgresConnection.connect(
+                        settings.parameters(connectTimeout: deadline.remaining), operation: "connecting to PostgreSQL for the inventory")
+                canceller.withLock { $0 = connection.canceller }
+                defer { canceller.withLock { $0 = nil } }
+                if cancellation.isCancelled { throw CancellationError() }
+                do {
+                    let inventory = try PostgresInventoryReader(connection: connection, deadline: deadline, rules: rules).read()
+                    return (inventory, PostgresConnection.Handover(connection))
+                } catch let error as PostgresError where error.kind == .cancelled && cancellation.isCancelled {
+                    throw CancellationError()
+                } catch let error as PostgresError where error.kind == .timeout {
+                    throw DeadlineExceededError(step: "the inventory (\(error.operation))", budget: deadline.budget)
+                }
+            }
+        } onCancel: {
+            cancellation.cancel()
+            canceller.withLock { $0 }?.cancel()
+        }
+        answered.withLock { $0 = handover }
+        for problem in inventory.problems ?? [] { logger.warning("inventory: \(problem)") }
+        return inventory
+    }
+
     /// A snapshot that records missing tables (`taster snapshot`).
     package func snapshot(asOf: Date?, deadline: Deadline) async throws -> Snapshot {
         try await snapshot(asOf: asOf, refusingMissing: false, deadline: deadline)
