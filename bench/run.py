@@ -214,6 +214,67 @@ def postgres_case() -> list[harness.Result]:
     return rows
 
 
+def postgres_evidence_case(tmp: Path) -> list[harness.Result]:
+    """A fingerprint of bench.orders that names its rows (issue 17): taster pre-taste writing the
+    document index (rows read in primary-key order, a digest per column) against psql reading the
+    same columns in the same order, against the same pre-taste with `evidence: none` (what the
+    index costs), and the server's own time for the ordered read as the floor."""
+    import pgserver
+    seed_postgres()
+    url = ENV["TESTENV_PG_URL"]
+    columns = "status, total, note"
+
+    def checks(evidence: str) -> str:
+        path = tmp / f"pg-{evidence}.yaml"
+        path.write_text(f"checks:\n  - {{name: print, kind: fingerprint, table: bench.orders, columns: [{columns}], evidence: {evidence}}}\n")
+        return str(path)
+
+    def pre_taste(evidence: str) -> harness.Side:
+        file = checks(evidence)
+
+        def measure(run: int) -> harness.Sample:
+            env = taster_env(TASTER_COLLECTIONS="bench.registrations", DATABASE_URL=url, TASTER_CHECKS=file,
+                             TASTER_PREFIX=f"bench/pg-{uuid.uuid4().hex[:8]}", TASTER_RUN_ID=f"r{run + 10}-{uuid.uuid4().hex[:6]}")
+            env.pop("MONGODB_URI", None)
+            env.pop("TASTER_DATABASE", None)
+            return harness.run_command([TASTER, "pre-taste"], env)
+        return harness.Side(f"taster pre-taste, fingerprint with evidence: {evidence}", measure)
+
+    select = f"SELECT id, {columns} FROM bench.orders ORDER BY id"
+    psql = harness.Side("psql reading the same columns in key order (COPY to /dev/null)", lambda run: harness.run_command(
+        ["sh", "-c", f'"$0" "$1" -X -q -c "COPY ({select}) TO STDOUT" > /dev/null', str(pgserver.PG_BIN / "psql"), url], ENV))
+
+    def server(run: int) -> harness.Sample:
+        explained = pgserver.psql(ENV["TESTENV_PG_ADMIN_URL"], f"EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) {select}").stdout
+        plan = json.loads(explained)[0]
+        return harness.Sample((plan["Planning Time"] + plan["Execution Time"]) / 1000)
+
+    label = f"PostgreSQL fingerprint with its row index, {PG_ROWS:,} rows"
+    indexed = pre_taste("documents")
+    rows = harness.side_by_side(label, indexed, psql, runs=RUNS, log=log)
+    rows += harness.side_by_side(f"{label}: the index's cost", indexed, pre_taste("none"), runs=RUNS, log=log)[:2]
+    rows += harness.side_by_side(f"{label}: the floor", harness.Side("the server's own time for the ordered read (EXPLAIN ANALYZE)", server),
+                                 indexed, runs=RUNS, log=log)[:1]
+    return rows
+
+
+def postgres_only() -> None:
+    """`BENCH_ONLY=postgres`: the PostgreSQL rows alone, to results/<date>-postgres.md."""
+    import tempfile
+    started = time.monotonic()
+    results = postgres_case()
+    with tempfile.TemporaryDirectory() as tmp:
+        results += postgres_evidence_case(Path(tmp))
+    date = datetime.date.today().isoformat()
+    out = HERE / "results" / f"{date}-postgres.md"
+    text = (f"# taster benchmarks, PostgreSQL rows, {date}\n\n{harness.machine()}\n- runs: {RUNS} per side after a warm-up, "
+            f"alternating; {(time.monotonic() - started) / 60:.1f} minutes\n\nRatios are A/B pair by pair (lower is better for A); "
+            f"medians with min–max.\n\n{harness.table(results)}\n")
+    out.write_text(text)
+    print(text)
+    log(f"wrote {out.relative_to(REPO)}")
+
+
 # -- 2. readiness reaction -----------------------------------------------------------------
 
 def readiness_case(tries: int) -> tuple[list[harness.Result], dict]:
@@ -474,6 +535,8 @@ def main() -> None:
     results += large_job_case("bench1m-orders", "bench1m-registrations")
     log("== the job on PostgreSQL")
     results += postgres_case()
+    with tempfile.TemporaryDirectory() as tmp:
+        results += postgres_evidence_case(Path(tmp))
     log("== readiness reaction")
     readiness, reaction = readiness_case(max(RUNS, 10))
     results += readiness
@@ -527,4 +590,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    postgres_only() if ENV.get("BENCH_ONLY") == "postgres" else main()

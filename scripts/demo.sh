@@ -47,7 +47,8 @@ print(pgserver.psql(os.environ["TESTENV_PG_ADMIN_URL"], f"""
 DROP TABLE IF EXISTS orders, registrations;
 CREATE TABLE orders (id bigint PRIMARY KEY, item text NOT NULL, qty int NOT NULL, total numeric(10, 2) NOT NULL,
                      status text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
-CREATE TABLE registrations (id bigint PRIMARY KEY, email text NOT NULL, plan text NOT NULL);
+CREATE TABLE registrations (id bigint PRIMARY KEY, email text NOT NULL, plan text NOT NULL,
+                            CONSTRAINT registrations_email_key UNIQUE (email));  -- one registration per guest
 INSERT INTO orders (id, item, qty, total, status) VALUES {orders};
 INSERT INTO registrations VALUES {registrations};
 ANALYZE orders, registrations;
@@ -87,6 +88,7 @@ checks:
     table: orders
     where: status = 'paid'
     rule: no-decrease
+    evidence: documents   # keep the primary keys, so a verdict names the orders lost
   - name: revenue
     kind: sum
     table: orders
@@ -139,13 +141,17 @@ upgrade_keeps_data() {
 upgrade_loses_orders() {
   "$kubectl" set image deployment/pxbbq-web -n pxbbq pxbbq-web=eshanks16/pxbbq:v4.6.0 && "$kubectl" rollout status deployment/pxbbq-web -n pxbbq --timeout=60s
   if [ "$db" = postgres ]; then
-    "$python" - <<'PY'
+    DEMO_OUT="$out" "$python" - <<'PY'
 import os, pgserver
 gone = pgserver.psql(os.environ["TESTENV_PG_ADMIN_URL"], """
 DELETE FROM orders WHERE id IN (SELECT id FROM orders WHERE status = 'paid' ORDER BY id LIMIT 3) RETURNING id;
 """).stdout.split()
+pgserver.psql(os.environ["TESTENV_PG_ADMIN_URL"], "ALTER TABLE registrations DROP CONSTRAINT registrations_email_key")
 gone = sorted(gone, key=int)
 print(f"the v4.6.0 migration lost {len(gone)} paid orders: id {', '.join(gone)}")
+with open(os.path.join(os.environ["DEMO_OUT"], "lost-ids"), "w") as lost:
+    lost.write("\n".join(gone) + "\n")
+print("and dropped the unique constraint registrations_email_key (nobody listed it: the inventory catches it)")
 PY
     return
   fi
@@ -189,8 +195,23 @@ for key in (k for k in keys if k.startswith(latest + "/")):
 print(f"\nthe latest verdict page: s3://{bucket}/{latest}/verdict.html")
 print(f"saved with its reports in {sys.argv[1]}/: open {sys.argv[1]}/verdict.html in a browser")
 PY
-# The structure rules read MongoDB's inventory; PostgreSQL has none yet (README, PostgreSQL).
 if [ "$db" = mongo ]; then
   grep -q '"subject" : "index registrations.email_1"' "$out/verdict.json" || fail "round 2's verdict should name the dropped unique index"
+else
+  grep -q '"subject" : "constraint public.registrations.registrations_email_key"' "$out/verdict.json" \
+    || fail "round 2's verdict should name the dropped unique constraint"
+  grep -q '"subject" : "index public.registrations.registrations_email_key"' "$out/verdict.json" \
+    || fail "round 2's verdict should name the unique index that went with it"
+  # The lost paid orders, named by primary key (bigint: {"$numberLong": "<id>"}).
+  "$python" - "$out" <<'PY' || fail "round 2's verdict should name the 3 lost paid orders by primary key"
+import json, os, sys
+out = sys.argv[1]
+verdict = json.load(open(os.path.join(out, "verdict.json")))
+paid = next(c for c in verdict["checks"] if c["name"] == "paid-orders")["evidence"]
+named = [d["_id"] for d in paid["lost"]["first"]]
+expected = [json.dumps({"$numberLong": i}, separators=(",", ":")) for i in open(os.path.join(out, "lost-ids")).read().split()]
+assert paid["lost"]["count"] == 3 and named == expected, (named, expected)
+print(f"round 2's verdict names the lost paid orders: {', '.join(named)}")
+PY
 fi
 step "done: round 1 passed, round 2 failed the sync as it should (exit codes $first and $second)"

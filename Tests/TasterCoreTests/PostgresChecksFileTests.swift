@@ -67,10 +67,42 @@ struct PostgresChecksFileTests {
 
     @Test("a semicolon inside a string literal or comment is not a second statement")
     func separators() throws {
-        #expect(!PostgresCheckDialect.hasStatementSeparator("note = 'a;b'"))
-        #expect(!PostgresCheckDialect.hasStatementSeparator("x = 1 -- a; b"))
-        #expect(PostgresCheckDialect.hasStatementSeparator("x = 1; y"))
+        #expect(!SQLScanner("note = 'a;b'").hasSeparator)
+        #expect(!SQLScanner("x = 1 -- a; b").hasSeparator)
+        #expect(!SQLScanner("x = $q$a;b$q$ AND y = $$;$$").hasSeparator)
+        #expect(!SQLScanner("x = E'it\\';' /* ; /* ; */ ; */").hasSeparator)
+        #expect(SQLScanner("x = 1; y").hasSeparator)
+        #expect(SQLScanner("x = $1; y").hasSeparator)
         #expect(PostgresCheckDialect.firstWord(of: "/* c */ (select 1)") == "select")
+    }
+
+    @Test(
+        "a where: whose parentheses do not balance outside quotes is refused",
+        arguments: [
+            ("1=1) OR (1=1", "closes a parenthesis it did not open"),
+            ("status = 'paid')) OR ((true", "closes a parenthesis it did not open"),
+            ("(status = 'paid'", "is not closed"),
+            ("note = E'\\') OR (true", "is not closed"),
+            ("note = 'x", "is not closed"),
+            ("x = 1 /* )", "is not closed"),
+        ])
+    func unbalanced(condition: String, message: String) {
+        #expect(throws: CheckDialectError.self) { _ = try PostgresCheckDialect().condition(condition) }
+        do {
+            _ = try PostgresCheckDialect().condition(condition)
+        } catch {
+            #expect(error.detail.contains(message), "\(condition): \(error.detail)")
+        }
+    }
+
+    @Test("parentheses inside quotes, identifiers and comments do not count")
+    func balanced() throws {
+        for condition in [
+            "note = ')' AND (a = 1 OR b = 2)", "\"odd)name\" = 1", "x = 1 -- )", "x = 1 /* ) /* ( */ */",
+            "note = E'\\')' AND x IN (1, 2)", "note = $t$)$t$", "status = 'it''s )'",
+        ] {
+            #expect(try PostgresCheckDialect().condition(condition) == condition)
+        }
     }
 
     @Test("MongoDB's file refuses a query check")

@@ -97,6 +97,40 @@ struct StructureTests {
         #expect(change("clusteredIndex", nil, #"{ "key" : { "_id" : 1 } }"#).values.map { $0 } == [.warn])
     }
 
+    func table(_ columns: [ColumnSpec], constraints: [ConstraintSpec] = [], count: Int64? = 5) -> CollectionInventory {
+        CollectionInventory(
+            name: "public.orders", type: .table, estimatedCount: count, indexes: [], columns: columns, constraints: constraints)
+    }
+
+    @Test("PostgreSQL tables: columns dropped or retyped fail, added pass, nullability and default warn; constraints")
+    func tables() {
+        let id = ColumnSpec(name: "id", type: "bigint", nullable: false)
+        let total = ColumnSpec(name: "total", type: "numeric(12,2)", nullable: true)
+        let unique = ConstraintSpec(name: "orders_email_key", type: .unique, definition: "UNIQUE (email)")
+        let base = [table([id, total], constraints: [unique])]
+        #expect(rows(base, [table([id], constraints: [unique])]) == ["column public.orders.total dropped (numeric(12,2))": .fail])
+        #expect(
+            rows(base, [table([id, ColumnSpec(name: "total", type: "numeric(14,2)", nullable: true)], constraints: [unique])]) == [
+                "column public.orders.total type changed (numeric(12,2) → numeric(14,2))": .fail
+            ])
+        #expect(
+            rows(base, [table([id, ColumnSpec(name: "total", type: "numeric(12,2)", nullable: false, default: "0")], constraints: [unique])])
+                == ["column public.orders.total NOT NULL set, default set (none → 0)": .warn])
+        #expect(
+            rows(base, [table([id, total, ColumnSpec(name: "note", type: "text", nullable: true)], constraints: [unique])]) == [
+                "column public.orders.note added (text)": .pass
+            ])
+        #expect(rows(base, [table([id, total])]) == ["constraint public.orders.orders_email_key dropped (unique)": .fail])
+        let wider = ConstraintSpec(name: "orders_email_key", type: .unique, definition: "UNIQUE (email, region)")
+        #expect(
+            rows(base, [table([id, total], constraints: [wider])]) == [
+                "constraint public.orders.orders_email_key changed (UNIQUE (email) → UNIQUE (email, region))": .fail
+            ])
+        #expect(rows(base, [table([id, total], constraints: [unique], count: 0)]) == ["table public.orders emptied (~5 → 0 rows, estimated)": .fail])
+        // MongoDB's collections have neither: no row.
+        #expect(rows([collection("orders")], [collection("orders")]).isEmpty)
+    }
+
     @Test("unknown, never pass: no inventory, collections not listed, indexes or counts refused")
     func unknown() {
         let orders = [collection("orders")]

@@ -152,12 +152,14 @@ checks:
     assert digest() != first
 
 
-def test_fingerprint_needs_a_primary_key(pg):
-    pg.sql("CREATE TABLE orders (status text); INSERT INTO orders VALUES ('paid')")
+def test_fingerprint_of_a_table_without_a_primary_key(pg):
+    # Measured all the same (its rows cannot be named: test_postgres_evidence.py), duplicates included.
+    pg.sql("CREATE TABLE orders (status text); INSERT INTO orders VALUES ('paid'), ('paid')")
     checks = pg.checks("checks:\n  - {name: print, kind: fingerprint, table: SCHEMA.orders, columns: [status]}\n")
-    run = pg.snapshot(checks)
-    assert run.returncode == 2, run
-    assert "has no primary key" in run.stderr
+    first = values(pg.snapshot(checks))["print"]
+    assert first["documents"] == 2
+    pg.sql("DELETE FROM orders WHERE ctid = (SELECT min(ctid) FROM orders)")
+    assert values(pg.snapshot(checks))["print"]["value"] != first["value"]
 
 
 def test_a_sync_that_loses_paid_orders_fails_and_nothing_leaks(pg, stack):
@@ -321,3 +323,37 @@ def test_one_engine_at_a_time(pg, stack):
     assert "MONGODB_URI or DATABASE_URL" in neither.stderr
     wrong = harness.run(["snapshot"], pg.env(DATABASE_URL="mysql://u:S3cret-pass@h/db"), tmp=pg.tmp)
     assert wrong.returncode == 2 and "postgres://" in wrong.stderr and "S3cret-pass" not in wrong.output, wrong
+
+
+def test_a_where_that_escapes_its_parentheses_is_refused(pg):
+    # `WHERE (1=1) OR (1=1) AND cut` would drop the asOf cut: refused before the server is touched.
+    orders(pg, rows=10)
+    escape = pg.snapshot(pg.checks(
+        'checks:\n  - {name: cut, kind: count, table: SCHEMA.orders, where: "1=1) OR (1=1", asOf: baseline, asOfColumn: created_at}\n'))
+    assert escape.returncode == 2, escape
+    assert "where:" in escape.stderr and "parentheses" in escape.stderr
+    # A trailing comment ends with the condition's line: the cut still applies (rows 3 and 6 by 00:06).
+    commented = pg.snapshot(pg.checks(
+        "checks:\n  - {name: cut, kind: count, table: SCHEMA.orders, where: \"status = 'paid' -- paid only\", "
+        "asOf: baseline, asOfColumn: created_at}\n"), "--as-of", "2026-01-01T00:06:00.000Z")
+    assert values(commented)["cut"]["value"] == {"int64": "2"}
+
+
+def test_a_vanished_table_is_called_a_table_and_compare_reads_sql_without_database_url(pg, stack):
+    orders(pg, rows=6)
+    pg.sql("CREATE TABLE audit (id int PRIMARY KEY); INSERT INTO audit VALUES (1)")
+    checks = pg.checks("checks:\n  - {name: audit, kind: count, table: SCHEMA.audit, where: \"id > 0\"}\n")
+    prefix = f"e2e/{pg.name}"
+    env = pg.env(TASTER_CHECKS=checks, TASTER_PREFIX=prefix, TASTER_RUN_ID=pg.name, TASTER_NAMESPACE=pg.name.replace("_", "-"))
+    assert harness.run(["pre-taste"], env, tmp=pg.tmp).returncode == 0
+    pg.sql("DROP TABLE audit")
+    post = harness.run(["post-taste"], env, tmp=pg.tmp)
+    assert post.returncode == 1, post
+    assert f"table audit vanished" in post.stdout and "collection audit" not in post.stdout, post
+    # compare with the SQL checks file, with MongoDB settings only: the reports say PostgreSQL.
+    folder = f"s3://{stack['TASTER_BUCKET']}/{prefix}/runs/{pg.name}"
+    mongo = {**env, "DATABASE_URL": None, "MONGODB_URI": stack["MONGODB_URI"], "TASTER_DATABASE": "pxbbq"}
+    compared = harness.run(["compare", f"{folder}/pre.json", f"{folder}/post.json", "--checks", checks],
+                           {k: v for k, v in mongo.items() if v is not None}, tmp=pg.tmp)
+    assert compared.returncode == 1, compared
+    assert "table audit vanished" in compared.stdout, compared

@@ -138,14 +138,14 @@ private struct EntryReader {
         "name", "kind", "table", "rule", "tolerance", "severity", "asOf", "asOfColumn", "allowMissing",
     ]
     static let sqlKindKeys: [CheckKind: Set<String>] = [
-        .count: ["where"],
+        .count: ["where", "evidence"],
         .estimatedCount: [],
         .sum: ["column", "where"],
         .min: ["column", "where"],
         .max: ["column", "where"],
         .distinctCount: ["column", "where"],
         .query: ["query"],
-        .fingerprint: ["columns", "where"],
+        .fingerprint: ["columns", "where", "evidence"],
     ]
 
     mutating func check(defaultDatabase: String) throws(ChecksFileError) -> CheckDefinition {
@@ -312,6 +312,8 @@ private struct EntryReader {
         case .count, .estimatedCount, .aggregate:
             break
         }
+        // Rows are named by their primary key (a fingerprint's always, a count's on request).
+        check.indexesDocuments = try evidence(in: mapping, kind: kind)
         return check
     }
 

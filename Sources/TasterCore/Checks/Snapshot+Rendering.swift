@@ -6,7 +6,7 @@ extension Snapshot {
     package var table: String {
         // A PostgreSQL snapshot's version names its engine (`PostgreSQL 15.8`); MongoDB's is the bare number.
         let server = serverVersion.map { $0.hasPrefix("PostgreSQL") ? $0 : "MongoDB \($0)" } ?? "MongoDB (version unknown)"
-        let sql = server.hasPrefix("PostgreSQL")
+        let sql = language == .sql
         let heading =
             "snapshot of database \(database): \(server), "
             + "taken \(takenAt) (\(clock) clock) in \(TextFormatting.fixed(durationSeconds, 2))s"

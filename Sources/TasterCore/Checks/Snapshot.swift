@@ -22,3 +22,10 @@ package struct Snapshot: Sendable, Equatable, Codable {
         self.checks = checks
     }
 }
+
+extension Snapshot {
+    /// The checks-file language of the engine that took the snapshot, from its recorded server
+    /// version: a PostgreSQL snapshot's names its engine (`PostgreSQL 15.8 (Debian ...)`),
+    /// MongoDB's is the bare number (`7.0.12`).
+    package var language: CheckLanguage { serverVersion?.hasPrefix("PostgreSQL") == true ? .sql : .mongo }
+}

@@ -16,13 +16,16 @@ package enum Comparator {
         var names = pre.checks.map(\.name)
         names += post.checks.map(\.name).filter { preByName[$0] == nil }
         var seen = Set<String>()
+        let language = post.language
         return names.filter { seen.insert($0).inserted }.map { name in
-            compare(pre: preByName[name], post: postByName[name])
+            compare(pre: preByName[name], post: postByName[name], language: language)
         }
     }
 
-    /// One check; at least one side is present.
-    static func compare(pre: CheckResult?, post: CheckResult?) -> CheckComparison {
+    /// One check; at least one side is present. `language` names what a check reads: a table
+    /// (SQL) or a collection (MongoDB).
+    static func compare(pre: CheckResult?, post: CheckResult?, language: CheckLanguage = .mongo) -> CheckComparison {
+        let noun = language == .sql ? "table" : "collection"
         let reference = (post ?? pre)!
         func outcome(_ passed: Bool, _ reason: String?, delta: String? = nil) -> CheckComparison {
             let result: CheckComparison.Result = passed ? .pass : (reference.severity == .warn ? .warn : .fail)
@@ -35,10 +38,10 @@ package enum Comparator {
         // TASTER_COLLECTIONS=*: a collection created since the baseline is counted from the next
         // baseline on (the structure rules judge its creation); one gone is a vanished collection.
         if pre == nil, post?.discovered == true {
-            return outcome(true, "collection \(reference.collection) is new since the baseline (TASTER_COLLECTIONS=*): counted from the next baseline on")
+            return outcome(true, "\(noun) \(reference.collection) is new since the baseline (TASTER_COLLECTIONS=*): counted from the next baseline on")
         }
         if post == nil, pre?.discovered == true {
-            return outcome(false, "collection \(reference.collection) vanished (it was counted by TASTER_COLLECTIONS=*)")
+            return outcome(false, "\(noun) \(reference.collection) vanished (it was counted by TASTER_COLLECTIONS=*)")
         }
         guard let pre else { return outcome(false, "not in the baseline: a new or renamed check (take a new baseline with it)") }
         guard let post else { return outcome(false, "only in the baseline: the check was removed or renamed") }
@@ -54,12 +57,12 @@ package enum Comparator {
                 guard post.allowMissing else {
                     return outcome(
                         false,
-                        "collection \(post.database).\(post.collection) does not exist on either side: the check guards "
-                            + "nothing (fix `collection:`, or set `allowMissing: true` if it may legitimately not exist)")
+                        "\(noun) \(post.database).\(post.collection) does not exist on either side: the check guards "
+                            + "nothing (fix `\(noun):`, or set `allowMissing: true` if it may legitimately not exist)")
                 }
-                return outcome(true, "collection \(post.collection) is missing on both sides (allowMissing)")
-            case (false, true): return outcome(false, "collection \(post.collection) vanished")
-            default: return outcome(false, "collection \(post.collection) did not exist in the baseline")
+                return outcome(true, "\(noun) \(post.collection) is missing on both sides (allowMissing)")
+            case (false, true): return outcome(false, "\(noun) \(post.collection) vanished")
+            default: return outcome(false, "\(noun) \(post.collection) did not exist in the baseline")
             }
         }
         switch (pre.value, post.value) {

@@ -5,17 +5,21 @@ extension DatabaseInventory {
     /// The inventory for a terminal (`taster snapshot --inventory`): a heading line, then one row
     /// per collection and view, then what the server refused.
     package var table: String {
+        let sql = (collections ?? []).contains { $0.type == .table }
         let heading =
-            "inventory of database \(database): \(collections?.count ?? 0) collections and views, \(indexCount) indexes, "
+            "inventory of database \(database): \(collections?.count ?? 0) \(sql ? "tables" : "collections") and views, \(indexCount) indexes, "
             + "read in \(TextFormatting.fixed(durationSeconds, 2))s"
         let rows = (collections ?? []).map { collection -> [String] in
             [
                 collection.name, collection.type.rawValue, collection.estimatedCount.map(String.init) ?? "—",
                 collection.indexes.map { $0.map(\.name).joined(separator: ", ") } ?? "unknown",
-                collection.options.keys.sorted().joined(separator: ", "),
+                sql
+                    ? (collection.columns ?? []).map(\.name).joined(separator: ", ")
+                    : collection.options.keys.sorted().joined(separator: ", "),
             ]
         }
-        let table = TextTable(header: ["COLLECTION", "TYPE", "ESTIMATED", "INDEXES", "OPTIONS"], rows: rows, rightAligned: [2])
+        let table = TextTable(
+            header: [sql ? "TABLE" : "COLLECTION", "TYPE", "ESTIMATED", "INDEXES", sql ? "COLUMNS" : "OPTIONS"], rows: rows, rightAligned: [2])
         return heading + "\n\n" + table.render() + (problems ?? []).map { "\nREFUSED: " + $0 }.joined()
     }
 }

@@ -36,12 +36,15 @@ package struct DatabaseInventory: Sendable, Equatable, Codable {
     package var indexCount: Int { (collections ?? []).reduce(0) { $0 + ($1.indexes?.count ?? 0) } }
 }
 
-/// One collection, view or time-series collection of the inventory.
+/// One collection, view or time-series collection of the inventory — or, for PostgreSQL, one
+/// table or view (`schema.table`), with its columns and constraints.
 package struct CollectionInventory: Sendable, Equatable, Codable {
     package enum Kind: String, Sendable, Codable {
         case collection
         case view
         case timeseries
+        /// A PostgreSQL table (plain, partitioned or foreign).
+        case table
     }
 
     package var name: String
@@ -57,10 +60,15 @@ package struct CollectionInventory: Sendable, Equatable, Codable {
     package var indexes: [IndexSpec]?
     /// What the server refused for this collection; nil (not written) when nothing.
     package var problems: [String]?
+    /// A table's or view's columns, in table order (PostgreSQL); nil (not written) for MongoDB.
+    package var columns: [ColumnSpec]?
+    /// A table's constraints (PostgreSQL: primary key, unique, foreign key, check, exclusion);
+    /// nil (not written) for MongoDB.
+    package var constraints: [ConstraintSpec]?
 
     package init(
         name: String, type: Kind, options: [String: String] = [:], estimatedCount: Int64?, indexes: [IndexSpec]?,
-        problems: [String] = []
+        problems: [String] = [], columns: [ColumnSpec]? = nil, constraints: [ConstraintSpec]? = nil
     ) {
         self.name = name
         self.type = type
@@ -68,6 +76,8 @@ package struct CollectionInventory: Sendable, Equatable, Codable {
         self.estimatedCount = estimatedCount
         self.indexes = indexes
         self.problems = problems.isEmpty ? nil : problems
+        self.columns = columns
+        self.constraints = constraints
     }
 }
 
@@ -86,7 +96,9 @@ package struct IndexSpec: Sendable, Equatable, Codable {
     /// The spec in one line, for people: `{key: { "email" : 1 }, unique: true}`.
     package var summary: String {
         let keys = spec.keys.sorted { first, second in
-            let order = ["key", "unique", "sparse", "expireAfterSeconds", "partialFilterExpression", "collation", "hidden"]
+            let order = [
+                "key", "definition", "unique", "primary", "predicate", "sparse", "expireAfterSeconds", "partialFilterExpression", "collation", "hidden",
+            ]
             let a = order.firstIndex(of: first) ?? order.count, b = order.firstIndex(of: second) ?? order.count
             return a == b ? first < second : a < b
         }

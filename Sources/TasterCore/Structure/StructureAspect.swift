@@ -24,15 +24,29 @@ package enum StructureAspect: String, Sendable, Codable, CaseIterable {
     case expiryChanged
     /// Any other option: `collation`, `clusteredIndex`, `changeStreamPreAndPostImages`, ...
     case optionsChanged
+    /// A column of a table or view is gone (PostgreSQL).
+    case columnDropped
+    /// A column appeared.
+    case columnAdded
+    /// A column's type changed (`integer` to `bigint`, `numeric(12,2)` to `numeric(10,2)`).
+    case columnTypeChanged
+    /// A column's nullability or default changed.
+    case columnChanged
+    /// A primary key, unique, foreign-key, check or exclusion constraint is gone.
+    case constraintDropped
+    /// A constraint's definition changed.
+    case constraintChanged
+    case constraintAdded
 
     package var defaultSeverity: StructureSeverity {
         switch self {
         case .collectionDropped, .collectionEmptied, .collectionTypeChanged, .indexDropped, .indexChanged,
-            .cappedChanged, .timeseriesChanged, .expiryChanged:
+            .cappedChanged, .timeseriesChanged, .expiryChanged, .columnDropped, .columnTypeChanged, .constraintDropped,
+            .constraintChanged:
             .fail
-        case .collectionCreated, .validationChanged, .viewChanged, .indexOptionsChanged, .optionsChanged:
+        case .collectionCreated, .validationChanged, .viewChanged, .indexOptionsChanged, .optionsChanged, .columnChanged:
             .warn
-        case .indexAdded:
+        case .indexAdded, .columnAdded, .constraintAdded:
             .pass
         }
     }
@@ -41,7 +55,7 @@ package enum StructureAspect: String, Sendable, Codable, CaseIterable {
     package static func forOption(_ option: String) -> StructureAspect {
         switch option {
         case "validator", "validationLevel", "validationAction": .validationChanged
-        case "viewOn", "pipeline": .viewChanged
+        case "viewOn", "pipeline", "definition": .viewChanged
         case "capped", "size", "max": .cappedChanged
         case "timeseries": .timeseriesChanged
         case "expireAfterSeconds": .expiryChanged
@@ -51,8 +65,11 @@ package enum StructureAspect: String, Sendable, Codable, CaseIterable {
 
     /// The index fields whose change fails by default (`indexChanged`); the others are
     /// `indexOptionsChanged`. `v` (the index version) and `ns` are bookkeeping and not compared.
+    /// PostgreSQL's indexes: their `definition` (`pg_get_indexdef`), `unique`, `primary` and
+    /// partial `predicate`.
     package static let indexIntegrityFields: Set<String> = [
         "key", "unique", "partialFilterExpression", "sparse", "collation", "expireAfterSeconds",
+        "definition", "primary", "predicate",
     ]
     static let indexBookkeepingFields: Set<String> = ["v", "ns"]
 }

@@ -51,7 +51,8 @@ package enum StructureComparator {
         if before.type != .view {
             switch (before.estimatedCount, after.estimatedCount) {
             case let (count?, 0?) where count > 0:
-                rows.append(judge(.collectionEmptied, subject, "emptied (~\(count) → 0 documents, estimated)", policy))
+                let noun = after.type == .table ? "rows" : "documents"
+                rows.append(judge(.collectionEmptied, subject, "emptied (~\(count) → 0 \(noun), estimated)", policy))
             case (nil, _), (_, nil):
                 rows.append(unknown(subject, "document count unknown (\(refusal(before, after, what: "counted")))"))
             default:
@@ -66,6 +67,8 @@ package enum StructureComparator {
                     StructureAspect.forOption(option), subject, change + shortChange(before.options[option], after.options[option]),
                     policy, before: before.options[option], after: after.options[option]))
         }
+        rows += compareColumns(before, after, policy: policy)
+        rows += compareConstraints(before, after, policy: policy)
         guard let beforeIndexes = before.indexes, let afterIndexes = after.indexes else {
             rows.append(unknown(subject, "indexes unknown (\(refusal(before, after, what: "listed")))"))
             return rows
@@ -95,6 +98,76 @@ package enum StructureComparator {
         return rows
     }
 
+    /// A PostgreSQL table's or view's columns, by name: dropped, added, their type, nullability
+    /// and default. Nothing for MongoDB (no columns on either side).
+    static func compareColumns(_ before: CollectionInventory, _ after: CollectionInventory, policy: StructurePolicy) -> [StructureComparison] {
+        guard before.columns != nil || after.columns != nil else { return [] }
+        let subject = "\(label(after.type)) \(after.name)"
+        guard let old = before.columns, let new = after.columns else {
+            return [unknown(subject, "columns unknown (\(refusal(before, after, what: "listed")))")]
+        }
+        var rows: [StructureComparison] = []
+        let newByName = Dictionary(new.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let oldNames = Set(old.map(\.name))
+        for column in old {
+            let columnSubject = "column \(after.name).\(column.name)"
+            guard let now = newByName[column.name] else {
+                rows.append(judge(.columnDropped, columnSubject, "dropped (\(column.type))", policy, before: column.summary))
+                continue
+            }
+            if column.type != now.type {
+                rows.append(
+                    judge(
+                        .columnTypeChanged, columnSubject, "type changed" + shortChange(column.type, now.type), policy,
+                        before: column.summary, after: now.summary))
+            }
+            var changes: [String] = []
+            if column.nullable != now.nullable { changes.append(now.nullable ? "NOT NULL removed" : "NOT NULL set") }
+            if column.default != now.default { changes.append(verb("default", column.default, now.default) + shortChange(column.default, now.default)) }
+            if !changes.isEmpty {
+                rows.append(judge(.columnChanged, columnSubject, changes.joined(separator: ", "), policy, before: column.summary, after: now.summary))
+            }
+        }
+        for column in new where !oldNames.contains(column.name) {
+            rows.append(judge(.columnAdded, "column \(after.name).\(column.name)", "added (\(column.summary))", policy, after: column.summary))
+        }
+        return rows
+    }
+
+    /// A PostgreSQL table's constraints, by name (`structure: ignore: indexes:` patterns leave
+    /// them out as they do indexes, `table.constraint`).
+    static func compareConstraints(_ before: CollectionInventory, _ after: CollectionInventory, policy: StructurePolicy) -> [StructureComparison] {
+        guard before.constraints != nil || after.constraints != nil else { return [] }
+        let subject = "\(label(after.type)) \(after.name)"
+        guard let old = before.constraints, let new = after.constraints else {
+            return [unknown(subject, "constraints unknown (\(refusal(before, after, what: "listed")))")]
+        }
+        var rows: [StructureComparison] = []
+        let newByName = Dictionary(new.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let oldNames = Set(old.map(\.name))
+        for constraint in old where !policy.ignores(index: constraint.name, of: after.name) {
+            let constraintSubject = "constraint \(after.name).\(constraint.name)"
+            guard let now = newByName[constraint.name] else {
+                rows.append(
+                    judge(.constraintDropped, constraintSubject, "dropped (\(constraint.type.rawValue))", policy, before: constraint.definition))
+                continue
+            }
+            if constraint.type != now.type || constraint.definition != now.definition {
+                rows.append(
+                    judge(
+                        .constraintChanged, constraintSubject, "changed" + shortChange(constraint.definition, now.definition), policy,
+                        before: constraint.definition, after: now.definition))
+            }
+        }
+        for constraint in new where !oldNames.contains(constraint.name) && !policy.ignores(index: constraint.name, of: after.name) {
+            rows.append(
+                judge(
+                    .constraintAdded, "constraint \(after.name).\(constraint.name)", "added (\(constraint.type.rawValue))", policy,
+                    after: constraint.definition))
+        }
+        return rows
+    }
+
     static func judge(
         _ aspect: StructureAspect, _ subject: String, _ change: String, _ policy: StructurePolicy,
         before: String? = nil, after: String? = nil
@@ -119,13 +192,15 @@ package enum StructureComparator {
         case .collection: "collection"
         case .view: "view"
         case .timeseries: "time-series collection"
+        case .table: "table"
         }
     }
 
     /// ` (~120 documents)` for a collection with a count.
     static func details(_ collection: CollectionInventory) -> String {
         guard collection.type != .view, let count = collection.estimatedCount else { return "" }
-        return " (~\(count) document\(count == 1 ? "" : "s"))"
+        let noun = collection.type == .table ? "row" : "document"
+        return " (~\(count) \(noun)\(count == 1 ? "" : "s"))"
     }
 
     /// ` (unique, TTL 3600 s, partial)`: what made the index matter.
@@ -133,7 +208,8 @@ package enum StructureComparator {
         var traits: [String] = []
         if index.spec["unique"] == "true" { traits.append("unique") }
         if let ttl = index.spec["expireAfterSeconds"] { traits.append("TTL \(ttl) s") }
-        if index.spec["partialFilterExpression"] != nil { traits.append("partial") }
+        if index.spec["primary"] == "true" { traits.append("primary key") }
+        if index.spec["partialFilterExpression"] != nil || index.spec["predicate"] != nil { traits.append("partial") }
         if index.spec["sparse"] == "true" { traits.append("sparse") }
         if index.spec["hidden"] == "true" { traits.append("hidden") }
         return traits.isEmpty ? "" : " (" + traits.joined(separator: ", ") + ")"

@@ -10,14 +10,17 @@ package struct CompareWorkflow: Sendable {
     package let reader: any ReportReader
     /// The checks file whose rules judge the reports, if any.
     package let checksFile: String?
-    /// How the checks file's filters and pipelines are read.
-    package let dialect: any CheckDialect
+    /// How the checks file's filters and pipelines are read, for the engine the reports were
+    /// taken on (their recorded server version), whatever database the settings name.
+    package let dialects: @Sendable (CheckLanguage) -> any CheckDialect
     package let logger: Logger
 
-    package init(reader: any ReportReader, checksFile: String?, dialect: any CheckDialect, logger: Logger) {
+    package init(
+        reader: any ReportReader, checksFile: String?, dialects: @escaping @Sendable (CheckLanguage) -> any CheckDialect, logger: Logger
+    ) {
         self.reader = reader
         self.checksFile = checksFile
-        self.dialect = dialect
+        self.dialects = dialects
         self.logger = logger
     }
 
@@ -50,6 +53,7 @@ package struct CompareWorkflow: Sendable {
         var notes: [String] = []
         var structurePolicy: StructurePolicy?
         if let file = checksFile {
+            let dialect = dialects(postReport.snapshot.language)
             // Checks without `database:` measure the reports' database, whatever TASTER_DATABASE says.
             let checks = try ChecksFile.load(path: file, defaultDatabase: postReport.snapshot.database, dialect: dialect)
             let applied = try ChecksFileRules(file: file, checks: checks, dialect: dialect)

@@ -83,7 +83,8 @@ final class PostgresConnection {
     private func error(_ result: OpaquePointer?, operation: String) -> PostgresError {
         if let result, let message = PQresultErrorMessage(result).map({ String(cString: $0) }), !message.isEmpty {
             let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
-            return PostgresError(sqlState: state, message: message, operation: operation, host: address)
+            return PostgresError(
+                sqlState: state, message: message, operation: operation, host: address, cancelRequested: canceller.wasRequested)
         }
         return PostgresError(sqlState: nil, message: String(cString: PQerrorMessage(handle)), operation: operation, host: address)
     }
@@ -107,6 +108,7 @@ extension PostgresConnection: Sendable {}
 /// which is why this, unlike the connection, is Sendable.
 final class PostgresCanceller: @unchecked Sendable {
     private let handle: OpaquePointer?
+    private let requested = Atomic<Bool>(false)
 
     fileprivate init(connection: OpaquePointer) { handle = PQgetCancel(connection) }
 
@@ -115,10 +117,15 @@ final class PostgresCanceller: @unchecked Sendable {
     /// Asks the server to cancel the statement in flight; false when the request could not be sent.
     @discardableResult
     func cancel() -> Bool {
+        requested.store(true, ordering: .sequentiallyConsistent)
         guard let handle else { return false }
         var buffer = [CChar](repeating: 0, count: 256)
         return PQcancel(handle, &buffer, Int32(buffer.count)) != 0
     }
+
+    /// Whether taster asked to cancel: a statement then ended by `query_canceled` (57014) was
+    /// cancelled on purpose, not by `statement_timeout`.
+    var wasRequested: Bool { requested.load(ordering: .sequentiallyConsistent) }
 }
 
 extension PostgresConnection {

@@ -22,7 +22,9 @@ package struct PostgresError: TasterError, Equatable {
         /// The server refused the SQL of a check: a `where:` or `query:` with a syntax error, a
         /// type mismatch, a write in a read-only transaction (42xxx, 22xxx, 25006).
         case rejected
-        /// The statement ran past `statement_timeout` (the run's deadline).
+        /// The statement was cancelled by the server (`query_canceled`, 57014) without taster
+        /// asking: it ran past `statement_timeout`, which taster sets to what is left of the run's
+        /// deadline (or an administrator cancelled it).
         case timeout
         /// Cancelled on purpose (SIGTERM): PQcancel reached the server.
         case cancelled
@@ -50,7 +52,8 @@ package struct PostgresError: TasterError, Equatable {
         }
     }
 
-    package init(sqlState: String?, message: String, operation: String, host: String?) {
+    /// `cancelRequested`: taster sent a cancel request (`PostgresCanceller`) for the statement.
+    package init(sqlState: String?, message: String, operation: String, host: String?, cancelRequested: Bool = false) {
         let state = (sqlState?.isEmpty ?? true) ? nil : sqlState
         // libpq repeats a failure once per attempt (with TLS, then without): each line once.
         var lines: [Substring] = []
@@ -62,20 +65,22 @@ package struct PostgresError: TasterError, Equatable {
         if let state, state.hasPrefix("22") || state.hasPrefix("23") {
             text = PostgresSettings.withoutQuoted(String(text.prefix { $0 != "\n" }))
         }
-        self.kind = Self.classify(sqlState: state, message: text)
+        self.kind = Self.classify(sqlState: state, message: text, cancelRequested: cancelRequested)
         self.operation = operation
         self.host = host
         self.sqlState = state
         self.detail = text
     }
 
-    static func classify(sqlState: String?, message: String) -> Kind {
+    /// By SQLSTATE alone when the server sent one; libpq's own messages (no SQLSTATE: connecting,
+    /// TLS) are always English.
+    static func classify(sqlState: String?, message: String, cancelRequested: Bool = false) -> Kind {
         if let state = sqlState {
             switch state {
             case "42501": return .authorization
             case "42P01", "42703", "3F000": return .undefined
-            case "57014": return message.contains("statement timeout") ? .timeout : .cancelled
-            case "08000", "08003", "08006", "57P01", "57P02", "57P03": return .connectionLost
+            case "57014": return cancelRequested ? .cancelled : .timeout
+            case "08000", "08003", "08006", "57P01", "57P02", "57P03", "57P05", "25P03": return .connectionLost
             default: break
             }
             if state.hasPrefix("28") { return .authentication }
@@ -120,7 +125,7 @@ package struct PostgresError: TasterError, Equatable {
             "fix the check's SQL in the checks file (`where:` is a condition, `query:` a single read-only SELECT "
                 + "returning one number)"
         case .timeout:
-            "the statement ran past TASTER_DEADLINE; raise it, add an index for the check's `where:`, "
+            "the statement ran past TASTER_DEADLINE (taster's statement_timeout) or was cancelled on the server; raise it, add an index for the check's `where:`, "
                 + "or use estimated-count for a very large table"
         case .cancelled:
             "the query was cancelled on the server (the run was stopped)"

@@ -54,8 +54,9 @@ package struct PostgresSettings: Sendable {
             if let password { parameters.append(("password", password.revealed)) }
         }
         // After the URI, so these win over libpq's defaults but not over what the user set in it.
+        // UTF-8 whatever the database's encoding: text keys become BSON strings, which are UTF-8.
         return [
-            ("application_name", "taster"), ("connect_timeout", String(seconds)), ("keepalives", "1"),
+            ("application_name", "taster"), ("client_encoding", "UTF8"), ("connect_timeout", String(seconds)), ("keepalives", "1"),
             ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
         ] + parameters
     }

@@ -10,11 +10,25 @@ package struct PostgresCheckDialect: CheckDialect {
 
     package var language: CheckLanguage { .sql }
 
+    /// A condition runs as `WHERE (condition) AND cut`: a `)` that closes what the condition
+    /// did not open (`1=1) OR (1=1`) would escape its parentheses and the `asOf` cut with them.
+    /// Parentheses must balance outside quotes and comments (`SQLScanner`, which reads them as
+    /// PostgreSQL's lexer does); a `--` comment is harmless, as the text is wrapped on lines of
+    /// its own.
     package func condition(_ sql: String) throws(CheckDialectError) -> String {
         let text = sql.trimmingSpaces()
         guard !text.isEmpty else { throw CheckDialectError(detail: "is empty") }
-        if Self.hasStatementSeparator(text) {
+        let scanned = SQLScanner(text)
+        if scanned.hasSeparator {
             throw CheckDialectError(detail: "must be one SQL condition, e.g. `status = 'paid'`; it holds a `;`")
+        }
+        if scanned.unterminated {
+            throw CheckDialectError(detail: "must be one SQL condition; a quote or a /* comment in it is not closed")
+        }
+        if scanned.closesOutside || scanned.openAtEnd > 0 {
+            throw CheckDialectError(
+                detail: "must be one SQL condition whose parentheses balance; "
+                    + (scanned.closesOutside ? "a `)` in it closes a parenthesis it did not open" : "a `(` in it is not closed"))
         }
         return text
     }
@@ -22,7 +36,7 @@ package struct PostgresCheckDialect: CheckDialect {
     package func query(_ sql: String) throws(CheckDialectError) -> String {
         var text = sql.trimmingSpaces()
         while text.hasSuffix(";") { text = String(text.dropLast()).trimmingSpaces() }
-        if Self.hasStatementSeparator(text) {
+        if SQLScanner(text).hasSeparator {
             throw CheckDialectError(detail: "must be a single SELECT; it holds more than one statement")
         }
         let first = Self.firstWord(of: text).uppercased()
@@ -41,28 +55,6 @@ package struct PostgresCheckDialect: CheckDialect {
 
     package func pipelineStages(_ json: String) throws(CheckDialectError) -> [PipelineStage]? {
         throw CheckDialectError(detail: "PostgreSQL checks take an SQL SELECT in `query:`, not a pipeline")
-    }
-
-    /// Whether `text` holds a `;` outside quotes, quoted identifiers and comments.
-    static func hasStatementSeparator(_ text: String) -> Bool {
-        var quote: Character?
-        var previous: Character = " "
-        var lineComment = false
-        for character in text {
-            if lineComment {
-                if character == "\n" { lineComment = false }
-            } else if let open = quote {
-                if character == open { quote = nil }
-            } else if character == "'" || character == "\"" {
-                quote = character
-            } else if character == "-" && previous == "-" {
-                lineComment = true
-            } else if character == ";" {
-                return true
-            }
-            previous = character
-        }
-        return false
     }
 
     /// The first keyword, after spaces, comments and opening parentheses.

@@ -13,29 +13,19 @@ struct PostgresCheckRunner {
     let cut: AsOfCut
     let deadline: Deadline
     let cancellation: CancellationFlag
+    /// Set when the check keeps a document index (`CheckDefinition.indexesDocuments`).
+    var evidence: EvidencePolicy? = nil
 
     struct Measurement {
         var value: CheckValue?
         /// Rows considered (the table's rows matching `where:` and the cut).
         var rows: Int64?
+        /// The check's document index, when it keeps one.
+        var index: DocumentIndexOutcome?
     }
 
     /// The fingerprint reads this many rows per `FETCH`.
     static let fingerprintBatchSize = 20_000
-
-    /// Type OIDs (`pg_type.oid`) the values are read by.
-    enum TypeID {
-        static let int2: UInt32 = 21
-        static let int4: UInt32 = 23
-        static let int8: UInt32 = 20
-        static let float4: UInt32 = 700
-        static let float8: UInt32 = 701
-        static let numeric: UInt32 = 1700
-        static let date: UInt32 = 1082
-        static let timestamp: UInt32 = 1114
-        static let timestamptz: UInt32 = 1184
-        static let times: Set<UInt32> = [date, timestamp, timestamptz]
-    }
 
     mutating func measure(_ check: CheckDefinition) throws -> Measurement {
         let operation = "\(check.kind.rawValue) of \(check.database).\(check.collection) (\(check.origin))"
@@ -46,7 +36,13 @@ struct PostgresCheckRunner {
         case .count:
             let result = try connection.execute("SELECT count(*) FROM \(relation)\(condition)", parameters, operation: operation)
             let rows = try int64(result, column: 0, check: check)
-            return Measurement(value: .int64(rows), rows: rows)
+            var measurement = Measurement(value: .int64(rows), rows: rows)
+            if let evidence {
+                measurement.index = try index(
+                    check, policy: evidence, relation: relation, condition: condition, parameters: parameters,
+                    operation: operation + ", its document index")
+            }
+            return measurement
         case .estimatedCount:
             let result = try connection.execute(
                 "SELECT reltuples::int8 FROM pg_catalog.pg_class WHERE oid = $1::regclass", [relation], operation: operation)
@@ -97,7 +93,8 @@ struct PostgresCheckRunner {
     mutating func whereClause(_ check: CheckDefinition, relation: String) throws -> (String, [String?]) {
         var parts: [String] = []
         var parameters: [String?] = []
-        if let filter = check.filter { parts.append("(\(filter))") }
+        // On lines of their own: a `--` comment at the end of the condition ends there.
+        if let filter = check.filter { parts.append("(\n\(filter)\n)") }
         if let asOf = check.asOf {
             let column = try columnType(asOf.field, of: relation, check: check)
             guard TypeID.times.contains(column.type) else {
@@ -170,87 +167,81 @@ struct PostgresCheckRunner {
 
     /// An order-independent, type-aware digest of the chosen columns of every row, each row known
     /// by its primary key: see `RowDigest`. Reads the rows through a cursor of the transaction,
-    /// `fingerprintBatchSize` at a time.
+    /// `fingerprintBatchSize` at a time; when the check keeps a document index, in the order of
+    /// the key (`PrimaryKey`), writing the index on the way. A table without a primary key is
+    /// fingerprinted all the same, and keeps no index: its rows have no name.
     mutating func fingerprint(
         _ check: CheckDefinition, relation: String, condition: String, parameters: [String?], operation: String
     ) throws -> Measurement {
         let key = try catalog.primaryKey(of: relation)
-        guard !key.isEmpty else {
-            throw measurementError(
-                check, "\(relation) has no primary key; a fingerprint knows each row by it (add one, or fingerprint a view of a keyed table)")
-        }
         var columns: [String] = []
         for name in check.fields { columns.append(try columnType(name, of: relation, check: check).name) }
-        let selected = (key + columns).map(connection.identifier).joined(separator: ", ")
-        let cursor = "taster_fingerprint"
-        _ = try connection.execute(
-            "DECLARE \(cursor) NO SCROLL CURSOR FOR SELECT \(selected) FROM \(relation)\(condition)", parameters, operation: operation)
+        let indexer = evidence.map { RowIndexer(columns: columns, policy: $0) }
+        if key.isEmpty { indexer?.skip(Self.noPrimaryKey(relation)) }
+        let identity = indexer == nil || key.isEmpty ? [] : key.selected(connection.identifier)
+        let selected = (key.columns.map(\.name) + columns).map(connection.identifier) + identity
+        let order = identity.isEmpty ? "" : " ORDER BY " + key.ordering(connection.identifier)
         var sum = DigestSum()
+        try forEachBatch(
+            "SELECT \(selected.joined(separator: ", ")) FROM \(relation)\(condition)\(order)", parameters, check: check,
+            operation: operation
+        ) { batch in
+            for row in 0..<batch.rows {
+                let digest = RowDigest(
+                    result: batch, row: row, keyColumns: key.columns.count, valueColumns: columns.count, indexing: !identity.isEmpty)
+                sum.add(digest.digest)
+                if !identity.isEmpty {
+                    indexer?.add(key.identity(of: batch, row: row, first: key.columns.count + columns.count), digests: digest.fieldDigests)
+                }
+            }
+        }
+        return Measurement(value: .digest(sum.hex), rows: sum.count, index: indexer?.finish())
+    }
+
+    /// A count's document index (`evidence: documents`): the primary keys of the rows it counts,
+    /// in key order.
+    mutating func index(
+        _ check: CheckDefinition, policy: EvidencePolicy, relation: String, condition: String, parameters: [String?],
+        operation: String
+    ) throws -> DocumentIndexOutcome {
+        let key = try catalog.primaryKey(of: relation)
+        let indexer = RowIndexer(columns: [], policy: policy)
+        guard !key.isEmpty else {
+            indexer.skip(Self.noPrimaryKey(relation))
+            return indexer.finish()
+        }
+        let selected = key.selected(connection.identifier).joined(separator: ", ")
+        try forEachBatch(
+            "SELECT \(selected) FROM \(relation)\(condition) ORDER BY \(key.ordering(connection.identifier))", parameters,
+            check: check, operation: operation
+        ) { batch in
+            for row in 0..<batch.rows { indexer.add(key.identity(of: batch, row: row, first: 0), digests: []) }
+        }
+        return indexer.finish()
+    }
+
+    static func noPrimaryKey(_ relation: String) -> String {
+        "\(relation) has no primary key, so its rows have no name: the check is judged by its value alone (add a primary key to name rows)"
+    }
+
+    /// Runs `select` through a cursor of the transaction and hands `body` each batch of
+    /// `fingerprintBatchSize` rows, checking cancellation and the deadline between batches.
+    func forEachBatch(
+        _ select: String, _ parameters: [String?], check: CheckDefinition, operation: String, _ body: (PostgresResult) throws -> Void
+    ) throws {
+        let cursor = "taster_rows"
+        _ = try connection.execute("DECLARE \(cursor) NO SCROLL CURSOR FOR \(select)", parameters, operation: operation)
         while true {
             let batch = try connection.execute("FETCH FORWARD \(Self.fingerprintBatchSize) FROM \(cursor)", operation: operation)
             if batch.rows == 0 { break }
-            for row in 0..<batch.rows {
-                sum.add(RowDigest(result: batch, row: row, keyColumns: key.count).digest)
-            }
+            try body(batch)
             if cancellation.isCancelled { throw CancellationError() }
             try deadline.check("the snapshot (check \"\(check.name)\")")
         }
         _ = try connection.execute("CLOSE \(cursor)", operation: operation)
-        return Measurement(value: .digest(sum.hex), rows: sum.count)
     }
 
     func measurementError(_ check: CheckDefinition, _ message: String) -> CheckMeasurementError {
         CheckMeasurementError(check: check, message: message)
-    }
-}
-
-/// One row of a fingerprint: its identity (the primary key's values) and a digest per chosen
-/// column, combined into the row's digest. Each value is encoded with its type OID, so `5` as
-/// `integer` and `5` as `numeric` differ, and a NULL differs from every value:
-/// `type (4 bytes, big-endian) | null flag (1 byte) | length (4 bytes) | text bytes`.
-/// The row's digest is the SHA-256 of the key's encoding followed by each column's SHA-256 in
-/// the configured order. The per-row identity and per-column digests are what a change list (lost,
-/// added, modified rows, and which columns changed) is built from.
-struct RowDigest {
-    /// The primary key's values, encoded: the row's identity.
-    let identity: [UInt8]
-    /// The SHA-256 of each chosen column's encoded value.
-    let columns: [SHA256.Digest]
-
-    init(result: PostgresResult, row: Int, keyColumns: Int) {
-        var identity: [UInt8] = []
-        var columns: [SHA256.Digest] = []
-        for column in 0..<result.columns {
-            var encoded: [UInt8] = []
-            Self.encode(result: result, row: row, column: column, into: &encoded)
-            if column < keyColumns {
-                identity += encoded
-            } else {
-                columns.append(SHA256.hash(data: encoded))
-            }
-        }
-        self.identity = identity
-        self.columns = columns
-    }
-
-    var digest: SHA256.Digest {
-        var hasher = SHA256()
-        hasher.update(data: identity)
-        for column in columns { column.withUnsafeBytes { hasher.update(bufferPointer: $0) } }
-        return hasher.finalize()
-    }
-
-    static func encode(result: PostgresResult, row: Int, column: Int, into bytes: inout [UInt8]) {
-        let type = result.type(ofColumn: column)
-        bytes += withUnsafeBytes(of: type.bigEndian, Array.init)
-        result.withBytes(row: row, column: column) { value in
-            guard let value else {
-                bytes.append(0)
-                return
-            }
-            bytes.append(1)
-            bytes += withUnsafeBytes(of: UInt32(value.count).bigEndian, Array.init)
-            bytes += value
-        }
     }
 }

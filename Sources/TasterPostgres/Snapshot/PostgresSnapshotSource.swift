@@ -50,6 +50,14 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
     }
 
     package func snapshot(asOf: Date?, refusingMissing: Bool, deadline: Deadline) async throws -> Snapshot {
+        try await measure(asOf: asOf, refusingMissing: refusingMissing, evidence: nil, deadline: deadline).snapshot
+    }
+
+    package func snapshot(asOf: Date?, refusingMissing: Bool, evidence: EvidencePolicy, deadline: Deadline) async throws -> IndexedSnapshot {
+        try await measure(asOf: asOf, refusingMissing: refusingMissing, evidence: evidence, deadline: deadline)
+    }
+
+    func measure(asOf: Date?, refusingMissing: Bool, evidence: EvidencePolicy?, deadline: Deadline) async throws -> IndexedSnapshot {
         let cancellation = CancellationFlag()
         let canceller = Mutex<PostgresCanceller?>(nil)
         let settings = settings
@@ -58,8 +66,8 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
             defer { current = nil }
             return current
         }
-        let (snapshot, unguarded) = try await withTaskCancellationHandler {
-            try await Blocking.run { () throws -> (Snapshot, [CheckDefinition]) in
+        let (indexed, unguarded) = try await withTaskCancellationHandler {
+            try await Blocking.run { () throws -> (IndexedSnapshot, [CheckDefinition]) in
                 // The wait's connection when it still answers (the server may have restarted since).
                 let reused = kept?.take().flatMap { connection in
                     (try? connection.execute("SELECT 1", operation: "checking the connection")) == nil ? nil : connection
@@ -72,8 +80,10 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
                 defer { canceller.withLock { $0 = nil } }
                 if cancellation.isCancelled { throw CancellationError() }
                 do {
-                    return try PostgresSnapshotter(connection: connection, plan: plan, deadline: deadline, cancellation: cancellation)
-                        .measure(cutAt: asOf, refusingMissing: refusingMissing)
+                    return try PostgresSnapshotter(
+                        connection: connection, plan: plan, deadline: deadline, cancellation: cancellation, evidence: evidence
+                    )
+                    .measure(cutAt: asOf, refusingMissing: refusingMissing)
                 } catch let error as PostgresError where error.kind == .cancelled && cancellation.isCancelled {
                     throw CancellationError()
                 } catch let error as PostgresError where error.kind == .timeout {
@@ -85,6 +95,7 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
             // PQcancel: the server stops the query now, rather than when it notices taster is gone.
             canceller.withLock { $0 }?.cancel()
         }
+        let snapshot = indexed.snapshot
         for check in unguarded {
             logger.warning("\(check.origin): table \(check.database).\(check.collection) does not exist (recorded as missing)")
         }
@@ -95,7 +106,52 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
                 "database": .string(snapshot.database), "checks": .stringConvertible(snapshot.checks.count),
                 "seconds": .string(TextFormatting.fixed(snapshot.durationSeconds, 2)),
             ].merging(missing.isEmpty ? [:] : ["missing": .string(missing.joined(separator: ","))]) { $1 })
-        return snapshot
+        for (name, outcome) in indexed.indexes.sorted(by: { $0.key < $1.key }) {
+            if case .skipped(let reason) = outcome { logger.warning("check \"\(name)\": no document index: \(reason)") }
+        }
+        return indexed
+    }
+
+    /// Every table and view of the user schemas (`PostgresInventoryReader`), on the connection
+    /// that answered the wait, which then takes the snapshot.
+    package func inventory(deadline: Deadline) async throws -> DatabaseInventory? {
+        let settings = settings
+        let rules = plan.structure.isDefault ? nil : plan.structure
+        let kept = answered.withLock { current in
+            defer { current = nil }
+            return current
+        }
+        let cancellation = CancellationFlag()
+        let canceller = Mutex<PostgresCanceller?>(nil)
+        let (inventory, handover) = try await withTaskCancellationHandler {
+            try await Blocking.run { () throws -> (DatabaseInventory, PostgresConnection.Handover) in
+                // The wait's connection when it still answers (the server may have restarted since).
+                let reused = kept?.take().flatMap { connection in
+                    (try? connection.execute("SELECT 1", operation: "checking the connection")) == nil ? nil : connection
+                }
+                let connection =
+                    try reused
+                    ?? PostgresConnection.connect(
+                        settings.parameters(connectTimeout: deadline.remaining), operation: "connecting to PostgreSQL for the inventory")
+                canceller.withLock { $0 = connection.canceller }
+                defer { canceller.withLock { $0 = nil } }
+                if cancellation.isCancelled { throw CancellationError() }
+                do {
+                    let inventory = try PostgresInventoryReader(connection: connection, deadline: deadline, rules: rules).read()
+                    return (inventory, PostgresConnection.Handover(connection))
+                } catch let error as PostgresError where error.kind == .cancelled && cancellation.isCancelled {
+                    throw CancellationError()
+                } catch let error as PostgresError where error.kind == .timeout {
+                    throw DeadlineExceededError(step: "the inventory (\(error.operation))", budget: deadline.budget)
+                }
+            }
+        } onCancel: {
+            cancellation.cancel()
+            canceller.withLock { $0 }?.cancel()
+        }
+        answered.withLock { $0 = handover }
+        for problem in inventory.problems ?? [] { logger.warning("inventory: \(problem)") }
+        return inventory
     }
 
     /// A snapshot that records missing tables (`taster snapshot`).

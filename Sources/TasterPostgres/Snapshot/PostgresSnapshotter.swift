@@ -12,9 +12,12 @@ struct PostgresSnapshotter {
     let plan: SnapshotPlan
     let deadline: Deadline
     let cancellation: CancellationFlag
+    /// How document indexes are kept; nil when this snapshot keeps none (`taster snapshot`).
+    var evidence: EvidencePolicy? = nil
 
-    /// The result of `measure`: the snapshot, and the tables found missing (recorded, not measured).
-    func measure(cutAt baseline: Date?, refusingMissing: Bool) throws -> (Snapshot, unguarded: [CheckDefinition]) {
+    /// The result of `measure`: the snapshot with its checks' document indexes, and the tables
+    /// found missing (recorded, not measured).
+    func measure(cutAt baseline: Date?, refusingMissing: Bool) throws -> (IndexedSnapshot, unguarded: [CheckDefinition]) {
         let clock = ContinuousClock()
         let started = clock.now
         try run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", operation: "starting the snapshot's read-only transaction")
@@ -35,6 +38,7 @@ struct PostgresSnapshotter {
         let cut = AsOfCut(time: baseline ?? takenAt)
         var catalog = PostgresCatalog(connection: connection)
         var results: [CheckResult] = []
+        var indexes: [String: DocumentIndexOutcome] = [:]
         for check in plan.checks {
             if cancellation.isCancelled { throw CancellationError() }
             try deadline.check("the snapshot (check \"\(check.name)\")")
@@ -44,14 +48,19 @@ struct PostgresSnapshotter {
                 name: check.name, kind: check.kind, database: check.database, collection: check.collection,
                 value: nil, durationSeconds: 0, missing: !exists, rule: check.rule, severity: check.severity,
                 allowMissing: check.allowMissing, parameters: check.parameters(cut: cut, dialect: PostgresCheckDialect()))
+            let indexing = check.indexesDocuments ? evidence : nil
             if exists {
                 try setStatementTimeout()
                 var runner = PostgresCheckRunner(
-                    connection: connection, catalog: catalog, cut: cut, deadline: deadline, cancellation: cancellation)
+                    connection: connection, catalog: catalog, cut: cut, deadline: deadline, cancellation: cancellation,
+                    evidence: indexing)
                 let measurement = try runner.measure(check)
                 catalog = runner.catalog
                 result.value = measurement.value
                 result.documents = measurement.rows
+                if let index = measurement.index { indexes[check.name] = index }
+            } else if indexing != nil {
+                indexes[check.name] = .skipped("table \(check.database).\(check.collection) does not exist")
             }
             result.durationSeconds = checkStarted.duration(to: clock.now).seconds
             results.append(result)
@@ -60,7 +69,7 @@ struct PostgresSnapshotter {
         let snapshot = Snapshot(
             database: database, serverVersion: "PostgreSQL " + connection.serverVersion, takenAt: Timestamp.rfc3339(takenAt),
             clock: "server", durationSeconds: started.duration(to: clock.now).seconds, checks: results)
-        return (snapshot, unguarded)
+        return (IndexedSnapshot(snapshot: snapshot, indexes: indexes), unguarded)
     }
 
     /// The tables (and views) of `schema`, from the catalog, which every role may read.
@@ -82,45 +91,5 @@ struct PostgresSnapshotter {
 
     func run(_ sql: String, operation: String) throws {
         _ = try connection.execute(sql, operation: operation)
-    }
-}
-
-/// What the snapshot learns of tables from the catalog, once per table: their columns' types
-/// and primary keys.
-struct PostgresCatalog {
-    let connection: PostgresConnection
-    private var columns: [String: [(name: String, type: UInt32)]] = [:]
-    private var keys: [String: [String]] = [:]
-
-    init(connection: PostgresConnection) { self.connection = connection }
-
-    /// The columns of `relation` (a quoted `"schema"."table"`), in table order.
-    mutating func columns(of relation: String) throws -> [(name: String, type: UInt32)] {
-        if let known = columns[relation] { return known }
-        let result = try connection.execute(
-            """
-            SELECT attname, atttypid::int8 FROM pg_catalog.pg_attribute
-            WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum
-            """, [relation], operation: "reading the columns of \(relation)")
-        let found = (0..<result.rows).map { row in
-            (name: result.text(row: row, column: 0) ?? "", type: UInt32(result.text(row: row, column: 1) ?? "0") ?? 0)
-        }
-        columns[relation] = found
-        return found
-    }
-
-    /// The primary key's columns of `relation`, in key order; empty when it has none.
-    mutating func primaryKey(of relation: String) throws -> [String] {
-        if let known = keys[relation] { return known }
-        let result = try connection.execute(
-            """
-            SELECT a.attname FROM pg_catalog.pg_index i
-            JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey::int2[])
-            WHERE i.indrelid = $1::regclass AND i.indisprimary
-            ORDER BY array_position(i.indkey::int2[], a.attnum)
-            """, [relation], operation: "reading the primary key of \(relation)")
-        let found = (0..<result.rows).compactMap { result.text(row: $0, column: 0) }
-        keys[relation] = found
-        return found
     }
 }

@@ -59,7 +59,7 @@ enum Wiring {
         let bucket = S3ReportReader(settings: settings.s3, deadline: Deadline(budget: settings.deadline), logger: logger)
         return CompareWorkflow(
             reader: ReportLocationReader(bucket: bucket), checksFile: settings.mongo.checksFile,
-            dialect: settings.postgres == nil ? MongoCheckDialect() : PostgresCheckDialect(), logger: logger)
+            dialects: { language in language == .sql ? PostgresCheckDialect() as any CheckDialect : MongoCheckDialect() }, logger: logger)
     }
 
     /// `taster check`: a probe per dependency, with the namespace and prefix the hooks resolve.
