@@ -88,6 +88,7 @@ def test_lost_added_and_modified_documents_are_named(app):
     assert str(lost[0]) in post.stdout and str(lost[0]) in post.termination_log, post
     page = next(body for key, body in app.objects().items() if key.endswith("verdict.html")).decode()
     assert str(lost[0]) in page and "status" in page and "changes/orders-fingerprint.ndjson" in page
+    assert "<th>_id</th><th>Fields that changed</th>" in page
 
     # taster compare names them too, from the indexes next to the reports, and lists them whole.
     folder = f"s3://{app.stack['TASTER_BUCKET']}/" + evidence["list"].rsplit("/changes/", 1)[0]

@@ -105,6 +105,11 @@ checks:
     assert '{"$numberInt":"3"}' in post.stdout
     page = sync.objects()[f"{sync.prefix}/runs/{pg.name}/verdict.html"].decode()
     assert "$numberInt" in page and "changes/print.ndjson" in page
+    # Rows by primary key and their columns, in PostgreSQL's words.
+    assert "<h2 id=\"documents\">Rows</h2>" in page and "<th>Primary key</th><th>Columns that changed</th>" in page
+    assert "_id" not in page, "a PostgreSQL page speaks of primary keys"
+    verdict = json.loads(sync.objects()[f"{sync.prefix}/runs/{pg.name}/verdict.json"])
+    assert verdict["engine"] == "postgresql"
 
     # taster compare names them too, from the indexes next to the reports, without DATABASE_URL.
     bucket = pg.stack["TASTER_BUCKET"]

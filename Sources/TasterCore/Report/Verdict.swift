@@ -33,16 +33,25 @@ package struct Verdict: Sendable, Equatable, Codable {
     package var notes: [String]?
     /// One line for people, the pod's termination message and notifications.
     package var summary: String
+    /// The database the snapshots came from (`mongodb`, `postgresql`); nil in verdicts made before
+    /// it was recorded, which were all MongoDB's. It decides how records are named: documents by
+    /// `_id`, or rows by primary key.
+    package var engine: Engine?
+
+    package enum Engine: String, Sendable, Codable {
+        case mongodb, postgresql
+    }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, runID = "runId", app, namespace, tool, createdAt, result, reportOnly, preKey, postKey,
-            preTakenAt, postTakenAt, checks, structure, notes, summary
+            preTakenAt, postTakenAt, checks, structure, notes, summary, engine
     }
 
     package init(
         runID: String, app: String, namespace: String?, createdAt: String, result: Result, reportOnly: Bool,
         preKey: String?, postKey: String?, preTakenAt: String, postTakenAt: String,
-        checks: [CheckComparison], structure: [StructureComparison]? = nil, notes: [String]? = nil, summary: String
+        checks: [CheckComparison], structure: [StructureComparison]? = nil, notes: [String]? = nil, summary: String,
+        engine: Engine? = nil
     ) {
         schemaVersion = Self.currentSchemaVersion
         self.runID = runID
@@ -60,6 +69,7 @@ package struct Verdict: Sendable, Equatable, Codable {
         self.structure = structure
         self.notes = notes
         self.summary = summary
+        self.engine = engine
     }
 
     package var failedChecks: [CheckComparison] { checks.filter { $0.result == .fail } }

@@ -11,7 +11,7 @@ extension VerdictPage {
                 html += "<section class=\"evidence\" data-check=\"\(e(check.name))\">\n"
                 html += "<h3>\(e(check.name)): \(e(evidence.counts ?? ""))</h3>\n"
                 html += "<table class=\"documents\"><colgroup><col class=\"change\"/><col class=\"id\"/><col class=\"fields\"/></colgroup>\n"
-                html += "<thead><tr><th>Change</th><th>_id</th><th>Fields that changed</th></tr></thead>\n<tbody>\n"
+                html += "<thead><tr><th>Change</th><th>\(verdict.identityHeading)</th><th>\(verdict.fieldsHeading) that changed</th></tr></thead>\n<tbody>\n"
                 for (change, document) in evidence.named {
                     html += "<tr class=\"doc-\(change)\"><td>\(change)</td><td><code>\(e(document.id))</code></td>"
                     html += "<td>\(e((document.fields ?? []).joined(separator: ", ")))</td></tr>\n"
@@ -28,12 +28,13 @@ extension VerdictPage {
                 }
                 html += "<p class=\"muted\">\(note)</p>\n</section>\n"
             } else if let reason = evidence.unavailable, check.result != .pass {
-                html += "<p class=\"evidence-unavailable\" data-check=\"\(e(check.name))\">\(e(check.name)): documents cannot be named: \(e(reason)).</p>\n"
+                html +=
+                    "<p class=\"evidence-unavailable\" data-check=\"\(e(check.name))\">\(e(check.name)): \(verdict.records) cannot be named: \(e(reason)).</p>\n"
             }
         }
         guard !html.isEmpty else { return "" }
         return
-            "<h2 id=\"documents\">Documents</h2>\n<p class=\"muted\">By <code>_id</code>, as canonical extended JSON; values are never stored, only which fields changed.</p>\n"
+            "<h2 id=\"documents\">\(verdict.recordsHeading)</h2>\n<p class=\"muted\">By \(verdict.identityHTML), as canonical extended JSON; values are never stored, only which \(verdict.fields) changed.</p>\n"
             + html
     }
 }

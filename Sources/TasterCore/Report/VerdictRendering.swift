@@ -44,7 +44,7 @@ extension Verdict {
                 let total = (evidence.lost?.count ?? 0) + (evidence.added?.count ?? 0) + (evidence.modified?.count ?? 0)
                 if total > named { lines.append("  … \(total - named) more in the full list") }
             } else if let reason = evidence.unavailable, check.result != .pass {
-                lines.append("\(check.name): documents cannot be named: \(reason)")
+                lines.append("\(check.name): \(records) cannot be named: \(reason)")
             }
         }
         return lines.isEmpty ? "" : "\n\n" + lines.joined(separator: "\n")
@@ -146,6 +146,7 @@ extension Verdict {
             postTakenAt: postSnapshot.takenAt, checks: checks, structure: structure,
             notes: notes.flatMap { $0.isEmpty ? nil : $0 },
             summary: summarize(
-                result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks, structure: structure))
+                result: result, reportOnly: reportOnly, app: app, runID: runID, checks: checks, structure: structure),
+            engine: postSnapshot.language == .sql ? .postgresql : .mongodb)
     }
 }
