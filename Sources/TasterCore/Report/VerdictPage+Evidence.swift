@@ -30,6 +30,9 @@ extension VerdictPage {
             } else if let reason = evidence.unavailable, check.result != .pass {
                 html += "<p class=\"evidence-unavailable\" data-check=\"\(e(check.name))\">\(e(check.name)): documents cannot be named: \(e(reason)).</p>\n"
             }
+            if let limited = evidence.limited, check.result != .pass {
+                html += "<p class=\"evidence-unavailable\" data-check=\"\(e(check.name))\">\(e(check.name)): \(e(limited)).</p>\n"
+            }
         }
         guard !html.isEmpty else { return "" }
         return
