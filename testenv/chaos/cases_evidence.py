@@ -10,7 +10,7 @@ import harness
 from chaos.kit import Ctx, case
 
 FINGERPRINT = "checks:\n  - {name: orders-content, kind: fingerprint, collection: ORDERS, fields: [status, total]}\n"
-KEY = "chaos-evidence-key-5b1d0e7a93"
+KEY = "Zq7vR2mX9kLp4Tn8Wc3Yb6"
 
 
 def _changed_with_index(c: Ctx, damage, env_post: dict | None = None) -> tuple[harness.Run, dict]:
@@ -92,5 +92,5 @@ for _title, _damage, _reason in DAMAGES:
 @case("evidence", "the evidence key changed between pre-taste and post-taste",
       "exit 1 (the data changed), judged by the fingerprint, 'the evidence key changed' stated; the key nowhere")
 def wrong_key(c: Ctx) -> None:
-    run, evidence = _changed_with_index(c, lambda *_: None, env_post={"TASTER_EVIDENCE_KEY": "a-different-key-2c9e71f04b"})
+    run, evidence = _changed_with_index(c, lambda *_: None, env_post={"TASTER_EVIDENCE_KEY": "Hd5sG1uQ0oJf6Ae2Vx9Nr4"})
     _judged_by_fingerprint(c, run, evidence, "the evidence key changed")
