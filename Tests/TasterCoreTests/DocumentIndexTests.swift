@@ -208,4 +208,30 @@ struct DocumentIndexTests {
             baseline: before.file, current: after.file, limit: 20, list: list, deadline: Deadline(budget: .seconds(600)))
         #expect(evidence.lost?.count == 1)
     }
+
+    static func decimal(_ coefficient: UInt64, exponent: Int, negative: Bool = false) -> BSONRawValue {
+        var bytes = withUnsafeBytes(of: coefficient.littleEndian, Array.init)
+        let high = (UInt64(6176 + exponent) << 49) | (negative ? 1 << 63 : 0)
+        bytes += withUnsafeBytes(of: high.littleEndian, Array.init)
+        return BSONRawValue(type: BSONRawValue.decimal128, bytes: bytes)
+    }
+
+    @Test("Decimal128 _ids order by numeric value, among themselves and with integers and doubles")
+    func decimalOrder() {
+        let one = Self.decimal(1, exponent: 0), oneAndZero = Self.decimal(10, exponent: -1), oneHundredth = Self.decimal(100, exponent: -2)
+        #expect(one.order(oneAndZero) == 0 && oneAndZero.order(oneHundredth) == 0)
+        #expect(one.order(Self.int32(1)) == 0 && Self.int32(2).order(one) > 0)
+        #expect(Self.decimal(11, exponent: -1).order(Self.decimal(2, exponent: 0)) < 0) // 1.1 < 2
+        #expect(Self.decimal(1, exponent: 3).order(Self.decimal(999, exponent: 0)) > 0) // 1E+3 > 999
+        #expect(Self.decimal(25, exponent: -1, negative: true).order(Self.decimal(2, exponent: 0, negative: true)) < 0) // -2.5 < -2
+        #expect(Self.decimal(0, exponent: 0, negative: true).order(Self.decimal(0, exponent: 5)) == 0) // -0 = 0
+        let half = BSONRawValue(type: BSONRawValue.double, bytes: withUnsafeBytes(of: (0.5).bitPattern.littleEndian, Array.init))
+        #expect(Self.decimal(4, exponent: -1).order(half) < 0 && Self.decimal(6, exponent: -1).order(half) > 0)
+        var nan = [UInt8](repeating: 0, count: 16)
+        nan[15] = 0x7C
+        var negativeInfinity = [UInt8](repeating: 0, count: 16)
+        negativeInfinity[15] = 0xF8
+        #expect(BSONRawValue(type: BSONRawValue.decimal128, bytes: nan).order(BSONRawValue(type: BSONRawValue.decimal128, bytes: negativeInfinity)) < 0)
+        #expect(BSONRawValue(type: BSONRawValue.decimal128, bytes: negativeInfinity).order(Self.decimal(1, exponent: 6000, negative: true)) < 0)
+    }
 }

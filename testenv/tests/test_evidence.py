@@ -205,6 +205,26 @@ def test_ids_of_every_shape_in_one_collection(app):
         app.db.drop_collection(mixed.name)
 
 
+def test_decimal128_ids_are_named_in_numeric_order(app):
+    decimals = app.db[f"{app.name}-decimals"]
+    ids = [Decimal128("1.5"), Decimal128("10"), Decimal128("-3.25"), 2, 7.5, Decimal128("2.000001"), Int64(-4),
+           Decimal128("1E+3"), Decimal128("0.001")]
+    decimals.insert_many([{"_id": i, "status": "paid"} for i in ids])
+    try:
+        app.checks(f"checks:\n  - name: decimals\n    kind: fingerprint\n    collection: {decimals.name}\n    fields: [status]\n")
+        assert app.run("pre-taste").returncode == 0
+        decimals.delete_many({"_id": {"$in": [Decimal128("10"), Decimal128("-3.25")]}})
+        decimals.update_one({"_id": Decimal128("2.000001")}, {"$set": {"status": "void"}})
+        post = app.run("post-taste")
+        assert post.returncode == 1, post
+        evidence = evidence_of(app.verdict(), "decimals")
+        assert evidence.get("unavailable") is None, evidence
+        assert [d["_id"] for d in evidence["lost"]["first"]] == ['{"$numberDecimal":"-3.25"}', '{"$numberDecimal":"10"}']
+        assert evidence["modified"]["first"] == [{"_id": '{"$numberDecimal":"2.000001"}', "fields": ["status"]}]
+    finally:
+        app.db.drop_collection(decimals.name)
+
+
 def test_an_empty_collection_on_either_side_and_a_dropped_one(app):
     empty = app.db[f"{app.name}-empty"]
     empty.insert_one({"_id": "x", "status": "a"})
