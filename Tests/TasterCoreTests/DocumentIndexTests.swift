@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TasterCore
@@ -234,4 +235,24 @@ struct DocumentIndexTests {
         #expect(BSONRawValue(type: BSONRawValue.decimal128, bytes: nan).order(BSONRawValue(type: BSONRawValue.decimal128, bytes: negativeInfinity)) < 0)
         #expect(BSONRawValue(type: BSONRawValue.decimal128, bytes: negativeInfinity).order(Self.decimal(1, exponent: 6000, negative: true)) < 0)
     }
+
+    @Test("taster compare reads an index file a part at a time: the bytes intact, a larger one refused, spool writes of any size")
+    func spooledFile() async throws {
+        let entries = (0..<100_000).map { n in
+            (BSONRawValue(type: BSONRawValue.int64, bytes: withUnsafeBytes(of: Int64(n).littleEndian, Array.init)), [UInt8](repeating: 7, count: 8))
+        }
+        let written = try index(entries)
+        let original = try written.file.read(at: 0, count: written.bytes)
+        let reader = ReportLocationReader(bucket: NoBucket())
+        let copy = try await reader.download(written.file.path, maxBytes: written.bytes)
+        #expect(try copy.read(at: 0, count: copy.size) == original)
+        #expect(try copy.readData(at: 5, count: 100) == Data(original[5..<105]))
+        await #expect(throws: ReportFileError.self) { _ = try await reader.download(written.file.path, maxBytes: written.bytes - 1) }
+        await #expect(throws: ReportFileError.self) { _ = try await reader.download(written.file.path + ".missing", maxBytes: 10) }
+    }
+}
+
+/// A bucket reader for tests that give files only.
+private struct NoBucket: ReportReader {
+    func read(_ location: String, maxBytes: Int) async throws -> Data { throw ReportFileError(path: location, problem: "is not a file") }
 }
