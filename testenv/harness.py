@@ -163,7 +163,7 @@ def _watched(process, args, timeout, after, when, sig, on_line):
 
 SECRET_VARIABLES = ("AWS_SECRET_ACCESS_KEY", "S3_SECRETKEY", "AWS_SESSION_TOKEN", "MONGO_PASS", "TASTER_NOTIFY_URL",
                     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
-                    "TASTER_PUSHGATEWAY_PASSWORD", "TASTER_PUSHGATEWAY_TOKEN", "PGPASSWORD")
+                    "TASTER_PUSHGATEWAY_PASSWORD", "TASTER_PUSHGATEWAY_TOKEN", "PGPASSWORD", "TASTER_EVIDENCE_KEY")
 # MongoDB URI options whose values are secrets (libmongoc's older and newer names).
 SECRET_URI_OPTIONS = ("tlscertificatekeyfilepassword", "sslclientcertificatekeypassword", "sslpemkeypassword",
                       "authmechanismproperties", "password", "sslpassword")

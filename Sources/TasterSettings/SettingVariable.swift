@@ -186,10 +186,14 @@ extension SettingVariable {
             shownAs: ["max-baseline-age"], "refuse (exit 4) a baseline older than this"),
         .init(
             .run, ["TASTER_EVIDENCE_LIMIT"], default: "20", commands: ["post-taste"], shownAs: ["evidence.limit"],
-            "how many _ids of lost, added and modified documents a verdict names (the full list goes to S3)"),
+            "how many _ids of lost, added and modified documents a verdict names, at most 1000 (the full list goes to S3)"),
         .init(
             .run, ["TASTER_EVIDENCE_MAX_DOCUMENTS"], default: "5000000", commands: ["pre-taste", "post-taste"],
             shownAs: ["evidence.max-documents"], "a check over this many documents keeps no document index (judged by its value)"),
+        .init(
+            .run, ["TASTER_EVIDENCE_KEY"], default: "derived from the database password", commands: ["pre-taste", "post-taste"],
+            shownAs: ["evidence.key"],
+            "secret key (16+ characters, e.g. openssl rand -base64 32) of the document indexes' field digests; none and no password: _ids only"),
         .init(
             .run, ["TASTER_ARGOCD_APP"], commands: hookCommands, shownAs: ["argocd.application"],
             "the Argo CD Application whose sync this run checks: the run id comes from its sync operation"),

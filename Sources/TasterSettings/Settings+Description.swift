@@ -96,6 +96,7 @@ extension Settings {
         add("max-baseline-age", DurationParser.format(maxBaselineAge), "TASTER_MAX_BASELINE_AGE")
         add("evidence.limit", String(evidence.limit), "TASTER_EVIDENCE_LIMIT")
         add("evidence.max-documents", String(evidence.maxDocuments), "TASTER_EVIDENCE_MAX_DOCUMENTS")
+        add("evidence.key", evidenceKeyShown, "TASTER_EVIDENCE_KEY", defaultNote: evidenceSecret == nil ? "not set" : "default")
         add("log-format", logFormat.rawValue, "TASTER_LOG_FORMAT")
         for (ignored, winner) in shadowed {
             rows.append(Row(setting: "ignored", value: "\(ignored) (\(winner) wins)", source: ignored))

@@ -38,6 +38,9 @@ package struct Settings: Sendable {
     package var maxBaselineAge: Duration = Settings.defaultMaxBaselineAge
     /// `TASTER_EVIDENCE_LIMIT`, `TASTER_EVIDENCE_MAX_DOCUMENTS`: the documents a verdict names.
     package var evidence = EvidencePolicy()
+    /// `TASTER_EVIDENCE_KEY`, else the database password: what `evidenceKey()` derives the key
+    /// of the indexes' field digests from; nil when neither is set.
+    package var evidenceSecret: EvidenceSecret?
     /// Variables that were set but lost to a standard spelling, e.g. `S3_URL` beside `AWS_ENDPOINT_URL`.
     package var shadowed: [(ignored: String, winner: String)]
     /// Where each setting came from (variable or flag), keyed by the variable's standard name.
@@ -130,9 +133,13 @@ package struct Settings: Sendable {
         let deadline = reader.duration("TASTER_DEADLINE", default: defaultDeadline, example: "15m")
         let maxBaselineAge = reader.duration("TASTER_MAX_BASELINE_AGE", default: defaultMaxBaselineAge, example: "24h")
         let evidence = EvidencePolicy(
-            limit: Int(reader.integer("TASTER_EVIDENCE_LIMIT", default: Int64(EvidencePolicy.defaultLimit), minimum: 0, example: "20")),
+            limit: Int(
+                reader.integer(
+                    "TASTER_EVIDENCE_LIMIT", default: Int64(EvidencePolicy.defaultLimit), minimum: 0,
+                    maximum: Int64(EvidencePolicy.maximumLimit), example: "20")),
             maxDocuments: reader.integer(
                 "TASTER_EVIDENCE_MAX_DOCUMENTS", default: EvidencePolicy.defaultMaxDocuments, minimum: 0, example: "5000000"))
+        let evidenceSecret = readEvidenceSecret(&reader, mongo: mongo, postgres: postgres)
         problems += reader.problems
         let notification = read(.notification, NotificationSettings.read)
         let pushgateway = read(.metrics, PushgatewaySettings.read)
@@ -155,7 +162,7 @@ package struct Settings: Sendable {
             mongo: mongo, postgres: postgres, s3: s3, kubernetes: kubernetes, app: app, runID: runID,
             logFormat: logFormat, argoApplication: argoApplication, argoNamespace: argoNamespace,
             notification: notification, pushgateway: pushgateway, deadline: deadline, maxBaselineAge: maxBaselineAge,
-            evidence: evidence, shadowed: shadowed, sources: sources)
+            evidence: evidence, evidenceSecret: evidenceSecret, shadowed: shadowed, sources: sources)
     }
 
     /// The engine the settings choose: MongoDB (`MONGODB_URI` or `MONGO_*`) or PostgreSQL

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TasterCore
@@ -63,8 +64,8 @@ struct DocumentIndexTests {
         #expect(BSONRawValue(type: BSONRawValue.decimal128, bytes: decimal).canonicalJSON == "{\"$numberDecimal\":\"1.10\"}")
     }
 
-    func index(_ entries: [(BSONRawValue, [UInt8])], fields: [String] = ["status", "total"]) throws -> LocalDocumentIndex {
-        let writer = try DocumentIndexWriter(fields: fields)
+    func index(_ entries: [(BSONRawValue, [UInt8])], fields: [String] = ["status", "total"], keyID: String? = "0123456789abcdef") throws -> LocalDocumentIndex {
+        let writer = try DocumentIndexWriter(fields: fields, keyID: keyID)
         for (id, digests) in entries {
             try id.bytes.withUnsafeBytes { try writer.append(idType: id.type, id: $0, digests: digests) }
         }
@@ -75,7 +76,7 @@ struct DocumentIndexTests {
     func roundTrip() throws {
         let entries = (0..<100).map { (Self.oid(UInt8($0)), [UInt8](repeating: UInt8($0), count: 16)) }
         let written = try index(entries, fields: ["a", "b", "c", "d"])
-        let header = DocumentIndexFormat.header(fields: ["a", "b", "c", "d"]).count
+        let header = DocumentIndexFormat.header(fields: ["a", "b", "c", "d"], keyed: true).count
         #expect(written.bytes == header + 100 * 30 + 9)
         var reader = try DocumentIndexReader(written.file)
         #expect(reader.fields == ["a", "b", "c", "d"])
@@ -147,4 +148,111 @@ struct DocumentIndexTests {
         }
         #expect(throws: DocumentIndexError.self) { _ = try DocumentIndexReader(try spool(Array("not an index".utf8))) }
     }
+
+    @Test("without an evidence key: _ids only, lost and added named, modified not, and why")
+    func unkeyed() throws {
+        let before = try index([(Self.oid(1), []), (Self.oid(2), []), (Self.oid(3), [])], keyID: nil)
+        let after = try index([(Self.oid(2), []), (Self.oid(3), []), (Self.oid(4), [])], keyID: nil)
+        #expect(before.bytes == DocumentIndexFormat.header(fields: ["status", "total"], keyed: false).count + 3 * 14 + 9)
+        let list = try SpoolWriter(name: "test")
+        let evidence = try DocumentIndexComparison.compare(baseline: before.file, current: after.file, limit: 20, list: list)
+        #expect(evidence.lost?.count == 1 && evidence.added?.count == 1 && evidence.modified == nil)
+        #expect(evidence.limited?.contains("TASTER_EVIDENCE_KEY") == true)
+        let keyed = try index([(Self.oid(2), [1, 1, 1, 1, 2, 2, 2, 2])])
+        #expect(throws: DocumentIndexError.self) {
+            _ = try DocumentIndexComparison.compare(baseline: before.file, current: keyed.file, limit: 20, list: list)
+        }
+    }
+
+    @Test("an index of format 1 (unkeyed SHA-256 digests) is read as made by an older taster")
+    func olderFormat() throws {
+        let record = DocumentIndexRecord(format: 1, key: "k", sha256: "s", bytes: 10, documents: 1)
+        #expect(record.unusable?.contains("made by an older taster") == true)
+        let current = try index([(Self.oid(1), [1, 1, 1, 1, 2, 2, 2, 2])])
+        var bytes = try current.file.read(at: 0, count: current.bytes)
+        bytes[DocumentIndexFormat.magic.count] = 1
+        let writer = try SpoolWriter(name: "test")
+        try writer.write(bytes)
+        do {
+            _ = try DocumentIndexReader(try writer.finish())
+            Issue.record("a format 1 index was read")
+        } catch {
+            #expect("\(error)".contains("older taster"))
+        }
+    }
+
+    @Test("a key change between the baseline and now is named, never compared")
+    func keyChange() {
+        let record = DocumentIndexRecord(format: 2, key: "k", sha256: "s", bytes: 10, documents: 1, keyID: "aaaa")
+        #expect(record.keyChange(to: "aaaa") == nil)
+        #expect(record.keyChange(to: "bbbb")?.hasPrefix("the evidence key changed") == true)
+        #expect(record.keyChange(to: nil)?.contains("no key") == true)
+        #expect(DocumentIndexRecord(format: 2, keyID: nil).keyChange(to: nil) == nil)
+    }
+
+    @Test("naming stops at its deadline with a reason, never a partial answer")
+    func bounded() throws {
+        let entries = (0..<10_000).map { n in
+            (BSONRawValue(type: BSONRawValue.int64, bytes: withUnsafeBytes(of: Int64(n).littleEndian, Array.init)), [UInt8](repeating: 1, count: 8))
+        }
+        let before = try index(entries)
+        let after = try index(Array(entries.dropFirst()))
+        let list = try SpoolWriter(name: "test")
+        do {
+            _ = try DocumentIndexComparison.compare(
+                baseline: before.file, current: after.file, limit: 20, list: list, deadline: Deadline(budget: .zero))
+            Issue.record("the comparison ran past its deadline")
+        } catch {
+            #expect("\(error)".contains("TASTER_DEADLINE"))
+        }
+        let evidence = try DocumentIndexComparison.compare(
+            baseline: before.file, current: after.file, limit: 20, list: list, deadline: Deadline(budget: .seconds(600)))
+        #expect(evidence.lost?.count == 1)
+    }
+
+    static func decimal(_ coefficient: UInt64, exponent: Int, negative: Bool = false) -> BSONRawValue {
+        var bytes = withUnsafeBytes(of: coefficient.littleEndian, Array.init)
+        let high = (UInt64(6176 + exponent) << 49) | (negative ? 1 << 63 : 0)
+        bytes += withUnsafeBytes(of: high.littleEndian, Array.init)
+        return BSONRawValue(type: BSONRawValue.decimal128, bytes: bytes)
+    }
+
+    @Test("Decimal128 _ids order by numeric value, among themselves and with integers and doubles")
+    func decimalOrder() {
+        let one = Self.decimal(1, exponent: 0), oneAndZero = Self.decimal(10, exponent: -1), oneHundredth = Self.decimal(100, exponent: -2)
+        #expect(one.order(oneAndZero) == 0 && oneAndZero.order(oneHundredth) == 0)
+        #expect(one.order(Self.int32(1)) == 0 && Self.int32(2).order(one) > 0)
+        #expect(Self.decimal(11, exponent: -1).order(Self.decimal(2, exponent: 0)) < 0) // 1.1 < 2
+        #expect(Self.decimal(1, exponent: 3).order(Self.decimal(999, exponent: 0)) > 0) // 1E+3 > 999
+        #expect(Self.decimal(25, exponent: -1, negative: true).order(Self.decimal(2, exponent: 0, negative: true)) < 0) // -2.5 < -2
+        #expect(Self.decimal(0, exponent: 0, negative: true).order(Self.decimal(0, exponent: 5)) == 0) // -0 = 0
+        let half = BSONRawValue(type: BSONRawValue.double, bytes: withUnsafeBytes(of: (0.5).bitPattern.littleEndian, Array.init))
+        #expect(Self.decimal(4, exponent: -1).order(half) < 0 && Self.decimal(6, exponent: -1).order(half) > 0)
+        var nan = [UInt8](repeating: 0, count: 16)
+        nan[15] = 0x7C
+        var negativeInfinity = [UInt8](repeating: 0, count: 16)
+        negativeInfinity[15] = 0xF8
+        #expect(BSONRawValue(type: BSONRawValue.decimal128, bytes: nan).order(BSONRawValue(type: BSONRawValue.decimal128, bytes: negativeInfinity)) < 0)
+        #expect(BSONRawValue(type: BSONRawValue.decimal128, bytes: negativeInfinity).order(Self.decimal(1, exponent: 6000, negative: true)) < 0)
+    }
+
+    @Test("taster compare reads an index file a part at a time: the bytes intact, a larger one refused, spool writes of any size")
+    func spooledFile() async throws {
+        let entries = (0..<100_000).map { n in
+            (BSONRawValue(type: BSONRawValue.int64, bytes: withUnsafeBytes(of: Int64(n).littleEndian, Array.init)), [UInt8](repeating: 7, count: 8))
+        }
+        let written = try index(entries)
+        let original = try written.file.read(at: 0, count: written.bytes)
+        let reader = ReportLocationReader(bucket: NoBucket())
+        let copy = try await reader.download(written.file.path, maxBytes: written.bytes)
+        #expect(try copy.read(at: 0, count: copy.size) == original)
+        #expect(try copy.readData(at: 5, count: 100) == Data(original[5..<105]))
+        await #expect(throws: ReportFileError.self) { _ = try await reader.download(written.file.path, maxBytes: written.bytes - 1) }
+        await #expect(throws: ReportFileError.self) { _ = try await reader.download(written.file.path + ".missing", maxBytes: 10) }
+    }
+}
+
+/// A bucket reader for tests that give files only.
+private struct NoBucket: ReportReader {
+    func read(_ location: String, maxBytes: Int) async throws -> Data { throw ReportFileError(path: location, problem: "is not a file") }
 }

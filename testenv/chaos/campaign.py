@@ -31,7 +31,8 @@ import time
 from pathlib import Path
 
 from chaos import kit
-from chaos import cases_input  # noqa: F401 - the imports register the cases
+from chaos import cases_evidence  # noqa: F401 - the imports register the cases
+from chaos import cases_input  # noqa: F401
 from chaos import cases_kubernetes  # noqa: F401
 from chaos import cases_mongo  # noqa: F401
 from chaos import cases_platform  # noqa: F401
@@ -40,7 +41,7 @@ from chaos import cases_process  # noqa: F401
 from chaos import cases_s3  # noqa: F401
 from chaos import cases_secrets  # noqa: F401
 
-AREAS = ["MongoDB", "PostgreSQL", "S3", "Kubernetes", "bad input", "checks file", "process", "deadline", "metrics", "credentials",
+AREAS = ["MongoDB", "PostgreSQL", "S3", "evidence", "Kubernetes", "bad input", "checks file", "process", "deadline", "metrics", "credentials",
          "secrets"]
 
 

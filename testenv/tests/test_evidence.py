@@ -5,6 +5,8 @@ Every test seeds a sentinel value in the data and scans every output and stored 
 field values are never stored, printed or sent, only `_id`s and field names."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 import uuid
@@ -15,6 +17,9 @@ from bson.decimal128 import Decimal128
 import harness
 
 SENTINEL = "SENTINEL-v4lue-9c1e"
+# The evidence key of most runs here; the fixture's secret scan looks for it (and its pieces) in
+# every output and stored object, as assert_no_sentinel looks for the key derived from it.
+EVIDENCE_KEY = "EvK3y-7f2a9c41d0b8e6aa5c"
 
 FINGERPRINT = """checks:
   - name: orders-fingerprint
@@ -32,10 +37,28 @@ def evidence_of(verdict: dict, check: str) -> dict:
     return next(c for c in verdict["checks"] if c["name"] == check)["evidence"]
 
 
+def digest_key(secret: str) -> bytes:
+    """The key of the field digests, as docs/reports.md says: HKDF-SHA-256 of TASTER_EVIDENCE_KEY."""
+    prk = hmac.new(b"taster/evidence-key/v2", secret.encode(), hashlib.sha256).digest()
+    return hmac.new(prk, b"field digests\x01", hashlib.sha256).digest()
+
+
+def field_digest(key: bytes, element: bytes) -> bytes:
+    digest = bytearray(hmac.new(key, element, hashlib.sha256).digest()[:4])
+    if digest == bytearray(4):
+        digest[3] = 1
+    return bytes(digest)
+
+
 def assert_no_sentinel(app) -> None:
     hits = [f"run {i} {run.args[0]}" for i, run in enumerate(app.runs) if SENTINEL in run.output]
     hits += [key for key, body in app.objects().items() if SENTINEL.encode() in body]
-    assert hits == [], f"a field value leaked: {hits}"
+    # Neither the evidence key nor the key derived from it, in any output or stored object.
+    derived = digest_key(EVIDENCE_KEY)
+    for needle in (EVIDENCE_KEY.encode(), derived, derived.hex().encode()):
+        hits += [f"run {i} {run.args[0]}: the evidence key" for i, run in enumerate(app.runs) if needle.decode("latin-1") in run.output]
+        hits += [f"{key}: the evidence key" for key, body in app.objects().items() if needle in body]
+    assert hits == [], f"a field value or the evidence key leaked: {hits}"
 
 
 def seed_sentinels(app) -> None:
@@ -46,14 +69,27 @@ def seed_sentinels(app) -> None:
 def test_lost_added_and_modified_documents_are_named(app):
     seed_sentinels(app)
     app.checks(FINGERPRINT)
+    app.env["TASTER_EVIDENCE_KEY"] = EVIDENCE_KEY
     pre = app.run("pre-taste")
     assert pre.returncode == 0, pre
     stored = json.loads(next(body for key, body in app.objects().items() if key.endswith("/pre.json")))
     assert stored["schemaVersion"] == 2, (pre, list(app.objects()))
     index = next(c for c in stored["snapshot"]["checks"] if c["name"] == "orders-fingerprint")["index"]
-    assert index["documents"] == 200 and index["format"] == 1 and len(index["sha256"]) == 64
+    assert index["documents"] == 200 and index["format"] == 2 and len(index["sha256"]) == 64
+    assert len(index["keyID"]) == 16, index
     # ObjectId ids and three fields: 1 + 1 + 12 + 12 bytes a document, and the header.
     assert index["bytes"] <= 200 * 26 + 64, index
+    # The digests are the documented keyed ones: HMAC-SHA-256 of the BSON element under an empty
+    # key (type, 0x00, value), under the key HKDF derives from TASTER_EVIDENCE_KEY.
+    tidx = next(body for key, body in app.objects().items() if key.endswith(".tidx"))
+    order = app.orders.find_one({"n": 32})
+    assert order["status"] == "open"
+    record = tidx[tidx.index(b"\x07\x0c" + order["_id"].binary) + 14:][:12]
+    status = b"\x02\x00" + (len("open") + 1).to_bytes(4, "little") + b"open\x00"
+    n = b"\x10\x00" + (32).to_bytes(4, "little")
+    key = digest_key(EVIDENCE_KEY)
+    assert record[0:4] == field_digest(key, status) and record[8:12] == field_digest(key, n), record.hex()
+    assert record[0:4] != hashlib.sha256(b"\x02" + status[2:]).digest()[:4]
 
     lost = [d["_id"] for d in app.orders.find({"n": {"$in": [3, 5, 7]}}, {"_id": 1})]
     app.orders.delete_many({"_id": {"$in": lost}})
@@ -170,6 +206,26 @@ def test_ids_of_every_shape_in_one_collection(app):
         app.db.drop_collection(mixed.name)
 
 
+def test_decimal128_ids_are_named_in_numeric_order(app):
+    decimals = app.db[f"{app.name}-decimals"]
+    ids = [Decimal128("1.5"), Decimal128("10"), Decimal128("-3.25"), 2, 7.5, Decimal128("2.000001"), Int64(-4),
+           Decimal128("1E+3"), Decimal128("0.001")]
+    decimals.insert_many([{"_id": i, "status": "paid"} for i in ids])
+    try:
+        app.checks(f"checks:\n  - name: decimals\n    kind: fingerprint\n    collection: {decimals.name}\n    fields: [status]\n")
+        assert app.run("pre-taste").returncode == 0
+        decimals.delete_many({"_id": {"$in": [Decimal128("10"), Decimal128("-3.25")]}})
+        decimals.update_one({"_id": Decimal128("2.000001")}, {"$set": {"status": "void"}})
+        post = app.run("post-taste")
+        assert post.returncode == 1, post
+        evidence = evidence_of(app.verdict(), "decimals")
+        assert evidence.get("unavailable") is None, evidence
+        assert [d["_id"] for d in evidence["lost"]["first"]] == ['{"$numberDecimal":"-3.25"}', '{"$numberDecimal":"10"}']
+        assert evidence["modified"]["first"] == [{"_id": '{"$numberDecimal":"2.000001"}', "fields": ["status"]}]
+    finally:
+        app.db.drop_collection(decimals.name)
+
+
 def test_an_empty_collection_on_either_side_and_a_dropped_one(app):
     empty = app.db[f"{app.name}-empty"]
     empty.insert_one({"_id": "x", "status": "a"})
@@ -236,6 +292,58 @@ def test_a_version_1_baseline_has_no_index(app):
     post = app.run("post-taste")
     assert post.returncode == 1, post
     assert "predates evidence" in evidence_of(app.verdict(), "orders-fingerprint")["unavailable"]
+
+
+def test_an_index_of_format_1_was_made_by_an_older_taster(app):
+    app.checks(FINGERPRINT)
+    assert app.run("pre-taste").returncode == 0
+    key, body = next((k, b) for k, b in app.objects().items() if k.endswith("/pre.json"))
+    report = json.loads(body)
+    for check in report["snapshot"]["checks"]:
+        if "index" in check:
+            check["index"]["format"] = 1
+            check["index"].pop("keyID", None)
+    harness.s3_client(app.stack).put_object(Bucket=app.stack["TASTER_BUCKET"], Key=key, Body=json.dumps(report).encode())
+    app.orders.delete_one({"n": 3})
+    post = app.run("post-taste")
+    assert post.returncode == 1, post
+    assert "made by an older taster" in evidence_of(app.verdict(), "orders-fingerprint")["unavailable"]
+    assert "documents cannot be named" in post.stdout, post
+
+
+def test_a_changed_evidence_key_is_detected_and_the_fingerprint_judges(app):
+    seed_sentinels(app)
+    app.checks(FINGERPRINT)
+    # A key of its own at pre-taste, another at post-taste (rotated between the hooks).
+    pre = app.run("pre-taste", env={"TASTER_EVIDENCE_KEY": EVIDENCE_KEY})
+    assert pre.returncode == 0, pre
+    assert "evidence key" in pre.output and EVIDENCE_KEY not in pre.output
+    app.orders.delete_one({"n": 3})
+    post = app.run("post-taste", env={"TASTER_EVIDENCE_KEY": "another-key-0f3c8e2b5a7d9164"})
+    assert post.returncode == 1, post
+    evidence = evidence_of(app.verdict(), "orders-fingerprint")
+    assert "the evidence key changed" in evidence["unavailable"], evidence
+    assert "documents cannot be named: the evidence key changed" in post.stdout, post
+    assert "FAIL" in post.stdout
+    assert_no_sentinel(app)
+
+
+def test_the_evidence_key_by_default_is_derived_from_the_password_and_checked(app):
+    app.checks(FINGERPRINT)
+    pre = app.run("pre-taste")
+    assert pre.returncode == 0, pre
+    assert "from the password in MONGODB_URI" in pre.output, pre
+    shown = app.run("check", "--show-settings")
+    assert "derived from the password in MONGODB_URI" in shown.stdout, shown
+    short = app.run("check", "--show-settings", env={"TASTER_EVIDENCE_KEY": "short-key"})
+    assert short.returncode == 2 and "TASTER_EVIDENCE_KEY" in short.output and "short-key" not in short.output, short
+    limit = app.run("post-taste", env={"TASTER_EVIDENCE_LIMIT": "1001"})
+    assert limit.returncode == 2 and "from 0 to 1000" in limit.output, limit
+    app.orders.update_one({"n": 10}, {"$set": {"status": "refunded"}})
+    post = app.run("post-taste")
+    assert post.returncode == 1, post
+    evidence = evidence_of(app.verdict(), "orders-fingerprint")
+    assert evidence["modified"]["count"] == 1 and evidence["modified"]["first"][0]["fields"] == ["status"], evidence
 
 
 def test_a_count_names_documents_with_evidence_documents_and_report_only(app):

@@ -72,6 +72,8 @@ checks:
     assert pre.returncode == 0, pre
     index = next(c for c in sync.stored("pre.json")["snapshot"]["checks"] if c["name"] == "print")["index"]
     assert index["documents"] == 60 and len(index["sha256"]) == 64, index
+    # Keyed by DATABASE_URL's password (no TASTER_EVIDENCE_KEY here): the columns' digests are kept.
+    assert len(index["keyID"]) == 16, index
     # int32 keys and three columns: 1 + 1 + 4 + 12 bytes a row, and the header.
     assert index["bytes"] <= 60 * 18 + 64, index
 

@@ -104,10 +104,9 @@ enum Decimal128Text {
         let low = UInt64(bitPattern: Int64(littleEndianBytes: bytes.prefix(8)))
         let high = UInt64(bitPattern: Int64(littleEndianBytes: bytes.dropFirst(8)))
         let negative = high >> 63 == 1
-        let sign = negative ? "-" : ""
         let combination = (high >> 58) & 0x1F
         if combination == 0x1F { return "NaN" }
-        if combination == 0x1E { return sign + "Infinity" }
+        if combination == 0x1E { return (negative ? "-" : "") + "Infinity" }
         var exponent: Int
         var coefficient: UInt128
         if (high >> 61) & 0x3 == 0x3 {
@@ -119,6 +118,12 @@ enum Decimal128Text {
             coefficient = UInt128(high & 0x1_FFFF_FFFF_FFFF) << 64 | UInt128(low)
             if coefficient > UInt128("9999999999999999999999999999999999")! { coefficient = 0 }
         }
+        return plain(negative: negative, coefficient: coefficient, exponent: exponent)
+    }
+
+    /// The text of sign × coefficient × 10^exponent, as the specification writes it.
+    static func plain(negative: Bool, coefficient: UInt128, exponent: Int) -> String {
+        let sign = negative ? "-" : ""
         let digits = String(coefficient)
         let adjusted = exponent + digits.count - 1
         if exponent <= 0 && adjusted >= -6 {

@@ -1,7 +1,9 @@
 /// MongoDB's order of values (the order of an `_id` index with the simple collation): first by
 /// type class (MinKey, null, numbers, strings, documents, arrays, binary, ObjectId, booleans,
-/// dates, timestamps, regular expressions, MaxKey), numbers by value across int32, int64 and
-/// double, strings by bytes, binary by length then subtype then bytes, documents element by
+/// dates, timestamps, regular expressions, MaxKey), numbers by value across int32, int64, double
+/// and Decimal128 (exactly between integers and decimals; a decimal against a double through the
+/// nearest double, so two that round to the same double are equal and such an index is refused
+/// as out of order rather than half-compared), strings by bytes, binary by length then subtype then bytes, documents element by
 /// element (type class, key, value), the shorter first.
 ///
 /// - SeeAlso: https://www.mongodb.com/docs/manual/reference/bson-type-comparison-order/
@@ -80,12 +82,14 @@ extension BSONRawValue {
         enum Number {
             case integer(Int64)
             case real(Double)
+            case decimal(Decimal128Value)
         }
         func number(_ type: UInt8, _ bytes: ArraySlice<UInt8>) -> Number {
             switch type {
             case int32: return .integer(Int64(Int32(littleEndianBytes: bytes)))
             case int64: return .integer(Int64(littleEndianBytes: bytes))
             case double: return .real(Double(bitPattern: UInt64(bitPattern: Int64(littleEndianBytes: bytes))))
+            case decimal128: return .decimal(Decimal128Value(bytes))
             default: return .real(.nan)
             }
         }
@@ -98,6 +102,16 @@ extension BSONRawValue {
             return -compare(b, a)
         case (.real(let a), .integer(let b)):
             return compare(a, b)
+        case (.decimal(let a), .decimal(let b)):
+            return a.order(b)
+        case (.decimal(let a), .integer(let b)):
+            return a.order(Decimal128Value(b))
+        case (.integer(let a), .decimal(let b)):
+            return Decimal128Value(a).order(b)
+        case (.decimal(let a), .real(let b)):
+            return compare(a.approximation, b)
+        case (.real(let a), .decimal(let b)):
+            return compare(a, b.approximation)
         }
     }
 

@@ -10,16 +10,20 @@ package struct CheckEvidence: Sendable, Equatable, Codable {
     package var list: String?
     /// Why the documents cannot be named (no index in the baseline, a damaged index, …).
     package var unavailable: String?
+    /// What the lists leave out, and why: modified documents, when the indexes hold `_id`s only
+    /// because no evidence key was set.
+    package var limited: String?
 
     package init(
         lost: ChangedDocuments? = nil, added: ChangedDocuments? = nil, modified: ChangedDocuments? = nil,
-        list: String? = nil, unavailable: String? = nil
+        list: String? = nil, unavailable: String? = nil, limited: String? = nil
     ) {
         self.lost = lost
         self.added = added
         self.modified = modified
         self.list = list
         self.unavailable = unavailable
+        self.limited = limited
     }
 
     package static func unavailable(_ reason: String) -> CheckEvidence { CheckEvidence(unavailable: reason) }

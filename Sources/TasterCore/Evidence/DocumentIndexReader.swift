@@ -8,7 +8,9 @@ package struct DocumentIndexReader {
     private var reader: SpoolReader
     private var count: Int64 = 0
     private var ended = false
-    private let digestWidth: Int
+    /// The bytes of each field's digest: `DocumentIndexFormat.digestBytes`, or 0 in an index of
+    /// `_id`s only (made without an evidence key).
+    package let digestWidth: Int
 
     package init(_ file: SpoolFile) throws(DocumentIndexError) {
         reader = SpoolReader(file)
@@ -16,11 +18,15 @@ package struct DocumentIndexReader {
             guard let magic = try reader.bytes(DocumentIndexFormat.magic.count), magic == DocumentIndexFormat.magic else {
                 throw DocumentIndexError("it is not a taster document index")
             }
-            guard let version = try reader.byte(), version == DocumentIndexFormat.version else {
-                throw DocumentIndexError("its format version is not \(DocumentIndexFormat.version)")
+            guard let version = try reader.byte() else { throw DocumentIndexError("its header is truncated") }
+            guard version == DocumentIndexFormat.version else {
+                throw DocumentIndexError(
+                    version < DocumentIndexFormat.version
+                        ? "it was made by an older taster (format \(version), this taster reads \(DocumentIndexFormat.version))"
+                        : "it was made by a newer taster (format \(version), this taster reads \(DocumentIndexFormat.version))")
             }
-            guard let width = try reader.byte(), Int(width) == DocumentIndexFormat.digestBytes else {
-                throw DocumentIndexError("its digests are not \(DocumentIndexFormat.digestBytes) bytes")
+            guard let width = try reader.byte(), Int(width) == DocumentIndexFormat.digestBytes || width == 0 else {
+                throw DocumentIndexError("its digests are neither \(DocumentIndexFormat.digestBytes) bytes nor absent")
             }
             digestWidth = Int(width)
             guard let countBytes = try reader.bytes(2) else { throw DocumentIndexError("its header is truncated") }

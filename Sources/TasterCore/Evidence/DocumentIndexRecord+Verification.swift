@@ -7,10 +7,25 @@ extension DocumentIndexRecord {
     package var unusable: String? {
         if let skipped { return "no document index: \(skipped)" }
         guard key != nil, sha256 != nil, bytes != nil else { return "the record of its document index is incomplete" }
+        guard let format, format >= Int(DocumentIndexFormat.version) else {
+            return "its document index was made by an older taster (format \(format.map(String.init) ?? "?"), "
+                + "this taster reads \(DocumentIndexFormat.version), whose digests are keyed)"
+        }
         guard format == Int(DocumentIndexFormat.version) else {
-            return "its document index is of format \(format.map(String.init) ?? "?"), this taster reads \(DocumentIndexFormat.version)"
+            return "its document index was made by a newer taster (format \(format), this taster reads \(DocumentIndexFormat.version))"
         }
         return nil
+    }
+
+    /// Why this index (the baseline's) cannot be compared with one whose digests were made under
+    /// the key `current`: the evidence key changed (`TASTER_EVIDENCE_KEY` or the database password
+    /// since pre-taste), or one side has none. Nil when both share the key or both have none.
+    package func keyChange(to current: String?, now: String = "today") -> String? {
+        guard keyID != current else { return nil }
+        let before = keyID.map { "key \($0)" } ?? "no key"
+        let after = current.map { "key \($0)" } ?? "no key"
+        return "the evidence key changed (the baseline's index was made with \(before), \(now)'s with \(after)): "
+            + "TASTER_EVIDENCE_KEY or the database password is not what it was at pre-taste"
     }
 
     /// Why `file`, fetched from `uri`, is not the index this record describes (truncated,

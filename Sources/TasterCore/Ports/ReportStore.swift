@@ -30,7 +30,7 @@ extension ReportStore {
 
     /// A store that holds objects in memory anyway.
     package func put(_ key: String, file: SpoolFile, contentType: String, createOnly: Bool) async throws {
-        try await put(key, data: Data(try file.read(at: 0, count: file.size)), contentType: contentType, createOnly: createOnly)
+        try await put(key, data: try file.readData(at: 0, count: file.size), contentType: contentType, createOnly: createOnly)
     }
 
     package func download(_ key: String, maxBytes: Int) async throws -> SpoolFile? {

@@ -31,6 +31,7 @@ extension Verdict: FreeTextScrubbing {
             check.reason = check.reason.map(SecretRedactor.shared.scrub)
             check.warning = check.warning.map(SecretRedactor.shared.scrub)
             if let reason = check.evidence?.unavailable { check.evidence?.unavailable = SecretRedactor.shared.scrub(reason) }
+            if let reason = check.evidence?.limited { check.evidence?.limited = SecretRedactor.shared.scrub(reason) }
             return check
         }
         copy.structure = structure?.map { row in

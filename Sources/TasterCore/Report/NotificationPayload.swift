@@ -84,6 +84,7 @@ package enum NotificationPayload {
             var first: [String]
             var list: String?
             var unavailable: String?
+            var limited: String?
 
             init(_ evidence: CheckEvidence) {
                 lost = evidence.lost?.count ?? 0
@@ -92,6 +93,7 @@ package enum NotificationPayload {
                 first = evidence.named.prefix(10).map { "\($0.change) \($0.document.description)" }
                 list = evidence.list
                 unavailable = evidence.unavailable
+                limited = evidence.limited
             }
         }
 

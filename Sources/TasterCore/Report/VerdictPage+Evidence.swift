@@ -31,6 +31,9 @@ extension VerdictPage {
                 html +=
                     "<p class=\"evidence-unavailable\" data-check=\"\(e(check.name))\">\(e(check.name)): \(verdict.records) cannot be named: \(e(reason)).</p>\n"
             }
+            if let limited = evidence.limited, check.result != .pass {
+                html += "<p class=\"evidence-unavailable\" data-check=\"\(e(check.name))\">\(e(check.name)): \(e(limited)).</p>\n"
+            }
         }
         guard !html.isEmpty else { return "" }
         return

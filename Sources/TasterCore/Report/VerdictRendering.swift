@@ -46,6 +46,7 @@ extension Verdict {
             } else if let reason = evidence.unavailable, check.result != .pass {
                 lines.append("\(check.name): \(records) cannot be named: \(reason)")
             }
+            if let limited = evidence.limited, check.result != .pass { lines.append("\(check.name): \(limited)") }
         }
         return lines.isEmpty ? "" : "\n\n" + lines.joined(separator: "\n")
     }

@@ -14,14 +14,18 @@ package struct CompareWorkflow: Sendable {
     /// taken on (their recorded server version), whatever database the settings name.
     package let dialects: @Sendable (CheckLanguage) -> any CheckDialect
     package let logger: Logger
+    /// `TASTER_DEADLINE`: naming a check's documents takes at most half of what is left of it.
+    package let deadline: Deadline
 
     package init(
-        reader: any ReportReader, checksFile: String?, dialects: @escaping @Sendable (CheckLanguage) -> any CheckDialect, logger: Logger
+        reader: any ReportReader, checksFile: String?, dialects: @escaping @Sendable (CheckLanguage) -> any CheckDialect, logger: Logger,
+        deadline: Deadline = Deadline(budget: .seconds(900))
     ) {
         self.reader = reader
         self.checksFile = checksFile
         self.dialects = dialects
         self.logger = logger
+        self.deadline = deadline
     }
 
     package struct Outcome: Sendable {
@@ -111,15 +115,16 @@ package struct CompareWorkflow: Sendable {
             let folder = FileIO.directory(of: report)
             let location = (folder.isEmpty ? "." : folder) + String(key[marker.lowerBound...])
             do {
-                let data = try await reader.read(location, maxBytes: bytes)
-                let writer = try SpoolWriter(name: "index")
-                try writer.write(data)
-                let file = try writer.finish()
+                // A part at a time into a spool file: an index can be far larger than memory wants.
+                let file = try await reader.download(location, maxBytes: bytes)
                 if let mismatch = record.mismatch(of: file, at: location, report: side) { return (nil, mismatch) }
                 return (file, nil)
             } catch {
                 return (nil, "the document index \(location) could not be read: \(error)")
             }
+        }
+        if before.unusable == nil, after.unusable == nil, let changed = before.keyChange(to: after.keyID, now: post) {
+            return (.unavailable(changed), nil)
         }
         let (baseline, first) = await fetch(before, beside: pre, side: pre)
         guard let baseline else { return (.unavailable(first ?? ""), nil) }
@@ -127,7 +132,8 @@ package struct CompareWorkflow: Sendable {
         guard let current else { return (.unavailable(second ?? ""), nil) }
         do {
             let writer = try SpoolWriter(name: "changes")
-            let evidence = try DocumentIndexComparison.compare(baseline: baseline, current: current, limit: limit, list: writer)
+            let evidence = try DocumentIndexComparison.compare(
+                baseline: baseline, current: current, limit: limit, list: writer, deadline: Deadline(budget: deadline.remaining / 2))
             return (evidence, try writer.finish())
         } catch {
             return (.unavailable("the document indexes cannot be compared: \(error)"), nil)

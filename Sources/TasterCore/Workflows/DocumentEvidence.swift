@@ -11,17 +11,30 @@ struct DocumentEvidence: Sendable {
     let layout: ReportLayout
     let policy: EvidencePolicy
     let logger: Logger
+    /// The run's `TASTER_DEADLINE`: naming the documents of a check takes at most half of what is
+    /// left of it, so the verdict is stored in time whatever the comparison costs.
+    let deadline: Deadline
 
     init(store: any ReportStore, context: TasteContext) {
         self.store = store
         layout = context.layout
         policy = context.evidence
         logger = context.logger
+        deadline = context.deadline
     }
 
     /// Uploads each index (create-only) and records it, or why there is none, in `report`'s checks.
     func store(_ indexes: [String: DocumentIndexOutcome], in report: inout TasteReport) async {
         let log = StepLog(logger: logger)
+        if indexes.values.contains(where: { if case .indexed = $0 { true } else { false } }) {
+            if let key = policy.key {
+                logger.info("document indexes: field digests keyed with evidence key \(key.id) (from \(key.origin))")
+            } else {
+                logger.warning(
+                    "document indexes hold _ids only: no evidence key is set, so modified documents cannot be named; set TASTER_EVIDENCE_KEY in the app's Secret (openssl rand -base64 32), README \"Which documents changed\""
+                )
+            }
+        }
         for position in report.snapshot.checks.indices {
             let name = report.snapshot.checks[position].name
             guard let outcome = indexes[name] else { continue }
@@ -79,6 +92,7 @@ struct DocumentEvidence: Sendable {
         case .skipped(let reason): return .unavailable("no document index was written now: \(reason)")
         case .indexed(let index): current = index
         }
+        if let changed = record.keyChange(to: current.keyID) { return .unavailable(changed) }
         let uri = store.uri(for: key)
         let file: SpoolFile
         do {
@@ -95,7 +109,8 @@ struct DocumentEvidence: Sendable {
         let listKey = layout.changesKey(check: check, run: runID)
         do {
             let list = try SpoolWriter(name: "changes")
-            var evidence = try DocumentIndexComparison.compare(baseline: file, current: current.file, limit: policy.limit, list: list)
+            var evidence = try DocumentIndexComparison.compare(
+                baseline: file, current: current.file, limit: policy.limit, list: list, deadline: Deadline(budget: deadline.remaining / 2))
             let listed = try list.finish()
             guard evidence.hasChanges else { return evidence }
             do {

@@ -18,9 +18,21 @@ package struct ReportLocationReader: ReportReader {
         return try Self.readFile(location, maxBytes: maxBytes)
     }
 
+    package func download(_ location: String, maxBytes: Int) async throws -> SpoolFile {
+        if location.lowercased().hasPrefix("s3://") {
+            return try await bucket.download(location, maxBytes: maxBytes)
+        }
+        return try Self.readFile(location, maxBytes: maxBytes) { path, maxBytes throws(FileIO.Failure) in try FileIO.spool(path, maxBytes: maxBytes) }
+    }
+
     static func readFile(_ path: String, maxBytes: Int) throws -> Data {
+        try readFile(path, maxBytes: maxBytes) { path, maxBytes throws(FileIO.Failure) in try FileIO.read(path, maxBytes: maxBytes) }
+    }
+
+    /// `read` of the file at `path`, its failures said as a report's.
+    static func readFile<T>(_ path: String, maxBytes: Int, _ read: (String, Int) throws(FileIO.Failure) -> T) throws -> T {
         do {
-            return try FileIO.read(path, maxBytes: maxBytes)
+            return try read(path, maxBytes)
         } catch .missing {
             throw ReportFileError(path: path, problem: "does not exist")
         } catch .unreadable(let reason) {
@@ -35,6 +47,10 @@ package struct ReportLocationReader: ReportReader {
 package struct ReportFileError: TasterError {
     package let path: String
     package let problem: String
+    package init(path: String, problem: String) {
+        self.path = path
+        self.problem = problem
+    }
     package var exitCode: TasterExitCode { .usage }
     package var description: String { "the report \(path) \(problem)" }
 }

@@ -1,11 +1,11 @@
-import Crypto
 import TasterCMongoC
 import TasterCore
 import TasterSupport
 
 /// Writes a check's document index while its documents are read (in `_id` order): each
-/// document's `_id` as stored and, per indexed field, the first bytes of the SHA-256 of the
-/// field's BSON type and value. Never throws: a failure to write (TMPDIR full) or a collection
+/// document's `_id` as stored and, per indexed field, its keyed digest (`FieldDigester`) of the
+/// field's BSON element under an empty key (type, 0x00, value) — or, without an evidence key,
+/// the `_id`s alone. Never throws: a failure to write (TMPDIR full) or a collection
 /// over `maxDocuments` ends the index with the reason, and the check is measured as before.
 final class DocumentIndexer {
     /// The top-level names the index digests (a dotted field contributes its first segment, which
@@ -13,6 +13,7 @@ final class DocumentIndexer {
     let fields: [String]
     let maxDocuments: Int64
     private var writer: DocumentIndexWriter?
+    private let digester: FieldDigester?
     private var skipped: String?
     private let keys: [[CChar]]
     private let iterator = BSONIterator()
@@ -25,8 +26,9 @@ final class DocumentIndexer {
         fields = Array(Fingerprint.topLevelNames(of: check.fields).dropFirst())
         maxDocuments = policy.maxDocuments
         keys = fields.map { Array($0.utf8CString.dropLast()) }
+        digester = policy.key?.digester
         do {
-            writer = try DocumentIndexWriter(fields: fields)
+            writer = try DocumentIndexWriter(fields: fields, keyID: policy.key?.id)
         } catch {
             skipped = "\(error)"
         }
@@ -41,20 +43,14 @@ final class DocumentIndexer {
             return
         }
         digests.removeAll(keepingCapacity: true)
-        for key in keys {
-            let present = key.withUnsafeBufferPointer { iterator.find($0, in: document) }
-            guard present else {
-                digests += [0, 0, 0, 0]
-                continue
-            }
-            withValue { type, value in
-                var hasher = SHA256()
-                hasher.update(data: [type])
-                hasher.update(bufferPointer: value)
-                var prefix = Array(hasher.finalize().prefix(DocumentIndexFormat.digestBytes))
-                // 00000000 means "absent".
-                if prefix.allSatisfy({ $0 == 0 }) { prefix[prefix.count - 1] = 1 }
-                digests += prefix
+        if let digester {
+            for key in keys {
+                let present = key.withUnsafeBufferPointer { iterator.find($0, in: document) }
+                guard present else {
+                    digests += FieldDigester.absent
+                    continue
+                }
+                withElement { element in digester.append(digestOf: element, to: &digests) }
             }
         }
         let found = Self.idKey.withUnsafeBufferPointer { iterator.find($0, in: document) }
@@ -64,22 +60,24 @@ final class DocumentIndexer {
             return
         }
         do {
-            try withValue { type, value in try writer.append(idType: type, id: value, digests: digests) }
+            try withElement { element in
+                try writer.append(idType: element[0], id: UnsafeRawBufferPointer(rebasing: element[2...]), digests: digests)
+            }
         } catch {
             self.writer = nil
             skipped = "\(error)"
         }
     }
 
-    /// Runs `body` with the type and value bytes of the iterator's current element, copied into
-    /// a scratch document under an empty key: `[length][type][0x00][value][0x00]`.
-    private func withValue<T>(_ body: (UInt8, UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+    /// Runs `body` with the iterator's current element under an empty key — its type, 0x00 and
+    /// its value bytes — copied into a scratch document: `[length][type][0x00][value][0x00]`.
+    private func withElement<T>(_ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
         bson_reinit(scratch.pointer)
         _ = Self.emptyKey.withUnsafeBufferPointer { key in
             iterator.append(to: scratch.pointer, key: UnsafeBufferPointer(rebasing: key[0..<0]))
         }
         return try scratch.withBytes { bytes in
-            try body(bytes[4], UnsafeRawBufferPointer(rebasing: bytes[6..<(bytes.count - 1)]))
+            try body(UnsafeRawBufferPointer(rebasing: bytes[4..<(bytes.count - 1)]))
         }
     }
 

@@ -41,6 +41,19 @@ package struct PostgresSettings: Sendable {
     /// The names that, when set, choose PostgreSQL: `DATABASE_URL` and the libpq variables.
     package static var selectingNames: [String] { ["DATABASE_URL"] + variables.map(\.name) }
 
+    /// The password these settings give libpq: `DATABASE_URL`'s (user info or `password=`
+    /// option, as libpq decodes it) or `PGPASSWORD`. Nil when they give none — a passfile's or a
+    /// service file's password is libpq's to choose, by host, port, database and user.
+    package var password: Secret? {
+        switch connection {
+        case .url(let url):
+            guard let value = Self.parse(url.revealed).options["password"], !value.isEmpty else { return nil }
+            return Secret(value, origin: "DATABASE_URL's password")
+        case .variables(_, let password):
+            return password
+        }
+    }
+
     /// The connection's parameters for libpq (`PQconnectdbParams`), the password revealed: give
     /// them to libpq and nothing else.
     func parameters(connectTimeout: Duration) -> [(keyword: String, value: String)] {

@@ -188,7 +188,8 @@ struct PostgresCheckRunner {
         ) { batch in
             for row in 0..<batch.rows {
                 let digest = RowDigest(
-                    result: batch, row: row, keyColumns: key.columns.count, valueColumns: columns.count, indexing: !identity.isEmpty)
+                    result: batch, row: row, keyColumns: key.columns.count, valueColumns: columns.count,
+                    digester: identity.isEmpty ? nil : indexer?.digester)
                 sum.add(digest.digest)
                 if !identity.isEmpty {
                     indexer?.add(key.identity(of: batch, row: row, first: key.columns.count + columns.count), digests: digest.fieldDigests)

@@ -15,12 +15,13 @@ struct RowDigest {
     let identity: [UInt8]
     /// The SHA-256 of each chosen column's encoded value.
     let columns: [SHA256.Digest]
-    /// `fieldDigest` of each chosen column, in order; empty unless asked for.
+    /// The keyed digest of each chosen column, in order; empty without a `digester`.
     let fieldDigests: [UInt8]
 
     /// The row of `result` whose first `keyColumns` columns are the key and the next
-    /// `valueColumns` the chosen ones (columns after those are not part of the digest).
-    init(result: PostgresResult, row: Int, keyColumns: Int, valueColumns: Int, indexing: Bool) {
+    /// `valueColumns` the chosen ones (columns after those are not part of the digest). With a
+    /// `digester` (a document index under an evidence key), each column's keyed digest too.
+    init(result: PostgresResult, row: Int, keyColumns: Int, valueColumns: Int, digester: FieldDigester?) {
         var identity: [UInt8] = []
         var columns: [SHA256.Digest] = []
         var fieldDigests: [UInt8] = []
@@ -32,7 +33,7 @@ struct RowDigest {
                 identity += encoded
             } else {
                 columns.append(SHA256.hash(data: encoded))
-                if indexing { fieldDigests += Self.fieldDigest(encoded) }
+                if let digester { fieldDigests += Self.fieldDigest(encoded, digester) }
             }
         }
         self.identity = identity
@@ -48,13 +49,10 @@ struct RowDigest {
     }
 
     /// The document index's digest of one column's value, from its encoding (`encode`): the
-    /// one place a per-column digest is made. Today the MongoDB indexer's unkeyed digest — the
-    /// first `DocumentIndexFormat.digestBytes` bytes of the SHA-256, never all zero (that
-    /// means "absent" in the format; a column is never absent, a NULL has an encoding of its own).
-    static func fieldDigest(_ canonicalBytes: [UInt8]) -> [UInt8] {
-        var prefix = Array(SHA256.hash(data: canonicalBytes).prefix(DocumentIndexFormat.digestBytes))
-        if prefix.allSatisfy({ $0 == 0 }) { prefix[prefix.count - 1] = 1 }
-        return prefix
+    /// one place a per-column digest is made, the evidence key's `FieldDigester` as for every
+    /// engine (a column is never absent: a NULL has an encoding of its own).
+    static func fieldDigest(_ canonicalBytes: [UInt8], _ digester: FieldDigester) -> [UInt8] {
+        digester.digest(canonicalBytes)
     }
 
     static func encode(result: PostgresResult, row: Int, column: Int, into bytes: inout [UInt8]) {

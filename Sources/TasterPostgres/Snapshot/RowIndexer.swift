@@ -2,18 +2,22 @@ import TasterCore
 import TasterSupport
 
 /// Writes a check's document index while its rows are read in primary-key order: each row's
-/// key as a BSON value (`PrimaryKey`) and the digest of each chosen column (`RowDigest`). Never
+/// key as a BSON value (`PrimaryKey`) and the keyed digest of each chosen column (`RowDigest`,
+/// `FieldDigester`), or without an evidence key the primary keys alone. Never
 /// throws: a failure to write (TMPDIR full), a key it cannot encode or a table over
 /// `maxDocuments` ends the index with the reason, and the check is measured as before.
 final class RowIndexer {
     let maxDocuments: Int64
+    /// The evidence key's digester; nil without a key (the index then holds primary keys only).
+    let digester: FieldDigester?
     private var writer: DocumentIndexWriter?
     private var skipped: String?
 
     init(columns: [String], policy: EvidencePolicy) {
         maxDocuments = policy.maxDocuments
+        digester = policy.key?.digester
         do {
-            writer = try DocumentIndexWriter(fields: columns)
+            writer = try DocumentIndexWriter(fields: columns, keyID: policy.key?.id)
         } catch {
             skipped = "\(error)"
         }

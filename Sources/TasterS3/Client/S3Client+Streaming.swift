@@ -7,15 +7,19 @@ import TasterSupport
 /// Objects too large to hold in memory (document indexes, change lists): uploaded from a spool
 /// file in parts, downloaded into one by ranges, a part at a time.
 extension S3Client {
-    /// The size of a part: memory holds one at a time. S3 wants at least 5 MiB but the last.
-    static let partSize = 8 << 20
+    /// The size of an uploaded part: memory holds one at a time, so S3's smallest (5 MiB, but
+    /// the last) keeps a run's peak memory lowest.
+    static let partSize = 5 << 20
+    /// The size of a downloaded range: the response body is held whole before it goes to the
+    /// spool file, so a range is far smaller than a part.
+    static let rangeSize = 1 << 20
 
     /// Stores `file` at `key`: one PutObject when it fits a part, else a multipart upload
     /// (aborted when a step fails, so no parts are left behind). With `createOnly` an existing
     /// object is refused first (HEAD) and by `If-None-Match: *` on the completion.
     package func put(key: String, file: SpoolFile, contentType: String, createOnly: Bool) async throws {
         guard file.size > Self.partSize else {
-            try await put(key: key, data: Data(try file.read(at: 0, count: file.size)), contentType: contentType, createOnly: createOnly)
+            try await put(key: key, data: try file.readData(at: 0, count: file.size), contentType: contentType, createOnly: createOnly)
             return
         }
         if createOnly, try await head(key: key) != nil {
@@ -37,7 +41,7 @@ extension S3Client {
             var etags: [String] = []
             var offset = 0
             while offset < file.size {
-                let part = Data(try file.read(at: offset, count: min(Self.partSize, file.size - offset)))
+                let part = try file.readData(at: offset, count: min(Self.partSize, file.size - offset))
                 let response = try await send(
                     "UploadPart", .put, bucket: bucket, key: key,
                     query: [("partNumber", String(etags.count + 1)), ("uploadId", uploadID)],
@@ -65,7 +69,7 @@ extension S3Client {
         }
     }
 
-    /// The object at `key` in a spool file, read by ranges of a part; nil when there is none. One
+    /// The object at `key` in a spool file, read by ranges of 1 MiB; nil when there is none. One
     /// larger than `maxBytes` is refused (`S3ObjectTooLargeError`) without being read.
     package func download(key: String, maxBytes: Int) async throws -> SpoolFile? {
         guard let info = try await head(key: key) else { return nil }
@@ -75,10 +79,10 @@ extension S3Client {
         let writer = try SpoolWriter(name: "download")
         var offset = 0
         while offset < Int(info.size) {
-            let last = min(offset + Self.partSize, Int(info.size)) - 1
+            let last = min(offset + Self.rangeSize, Int(info.size)) - 1
             let response = try await send(
                 "GetObject", .get, bucket: bucket, key: key, headers: ["Range": "bytes=\(offset)-\(last)"],
-                maxResponseBytes: Self.partSize + (64 << 10))
+                maxResponseBytes: Self.rangeSize + (64 << 10))
             guard response.body.count == last - offset + 1 else {
                 throw S3Error(
                     operation: "GetObject", bucket: bucket, key: key, endpoint: endpoint.description, status: response.status,

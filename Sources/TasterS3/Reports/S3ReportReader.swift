@@ -24,4 +24,15 @@ package struct S3ReportReader: ReportReader {
         let client = try S3Client(settings: settings, deadline: deadline, logger: logger)
         return try await client.get(uri, maxBytes: maxBytes)
     }
+
+    package func download(_ location: String, maxBytes: Int) async throws -> SpoolFile {
+        let uri = try S3URI.parse(location).get()
+        var settings = settings
+        settings.bucket = uri.bucket
+        let client = try S3Client(settings: settings, deadline: deadline, logger: logger)
+        guard let file = try await client.download(key: uri.key, maxBytes: maxBytes) else {
+            throw ReportFileError(path: location, problem: "does not exist")
+        }
+        return file
+    }
 }

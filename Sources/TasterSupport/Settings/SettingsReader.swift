@@ -30,11 +30,12 @@ package struct SettingsReader {
         return value
     }
 
-    /// A whole number of at least `minimum`.
-    package mutating func integer(_ name: String, default fallback: Int64, minimum: Int64, example: String) -> Int64 {
+    /// A whole number of at least `minimum` (and at most `maximum`).
+    package mutating func integer(_ name: String, default fallback: Int64, minimum: Int64, maximum: Int64? = nil, example: String) -> Int64 {
         guard let text = string(name) else { return fallback }
-        guard let value = Int64(String(text.filter { $0 != "_" })), value >= minimum else {
-            fail(name, "\"\(text)\" is not a whole number of at least \(minimum)", example: "\(name)=\(example)")
+        guard let value = Int64(String(text.filter { $0 != "_" })), value >= minimum, value <= (maximum ?? .max) else {
+            let range = maximum.map { "from \(minimum) to \($0)" } ?? "of at least \(minimum)"
+            fail(name, "\"\(text)\" is not a whole number \(range)", example: "\(name)=\(example)")
             return fallback
         }
         return value

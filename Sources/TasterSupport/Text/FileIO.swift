@@ -34,6 +34,34 @@ package enum FileIO {
         }
     }
 
+    /// At most `maxBytes` bytes of `path`, copied into a spool file 64 KiB at a time (a document
+    /// index given on the command line): never held whole in memory; `.tooLarge` when it holds more.
+    package static func spool(_ path: String, maxBytes: Int) throws(Failure) -> SpoolFile {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw errno == ENOENT ? .missing : .unreadable(String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        do {
+            let writer = try SpoolWriter(name: "copy")
+            var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure.unreadable(String(cString: strerror(errno)))
+                }
+                if count == 0 { return try writer.finish() }
+                try writer.write(buffer[0..<count])
+                if writer.count > maxBytes { throw Failure.tooLarge }
+            }
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw .unreadable("\(error)")
+        }
+    }
+
     /// Replaces the contents of the existing file `path` (not the file itself). Returns false
     /// when the file does not exist or cannot be written.
     @discardableResult

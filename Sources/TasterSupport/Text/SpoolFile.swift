@@ -25,15 +25,46 @@ package final class SpoolFile: Sendable {
         return configured.isEmpty ? "/tmp" : configured
     }
 
-    /// Up to `count` bytes from `offset` (fewer at the end).
+    /// Up to `count` bytes from `offset` (fewer at the end), read straight into the array.
     package func read(at offset: Int, count: Int) throws(SpoolError) -> [UInt8] {
+        var failure: SpoolError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(SpoolError) {
+                initialized = try fill(UnsafeMutableRawBufferPointer(buffer), from: offset)
+            } catch {
+                failure = error
+                initialized = 0
+            }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+
+    /// Up to `count` bytes from `offset` as `Data` (a part to upload): one allocation, no copy.
+    package func readData(at offset: Int, count: Int) throws(SpoolError) -> Data {
+        var data = Data(count: count)
+        var failure: SpoolError?
+        let filled = data.withUnsafeMutableBytes { buffer -> Int in
+            do throws(SpoolError) {
+                return try fill(buffer, from: offset)
+            } catch {
+                failure = error
+                return 0
+            }
+        }
+        if let failure { throw failure }
+        if filled < count { data.removeSubrange(filled..<count) }
+        return data
+    }
+
+    /// Reads into `buffer` from `offset` until it is full or the file ends; the bytes read.
+    private func fill(_ buffer: UnsafeMutableRawBufferPointer, from offset: Int) throws(SpoolError) -> Int {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw SpoolError(path: path, operation: "open", code: errno) }
         defer { close(descriptor) }
-        var bytes = [UInt8](repeating: 0, count: count)
         var filled = 0
-        while filled < count {
-            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, count - filled, off_t(offset + filled)) }
+        while filled < buffer.count {
+            let got = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
             if got < 0 {
                 if errno == EINTR { continue }
                 throw SpoolError(path: path, operation: "read", code: errno)
@@ -41,7 +72,7 @@ package final class SpoolFile: Sendable {
             if got == 0 { break }
             filled += got
         }
-        return Array(bytes[0..<filled])
+        return filled
     }
 }
 
@@ -73,9 +104,56 @@ package final class SpoolWriter {
 
     package var count: Int { written + buffer.count }
 
+    /// Buffers `bytes`; a piece as large as the buffer (a downloaded part) goes to the file
+    /// straight from its own storage, so the buffer never grows past 1 MiB.
     package func write(_ bytes: some Collection<UInt8>) throws(SpoolError) {
+        if bytes.count >= Self.bufferSize {
+            var failure: SpoolError?
+            let direct: Void? = bytes.withContiguousStorageIfAvailable { storage in
+                do throws(SpoolError) {
+                    try flush()
+                    try writeAll(UnsafeRawBufferPointer(storage))
+                } catch {
+                    failure = error
+                }
+            }
+            if let failure { throw failure }
+            if direct != nil { return }
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    /// Writes `data` (a downloaded part) straight from its storage when it is large.
+    package func write(_ data: Data) throws(SpoolError) {
+        guard data.count >= Self.bufferSize else {
+            buffer.append(contentsOf: data)
+            if buffer.count >= Self.bufferSize { try flush() }
+            return
+        }
+        try flush()
+        var failure: SpoolError?
+        data.withUnsafeBytes { bytes in
+            do throws(SpoolError) {
+                try writeAll(bytes)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws(SpoolError) {
+        var done = 0
+        while done < bytes.count {
+            let wrote = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+            if wrote < 0 {
+                if errno == EINTR { continue }
+                throw SpoolError(path: path, operation: "write", code: errno)
+            }
+            done += wrote
+        }
+        written += bytes.count
     }
 
     package func write(_ text: String) throws(SpoolError) {
@@ -84,8 +162,15 @@ package final class SpoolWriter {
 
     private func flush() throws(SpoolError) {
         guard !buffer.isEmpty else { return }
-        guard FileIO.writeAll(descriptor, Data(buffer)) else { throw SpoolError(path: path, operation: "write", code: errno) }
-        written += buffer.count
+        var failure: SpoolError?
+        buffer.withUnsafeBytes { bytes in
+            do throws(SpoolError) {
+                try writeAll(bytes)
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -56,10 +56,12 @@ enum Wiring {
 
     /// `taster compare`: reads files, or objects of a bucket when given `s3://` URIs.
     static func compare(_ settings: Settings, logger: Logger) -> CompareWorkflow {
-        let bucket = S3ReportReader(settings: settings.s3, deadline: Deadline(budget: settings.deadline), logger: logger)
+        let deadline = Deadline(budget: settings.deadline)
+        let bucket = S3ReportReader(settings: settings.s3, deadline: deadline, logger: logger)
         return CompareWorkflow(
             reader: ReportLocationReader(bucket: bucket), checksFile: settings.mongo.checksFile,
-            dialects: { language in language == .sql ? PostgresCheckDialect() as any CheckDialect : MongoCheckDialect() }, logger: logger)
+            dialects: { language in language == .sql ? PostgresCheckDialect() as any CheckDialect : MongoCheckDialect() }, logger: logger,
+            deadline: deadline)
     }
 
     /// `taster check`: a probe per dependency, with the namespace and prefix the hooks resolve.
@@ -141,7 +143,7 @@ enum Wiring {
                 layout: location.layout, readyTimeout: settings.kubernetes.readyTimeout,
                 databaseWait: settings.mongo.wait,
                 settingsSummary: SettingsSummary(settings: settings, prefix: location.layout.prefix),
-                evidence: settings.evidence)
+                evidence: hook == .restore ? settings.evidence : settings.evidenceWithKey())
             store = S3ReportStore(client: s3, settings: settings.s3)
             workloads = RunWorkloads(
                 targets: settings.kubernetes.workloads,

@@ -1,0 +1,73 @@
+import TasterCore
+import TasterMongo
+import TasterPostgres
+import TasterSupport
+
+/// Where the key of the document indexes' field digests comes from: `TASTER_EVIDENCE_KEY`, else
+/// the database password; with neither, the indexes hold `_id`s only and say so.
+extension Settings {
+    package enum EvidenceSecret: Sendable, Equatable {
+        /// `TASTER_EVIDENCE_KEY`.
+        case key(Secret)
+        /// The password taster connects to the database with.
+        case password(Secret)
+    }
+
+    /// The evidence key, derived now (a password is stretched, which takes a moment: only the
+    /// commands that write indexes ask). Nil when neither a key nor a password is set.
+    package func evidenceKey() -> EvidenceKey? {
+        switch evidenceSecret {
+        case .key(let secret): EvidenceKey(secret: secret)
+        case .password(let password): EvidenceKey(password: password)
+        case nil: nil
+        }
+    }
+
+    /// `evidence` with its key, for the commands that write document indexes.
+    package func evidenceWithKey() -> EvidencePolicy {
+        var policy = evidence
+        policy.key = evidenceKey()
+        return policy
+    }
+
+    /// `TASTER_EVIDENCE_KEY`, registered with the scrubber before anything is checked, or the
+    /// password of the database connection.
+    static func readEvidenceSecret(
+        _ reader: inout SettingsReader, mongo: MongoSettings, postgres: PostgresSettings?
+    ) -> EvidenceSecret? {
+        if let found = reader.secret(["TASTER_EVIDENCE_KEY"]) {
+            let value = found.value.trimmingSpaces()
+            let secret = Secret.registered(value, origin: "TASTER_EVIDENCE_KEY")
+            guard value.count >= EvidenceKey.minimumLength else {
+                reader.fail(
+                    "TASTER_EVIDENCE_KEY",
+                    "is shorter than \(EvidenceKey.minimumLength) characters (value not shown): a short key can be guessed; "
+                        + "make one with `openssl rand -base64 32`",
+                    example: "TASTER_EVIDENCE_KEY=<the output of openssl rand -base64 32>")
+                return nil
+            }
+            return .key(secret)
+        }
+        if let postgres {
+            return postgres.password.map { .password($0) }
+        }
+        switch mongo.connection {
+        case .parts(_, _, _, let password?):
+            return .password(password)
+        case .uri(let uri):
+            guard let escaped = ConnectionString(uri.revealed)?.credentials?.password, !escaped.isEmpty else { return nil }
+            return .password(Secret(PercentEncoding.decode(escaped) ?? escaped, origin: "the password in MONGODB_URI"))
+        default:
+            return nil
+        }
+    }
+
+    /// `check --show-settings`: where the key comes from, never the key.
+    var evidenceKeyShown: String {
+        switch evidenceSecret {
+        case .key: SecretRedactor.mask
+        case .password(let password): "derived from \(password.origin)"
+        case nil: "(none: indexes hold _ids only)"
+        }
+    }
+}
