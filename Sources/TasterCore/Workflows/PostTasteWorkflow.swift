@@ -68,6 +68,7 @@ package struct PostTasteWorkflow: Sendable {
     }
 
     package func run() async throws -> Outcome {
+        let started = Date()
         let resolver = BaselineResolver(store: store, context: context)
         let baseline = try await StepLog(logger: context.logger).run("find the baseline") {
             let baseline = try await resolver.resolve(runID: options.runID, for: .verdict)
@@ -94,6 +95,8 @@ package struct PostTasteWorkflow: Sendable {
         var restoreProblems: [String] = []
         if options.keepRunning {
             context.logger.warning("--keep-running: the workloads stay scaled up; run `taster restore --run-id \(runID)` when done")
+        } else if workloads.hasChanges, await SyncOverlap(store: store, context: context).laterRun(after: runID, since: started) != nil {
+            // A later sync's pre-taste holds the workloads now (logged): its restore puts them back.
         } else {
             restoreProblems = await workloads.restore(runDeadline: context.deadline)
         }
