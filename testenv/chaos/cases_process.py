@@ -164,6 +164,18 @@ def term_post_verdict(c: Ctx) -> None:
     interrupted(c, c.run("post-taste", signal_when="/verdict.json"))
 
 
+@case("process", "SIGTERM in post-taste during the upload of the verdict page",
+      "exit 143, not a pass; the page still stored next to verdict.json (the soak found it missing)")
+def term_post_page(c: Ctx) -> None:
+    proxy = c.s3_via_proxy()
+    key = c.baseline()
+    proxy.fault(method="PUT", path=r"/verdict\.html$", action="delay", seconds=2)
+    run = c.run("post-taste", signal_when="/verdict.html…")
+    interrupted(c, run, verdict_stored_before=True)
+    objects = c.app().objects()
+    c.check(key.replace("pre.json", "verdict.html") in objects, "verdict.json is stored and its page is not")
+
+
 @case("process", "SIGTERM in post-taste while restoring the replicas",
       "exit 143, not a pass; the restore still completes")
 def term_post_restore(c: Ctx) -> None:

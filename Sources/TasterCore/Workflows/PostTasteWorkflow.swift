@@ -144,15 +144,20 @@ package struct PostTasteWorkflow: Sendable {
         // here is reported but does not change the verdict.
         let pageKey = context.layout.key(.verdictHTML, run: runID)
         var pageStored = true
+        let stored = verdict
         do {
-            try await log.run("upload \(store.uri(for: pageKey))") {
-                let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
-                // Links relative to the page, which sits next to the reports (README, "Reports in S3").
-                let page = VerdictPage(
-                    verdict: verdict.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key),
-                    postURI: store.uri(for: postKey), verdictKey: verdictKey,
-                    links: ReportLinks(base: .relative, pageKey: pageKey))
-                try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
+            // Once verdict.json is stored its page follows, even after SIGTERM: an interrupted run
+            // must not leave a verdict without the page people open.
+            try await Self.uncancelled(within: Self.pageBudget) {
+                try await log.run("upload \(store.uri(for: pageKey))") {
+                    let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
+                    // Links relative to the page, which sits next to the reports (README, "Reports in S3").
+                    let page = VerdictPage(
+                        verdict: stored.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key),
+                        postURI: store.uri(for: postKey), verdictKey: verdictKey,
+                        links: ReportLinks(base: .relative, pageKey: pageKey))
+                    try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
+                }
             }
         } catch {
             pageStored = false
@@ -167,4 +172,29 @@ package struct PostTasteWorkflow: Sendable {
         if pageStored, let link = store.link(for: pageKey) { uris[Outcome.linkRole] = link }
         return (verdict, uris)
     }
+
+    /// How long the page may take once the run was interrupted (the restore comes after it, inside
+    /// the 30 s Kubernetes leaves between SIGTERM and SIGKILL).
+    static let pageBudget: Duration = .seconds(5)
+
+    /// Runs `body` in a task SIGTERM does not cancel, cancelled instead after `budget`.
+    private static func uncancelled(within budget: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        try await Interruption.uncancelled(budget: budget) { deadline in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await body() }
+                group.addTask {
+                    try await Task.sleep(for: deadline.remaining)
+                    throw PageBudgetSpent(budget: budget)
+                }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        }
+    }
+}
+
+/// The page was not written within its budget after an interruption.
+struct PageBudgetSpent: Error, CustomStringConvertible {
+    let budget: Duration
+    var description: String { "not written within \(DurationParser.format(budget)) of the interruption" }
 }
