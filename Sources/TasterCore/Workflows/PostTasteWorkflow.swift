@@ -177,24 +177,17 @@ package struct PostTasteWorkflow: Sendable {
     /// the 30 s Kubernetes leaves between SIGTERM and SIGKILL).
     static let pageBudget: Duration = .seconds(5)
 
-    /// Runs `body` in a task SIGTERM does not cancel, cancelled instead after `budget`.
+    /// Runs `body` in a task of its own that the run's cancellation (SIGTERM) does not stop at
+    /// once: it is cancelled `budget` after it.
     private static func uncancelled(within budget: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await Interruption.uncancelled(budget: budget) { deadline in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await body() }
-                group.addTask {
-                    try await Task.sleep(for: deadline.remaining)
-                    throw PageBudgetSpent(budget: budget)
-                }
-                defer { group.cancelAll() }
-                try await group.next()
+        let task = Task { try await body() }
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            Task {
+                try? await Task.sleep(for: budget)
+                task.cancel()
             }
         }
     }
-}
-
-/// The page was not written within its budget after an interruption.
-struct PageBudgetSpent: Error, CustomStringConvertible {
-    let budget: Duration
-    var description: String { "not written within \(DurationParser.format(budget)) of the interruption" }
 }
