@@ -477,6 +477,12 @@ def main() -> int:
     return report(syncs, seconds, args, leftovers, left)
 
 
+def why(sync: Sync) -> str:
+    """What the first failed hook of an erred or interrupted sync said last."""
+    failed = next((r for r in sync.runs if r.returncode not in (0, 1)), None)
+    return (failed.termination_log.strip() or kit._tail(failed))[:300] if failed else ""
+
+
 def kit_stack() -> dict[str, str]:
     if not os.environ.get("TESTENV_RUN") or not os.environ.get("TESTENV_KUBE_ADMIN_TOKEN"):
         sys.exit("soak: the local stack is not running: use `make soak`, or `make stack-up` and "
@@ -521,7 +527,7 @@ def report(syncs: list[Sync], seconds: float, args, leftovers: Leftovers, left: 
         "secrets": leftovers.secrets,
         "syncs": [{"number": s.number, "app": s.lane, "fault": s.fault, "phase": s.phase, "change": s.change,
                    "truthChanged": s.truth_changed, "outcome": s.outcome, "seconds": round(s.seconds, 1),
-                   "problems": s.problems,
+                   "problems": s.problems, "why": why(s),
                    "runs": [f"{' '.join(r.args)} -> {r.returncode} in {r.seconds:.1f}s" for r in s.runs]} for s in syncs],
     }, indent=2))
     if args.markdown:
