@@ -99,7 +99,10 @@ class Lane:
         self.leftovers = leftovers
         self.client = self.mongo.admin()
         self.ctx.cleanup(self.client.close)
-        self.db = self.client["pxbbq"]
+        # The changes are journaled (j: true), as an app's writes that must survive a crash: the
+        # soak's SIGKILLs of the database must not undo the change the ground truth counts.
+        from pymongo import WriteConcern
+        self.db = self.client.get_database("pxbbq", write_concern=WriteConcern(j=True))
         self.serial = 10_000
 
     # -- the data --------------------------------------------------------------------------
@@ -225,7 +228,9 @@ class Lane:
             sync.problems.append(f"taster {command} took {run.seconds:.1f}s, over its bound of {limit:.0f}s")
         if run.returncode not in ACCEPTABLE:
             sync.problems.append(f"taster {command} exited {run.returncode}: {kit._tail(run)}")
-        if run.returncode not in (0, 1) and "taster: PASS" in run.stdout + run.termination_log:
+        # A pass whose restore then failed is exit 3 and says both (the SyncFail hook restores).
+        restore_failed = run.returncode == 3 and "RESTORE FAILED" in run.termination_log
+        if run.returncode not in (0, 1) and "taster: PASS" in run.stdout + run.termination_log and not restore_failed:
             sync.problems.append(f"taster {command} exited {run.returncode} and printed a pass")
         return run
 
@@ -265,9 +270,12 @@ class Lane:
         else:
             self.change(sync.change)
             sync.truth_changed = self.measured() != before
+            changed = self.measured()
             post = self.hook(sync, "post-taste", sync.fault != "none" and fault_in == "post-taste")
             self.calm()
             self.wait_for_mongo()
+            if self.measured() != changed:
+                sync.problems.append("(scene) the database lost a journaled write during the sync")
             self.post_outcome(sync, post, run_id)
             if post is None or post.returncode != 0:
                 self.sync_fail_hook(sync)
@@ -322,6 +330,25 @@ class Lane:
 
     # -- judging -----------------------------------------------------------------------------
 
+    def stored(self, key: str) -> bytes | None:
+        """One object (the app's prefix grows with every sync: never list it whole)."""
+        return harness.objects_under(self.ctx.stack, key).get(key)
+
+    def pointer(self) -> dict | None:
+        raw = self.stored(f"{self.app.prefix}/latest-pre.json")
+        return json.loads(raw) if raw is not None else None
+
+    def pointer_at_a_complete_baseline(self) -> bool:
+        """No pointer, or one naming a complete baseline (as the campaign checks it)."""
+        pointer = self.pointer()
+        if pointer is None:
+            return True
+        try:
+            report = json.loads(self.stored(pointer["key"]))
+            return report.get("phase") == "pre" and report.get("errors") == [] and bool(report.get("snapshot", {}).get("checks"))
+        except (TypeError, ValueError, KeyError):
+            return False
+
     def pre_outcome(self, sync: Sync, run: harness.Run | None) -> str | None:
         """The run id of a pre-taste that stored its baseline, else None (and the sync's outcome)."""
         if run is None:
@@ -330,12 +357,11 @@ class Lane:
         if run.returncode != 0:
             sync.outcome = "interrupted" if run.returncode in (130, 143) else "error"
             return None
-        pointer = self.app.pointer()
+        pointer = self.pointer()
         if pointer is None:
             sync.problems.append("LOST: pre-taste passed and there is no latest-pre.json")
             return None
-        objects = harness.objects_under(self.ctx.stack, f"{self.app.prefix}/runs/{pointer['runId']}/pre.json")
-        if not objects:
+        if self.stored(f"{self.app.prefix}/runs/{pointer['runId']}/pre.json") is None:
             sync.problems.append(f"LOST: pre-taste passed and {pointer['key']} is not stored")
         if pointer["runId"] not in run.stdout + run.termination_log:
             sync.problems.append(f"latest-pre.json names run {pointer['runId']}, not the one pre-taste reported")
@@ -376,26 +402,9 @@ class Lane:
             # Put it back, so the next sync starts from rest and this one is counted once.
             for kind, name in (("statefulsets", "mongo"), ("deployments", "pxbbq-web")):
                 self.app.set_replicas(kind, name, 0)
-        pointer_raw = self.app.objects_under_pointer()
-        if pointer_raw is not None and not pointer_raw:
+        if not self.pointer_at_a_complete_baseline():
             sync.problems.append("POINTER: latest-pre.json points at a partial or unreadable run")
         self.leftovers.check_spool(self.tmp, sync)
-
-
-def _objects_under_pointer(self: kit.App) -> bool | None:
-    """None without a pointer; else whether it names a complete baseline (as the campaign checks)."""
-    pointer = self.pointer()
-    if pointer is None:
-        return None
-    body = harness.objects_under(self.stack, pointer.get("key", "")).get(pointer.get("key", ""))
-    try:
-        report = json.loads(body)
-        return report.get("phase") == "pre" and report.get("errors") == [] and bool(report.get("snapshot", {}).get("checks"))
-    except (TypeError, ValueError):
-        return False
-
-
-kit.App.objects_under_pointer = _objects_under_pointer  # type: ignore[attr-defined]
 
 
 def plan(syncs: int, seed: str) -> list[Sync]:
