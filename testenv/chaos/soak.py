@@ -250,8 +250,17 @@ class Lane:
         self.run(sync, "restore")
 
     def wait_for_mongo(self) -> None:
+        """The app's database up and primary again (after a restart or a stepdown window), so the
+        soak's own reads and changes go through."""
         if self.mongo.process is None:
             self.mongo.start()
+        end = time.monotonic() + 30
+        from pymongo import ReadPreference
+        # Asked of whatever node answers: a node in its stepdown window is a secondary.
+        while not self.client.admin.command("hello", read_preference=ReadPreference.SECONDARY_PREFERRED).get("isWritablePrimary"):
+            if time.monotonic() > end:
+                raise RuntimeError("the app's SecantusDB is not primary again 30 s after the fault")
+            time.sleep(0.2)
 
     def soak(self, sync: Sync, following: Sync | None = None) -> list[Sync]:
         """One sync (two when they overlap); returns the syncs done."""
@@ -260,6 +269,7 @@ class Lane:
         if sync.fault == "overlap":
             return self.overlap(sync, following, started)
         sync.phase = fault_in if sync.fault != "none" else ""
+        self.wait_for_mongo()
         before = self.measured()
         pre = self.hook(sync, "pre-taste", sync.fault != "none" and fault_in == "pre-taste")
         self.calm()
