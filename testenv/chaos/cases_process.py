@@ -304,6 +304,10 @@ def overlapping_syncs(c: Ctx) -> None:
     import json
 
     app = c.app()
+    # The longest window of the campaign between a baseline and its post snapshot: other cases'
+    # collections dropped meanwhile on the shared database can be listed with no indexes left
+    # ("index _id_ dropped"). Structure is not what this case is about.
+    app.checks('structure:\n  ignore:\n    collections: ["*"]\n')
     proxy = c.s3_via_proxy()
     first_key = c.baseline()
     first_id = first_key.split("/runs/")[1].split("/")[0]
@@ -316,7 +320,7 @@ def overlapping_syncs(c: Ctx) -> None:
     if not c.check(second_pre is not None and second_pre.returncode == 0, "the second pre-taste did not store its baseline"):
         return
     c.check(first_post.returncode == 0 and first_post.termination_log.startswith("taster: PASS"),
-            f"the first post-taste did not pass: exit {first_post.returncode}")
+            f"the first post-taste did not pass: exit {first_post.returncode}: {first_post.termination_log[:400]}")
     objects = app.objects()
     first_verdict = json.loads(objects[f"{app.prefix}/runs/{first_id}/verdict.json"])
     c.check(first_verdict["preKey"] == first_key, f"the first verdict compares {first_verdict['preKey']}, not its own baseline")
