@@ -41,6 +41,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import harness
+import stack as stacklib
 from chaos import kit
 from chaos.leftovers import Leftovers
 
@@ -97,7 +98,11 @@ class Lane:
         self.app.env.update(TASTER_DEADLINE=DEADLINE, TASTER_READY_TIMEOUT="30s", TASTER_MONGO_WAIT="30s",
                             TMPDIR=str(self.tmp))
         self.leftovers = leftovers
-        self.client = self.mongo.admin()
+        # The soak's own client waits out a stepdown window (up to 10 s) and sees the primary
+        # back within half a second.
+        import pymongo
+        self.client = pymongo.MongoClient(stacklib.mongo_uri("admin", self.mongo.admin_password, self.mongo.port),
+                                          serverSelectionTimeoutMS=30_000, heartbeatFrequencyMS=500)
         self.ctx.cleanup(self.client.close)
         # The changes are journaled (j: true), as an app's writes that must survive a crash: the
         # soak's SIGKILLs of the database must not undo the change the ground truth counts.
