@@ -19,13 +19,14 @@ STACK_APT_PACKAGES := postgresql-15
 TEST_APT_PACKAGES := chromium $(STACK_APT_PACKAGES) $(CHAOS_APT_PACKAGES) $(METRICS_APT_PACKAGES)
 SWIFT_TEST_FLAGS ?=
 
-.PHONY: bench help apt venv venv-lint build release test lint test-swift test-stack test-chaos test-shipping chaos image-check image-clean demo stack-up stack-down clean
+.PHONY: bench help apt venv venv-lint build release test lint test-swift test-stack test-chaos test-soak test-shipping chaos soak image-check image-clean demo stack-up stack-down clean
 
 help:
 	@echo "make demo    set up, build, run taster end to end on a local stack of its own (one from make stack-up is left running)"
 	@echo "make test    set up, build, and run every test against the local stack"
 	@echo "make stack-up / stack-down   start or stop the local stack (testenv/.run/stack.env)"
 	@echo "make chaos   the reliability campaign: faults, bad inputs and secrets through the binary (part of make test)"
+	@echo "make soak    300 syncs under random faults through the release binary, judged against the data (30 in make test)"
 	@echo "make test-shipping   render, validate and lint the Dockerfile, hooks/ and kustomize/ (part of make test)"
 	@echo "make image-check     build the image with podman from a debootstrapped base and run it (no Docker needed)"
 
@@ -63,7 +64,7 @@ test: apt venv venv-lint
 	@scripts/ensure-apt.sh $(TEST_APT_PACKAGES)
 	$(MAKE) --no-print-directory test-shipping lint
 	swift build --build-tests
-	scripts/with-stack.sh $(MAKE) --no-print-directory test-swift test-stack test-chaos
+	scripts/with-stack.sh $(MAKE) --no-print-directory test-swift test-stack test-chaos test-soak
 
 # The code's format and the rules of .swift-format (swift-format ships with the toolchain).
 lint:
@@ -79,6 +80,18 @@ test-stack:
 # table, fails when a case is wrong or a secret leaked.
 test-chaos:
 	$(PYTHON) testenv/chaos/campaign.py
+
+# The short soak against a running stack (make test): 30 syncs of pre-taste, a change or none,
+# post-taste, under random faults, with the binary the tests use (SOAK_SEED replays one).
+SHORT_SOAK_SYNCS ?= 30
+test-soak:
+	$(PYTHON) testenv/chaos/soak.py --syncs $(SHORT_SOAK_SYNCS)
+
+# The soak (README, "Reliability"): SOAK_SYNCS (300) syncs through the release binary on a stack of
+# its own; SOAK_SEED replays one, SOAK_JOBS sets how many apps are soaked side by side (3).
+soak: apt venv release
+	@scripts/ensure-apt.sh $(STACK_APT_PACKAGES)
+	TASTER_BINARY=$(CURDIR)/.build/release/taster scripts/with-stack.sh $(PYTHON) testenv/chaos/soak.py
 
 # The campaign on a stack of its own, after a build.
 chaos: apt venv build

@@ -36,6 +36,10 @@ class Run:
     termination_log: str
     # Seconds after the start when the signal was sent (runs with signal_after/signal_when).
     signalled: float | None = None
+    # The run's peak resident memory in kB (getrusage of the reaped child; None through a `prefix`
+    # wrapper, whose memory it would be).
+    peak_rss_kb: int | None = None
+    pid: int | None = None
 
     @property
     def output(self) -> str:
@@ -79,16 +83,7 @@ def run(args: list[str], env: dict[str, str], *, timeout: float = 120, tmp: Path
     start = time.monotonic()
     process = subprocess.Popen([*prefix, str(binary()), *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-    if signal_after is None and signal_when is None and not on_line:
-        try:
-            stdout, stderr = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            stdout, stderr = process.communicate()
-            raise AssertionError(f"taster {' '.join(args)} did not finish within {timeout}s\n{stdout}\n{stderr}")
-        signalled = None
-    else:
-        stdout, stderr, signalled = _watched(process, args, timeout, signal_after, signal_when, sig, on_line or {})
+    stdout, stderr, signalled, usage = _watched(process, args, timeout, signal_after, signal_when, sig, on_line or {})
     seconds = time.monotonic() - start
     # libmongoc creates /dev/shm/mongoc-<pid> when loaded and removes it only in mongoc_cleanup,
     # which a run ending in _exit never reaches: taster removes the name at start, or every run leaks one.
@@ -101,7 +96,27 @@ def run(args: list[str], env: dict[str, str], *, timeout: float = 120, tmp: Path
             raise AssertionError(f"taster {' '.join(args)} left {leftover} behind")
     return Run(list(args), env, process.returncode, stdout, stderr, seconds,
                termination.read_text() if termination else "",
-               None if signalled is None else signalled - start)
+               None if signalled is None else signalled - start,
+               usage.ru_maxrss if usage is not None and not prefix else None, process.pid)
+
+
+def _reap(process: subprocess.Popen, timeout: float):
+    """Waits for the child like Popen.wait, but reaps it with wait4 to keep its resource usage
+    (None when something else reaped it first). Raises TimeoutExpired."""
+    end = time.monotonic() + timeout
+    while process.returncode is None:
+        try:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        except ChildProcessError:
+            process.wait()
+            return None
+        if pid:
+            process.returncode = os.waitstatus_to_exitcode(status)
+            return usage
+        if time.monotonic() > end:
+            raise subprocess.TimeoutExpired(process.args, timeout)
+        time.sleep(0.01)
+    return None
 
 
 def _watched(process, args, timeout, after, when, sig, on_line):
@@ -136,7 +151,7 @@ def _watched(process, args, timeout, after, when, sig, on_line):
         signalled = time.monotonic()
     elif when is not None:
         while not seen.wait(0.05):
-            if process.poll() is not None or time.monotonic() > deadline:
+            if _exited(process) or time.monotonic() > deadline:
                 process.kill()
                 process.wait()
                 for thread in threads:
@@ -148,15 +163,25 @@ def _watched(process, args, timeout, after, when, sig, on_line):
         process.send_signal(sig)
         signalled = time.monotonic()
     try:
-        process.wait(timeout=max(1.0, deadline - time.monotonic()))
+        usage = _reap(process, max(1.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+        for thread in threads:
+            thread.join(5)
         what = "did not stop after the signal" if (after is not None or when is not None) else f"did not finish within {timeout}s"
-        raise AssertionError(f"taster {' '.join(args)} {what}:\n" + "".join(err_chunks))
+        raise AssertionError(f"taster {' '.join(args)} {what}:\n{''.join(out_chunks)}\n" + "".join(err_chunks))
     for thread in threads + actions:
         thread.join(30)
-    return "".join(out_chunks), "".join(err_chunks), signalled
+    return "".join(out_chunks), "".join(err_chunks), signalled, usage
+
+
+def _exited(process: subprocess.Popen) -> bool:
+    """Whether the child has exited, without reaping it (so _reap still gets its usage)."""
+    try:
+        return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return process.poll() is not None
 
 
 # -- secrets -----------------------------------------------------------------------------------

@@ -261,6 +261,39 @@ struct WorkflowOrderingTests {
         #expect(!store.keys.contains(Self.layout.key(.verdict, run: "run-1")))
     }
 
+    // MARK: - overlapping syncs
+
+    @Test("overlapping syncs: the next pre-taste records the replicas before the first run scaled; the first post-taste leaves them to it")
+    func overlappingSyncs() async throws {
+        let (store, workloads) = try await Self.baseline()
+        // The next sync's PreSync, while the first PostSync has not stored its verdict: the app is
+        // at the first run's targets.
+        let second = try await Self.preTaste(workloads: workloads, database: Database(count: 10, failing: nil), store: store, runID: "run-2")
+        #expect(second.report.workloads.map(\.replicasBefore) == [0, 0], "the first run's scaled state is not the app's rest")
+        #expect(workloads.calls.withLock { $0 }.filter { $0.hasPrefix("scale") }.count == 2, "only the first run scaled")
+
+        // The first PostSync ends: its verdict compares its own baseline; the replicas stay up for the second sync.
+        let first = try await PostTasteWorkflow(
+            context: Self.context(), options: .init(runID: "run-1"), workloads: Self.runWorkloads(workloads),
+            database: Database(count: 10, failing: nil), store: store
+        ).run()
+        #expect(first.verdict.preKey == Self.layout.key(.pre, run: "run-1"))
+        #expect(workloads.replicas.withLock { $0 } == ["statefulset/mongo": 1, "deployment/web": 2])
+
+        // The second PostSync follows latest-pre.json to its own baseline and puts the app back to rest.
+        let last = try await Self.postTaste(workloads: workloads, database: Database(count: 10, failing: nil), store: store)
+        #expect(last.verdict.preKey == Self.layout.key(.pre, run: "run-2"))
+        #expect(workloads.replicas.withLock { $0 } == Self.scaledDown)
+    }
+
+    @Test("no overlap: a pre-taste after a run whose post-taste failed and was restored records what it finds")
+    func noOverlapAfterARestoredRun() async throws {
+        let (store, _) = try await Self.baseline()
+        let atRest = Workloads(["statefulset/mongo": 0, "deployment/web": 1])
+        let next = try await Self.preTaste(workloads: atRest, database: Database(count: 10, failing: nil), store: store, runID: "run-2")
+        #expect(next.report.workloads.map(\.replicasBefore) == [0, 1])
+    }
+
     // MARK: - restore and the hook runner
 
     @Test("restore puts back what the baseline recorded, and can run twice")

@@ -195,6 +195,60 @@ def killed_then_restore(c: Ctx) -> None:
     c.check(restore.termination_log.startswith("taster: RESTORED"), "no RESTORED summary")
 
 
+def lose_scale_answers(c: Ctx, kind: str, count: int | None):
+    """The next `count` scale writes of the workload (None: until cleared) are applied, and their
+    answers lost; returns what clears the fault."""
+    fault = c.app().fault(method="PATCH", pathRegex=f"/namespaces/{c.name}/{kind}/[a-z-]+/scale", action="lose", count=count)
+    return lambda: c.control.call("DELETE", f"/_emulator/faults/{fault['id']}")
+
+
+def scale_writes(c: Ctx, since: int) -> list[dict]:
+    return [call for call in c.taster_calls(since, method="PATCH") if call["path"].endswith("/scale")]
+
+
+@case("Kubernetes", "the answer to a scale-up lost once", "survive: the write is sent again (it is idempotent)")
+def scale_answer_lost_once(c: Ctx) -> None:
+    c.app()
+    lose_scale_answers(c, "statefulsets", 1)
+    mark = c.control.mark()
+    run = c.run("pre-taste")
+    c.check(len(scale_writes(c, mark)) >= 3, "the lost scale write was not sent again")
+    c.survived(run)
+
+
+@case("Kubernetes", "every answer to pre-taste's scale-up lost, the writes applied",
+      "3, naming the scale; the restore reads the live replicas (1: applied) and puts them back")
+def scale_answers_lost(c: Ctx) -> None:
+    app = c.app()
+    # Every attempt applied, none answered: taster never learns the scale happened, and its restore
+    # must still scale the app back, from what the API says now. The answers come back once the
+    # run has given up (the restore's first write may still lose its answer: it is retried).
+    clear = lose_scale_answers(c, "statefulsets", None)
+    run = c.run("pre-taste", on_line={"putting back the replicas it changed": clear})
+    c.failed_closed(run, 3, "statefulset/mongo", replicas=AT_REST)
+    c.mentions(run, "restored statefulset/mongo: 1 → 0")
+
+
+@case("Kubernetes", "every answer to post-taste's restore lost, the writes applied",
+      "3 saying the restore failed (the pass stands); the SyncFail `restore` reads the live replicas and exits 0")
+def restore_answers_lost(c: Ctx) -> None:
+    app = c.app()
+    c.baseline()
+    clear = lose_scale_answers(c, "statefulsets", None)
+    mark = c.control.mark()
+    post = c.run("post-taste")
+    clear()
+    # The verdict stands (a pass, stored); the exit is 3 because taster cannot know the restore happened.
+    c.check(post.returncode == 3, f"post-taste exited {post.returncode}, expected 3")
+    c.mentions(post, "RESTORE FAILED", "statefulset/mongo")
+    c.check(len(scale_writes(c, mark)) >= 2, "the restore's write was not retried")
+    c.check(app.replicas() == AT_REST, f"replicas {app.replicas()}: the lost writes were not applied")
+    mark = c.control.mark()
+    restore = c.run("restore")
+    c.check(scale_writes(c, mark) == [], "the SyncFail restore wrote replicas the live state already had")
+    c.survived(restore, replicas=AT_REST)
+
+
 @case("Kubernetes", "the SyncFail hook after a good pre-taste", "survive: restore scales back to the baseline's replicas")
 def sync_failed(c: Ctx) -> None:
     c.app()

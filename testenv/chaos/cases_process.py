@@ -164,6 +164,18 @@ def term_post_verdict(c: Ctx) -> None:
     interrupted(c, c.run("post-taste", signal_when="/verdict.json"))
 
 
+@case("process", "SIGTERM in post-taste during the upload of the verdict page",
+      "exit 143, not a pass; the page still stored next to verdict.json (the soak found it missing)")
+def term_post_page(c: Ctx) -> None:
+    proxy = c.s3_via_proxy()
+    key = c.baseline()
+    proxy.fault(method="PUT", path=r"/verdict\.html$", action="delay", seconds=2)
+    run = c.run("post-taste", signal_when="/verdict.html…")
+    interrupted(c, run, verdict_stored_before=True)
+    objects = c.app().objects()
+    c.check(key.replace("pre.json", "verdict.html") in objects, "verdict.json is stored and its page is not")
+
+
 @case("process", "SIGTERM in post-taste while restoring the replicas",
       "exit 143, not a pass; the restore still completes")
 def term_post_restore(c: Ctx) -> None:
@@ -283,3 +295,49 @@ def restore_budget(c: Ctx) -> None:
     c.survived(restore, replicas=AT_REST)
     if c.outcome:
         c.outcome = "failed closed"
+
+
+@case("process", "two syncs overlap: the next PreSync stores its baseline while this PostSync runs",
+      "survive: each verdict compares its own pre and post, both runs say so, the first leaves the replicas to the second, "
+      "the app ends at rest")
+def overlapping_syncs(c: Ctx) -> None:
+    import json
+
+    app = c.app()
+    # The longest window of the campaign between a baseline and its post snapshot: other cases'
+    # collections dropped meanwhile on the shared database can be listed with no indexes left
+    # ("index _id_ dropped"). Structure is not what this case is about.
+    app.checks('structure:\n  ignore:\n    collections: ["*"]\n')
+    proxy = c.s3_via_proxy()
+    first_key = c.baseline()
+    first_id = first_key.split("/runs/")[1].split("/")[0]
+    # The first PostSync holds its post.json upload for 6 s; once it has found its baseline, the
+    # second sync's PreSync runs to the end (its baseline stored, latest-pre.json moved).
+    proxy.fault(method="PUT", path=rf"/runs/{first_id}/post\.json$", action="delay", seconds=6)
+    second: dict = {}
+    first_post = c.run("post-taste", on_line={"baseline from latest-pre.json": lambda: second.update(pre=c.run("pre-taste"))})
+    second_pre = second.get("pre")
+    if not c.check(second_pre is not None and second_pre.returncode == 0, "the second pre-taste did not store its baseline"):
+        return
+    c.check(first_post.returncode == 0 and first_post.termination_log.startswith("taster: PASS"),
+            f"the first post-taste did not pass: exit {first_post.returncode}: {first_post.termination_log[:400]}")
+    objects = app.objects()
+    first_verdict = json.loads(objects[f"{app.prefix}/runs/{first_id}/verdict.json"])
+    c.check(first_verdict["preKey"] == first_key, f"the first verdict compares {first_verdict['preKey']}, not its own baseline")
+    second_key = app.pointer()["key"]
+    c.check(second_key != first_key, "the second pre-taste did not move latest-pre.json")
+    second_pre_report = json.loads(objects[second_key])
+    recorded = {w["name"]: w["replicasBefore"] for w in second_pre_report["workloads"]}
+    c.check(recorded == AT_REST, f"the second baseline records {recorded}, not the replicas before the first sync {AT_REST}")
+    c.mentions(second_pre, "overlapping syncs", first_id)
+    c.mentions(first_post, "overlapping syncs", second_pre_report["runId"])
+    c.check(app.replicas() == SCALED, f"the first post-taste did not leave the replicas to the second: {app.replicas()}")
+    # The second sync deletes orders: its verdict, against its own baseline, fails; then the app is at rest.
+    c.admin_db()[app.orders].delete_many({"n": {"$lt": 3}})
+    second_post = c.run("post-taste")
+    c.check(second_post.returncode == 1, f"the second post-taste exited {second_post.returncode}, expected 1 (orders deleted)")
+    second_verdict = json.loads(app.objects()[second_key.replace("pre.json", "verdict.json")])
+    c.check(second_verdict["preKey"] == second_key, f"the second verdict compares {second_verdict['preKey']}")
+    c.check(app.replicas() == AT_REST, f"replicas {app.replicas()} after the second post-taste, expected {AT_REST}")
+    if not c.violations:
+        c.outcome = "survived"

@@ -1,12 +1,12 @@
 """Fault switches: the next N requests matching a method and a path answer with an error, are
-delayed, lose their connection, or (watches) are dropped after K events."""
+delayed, lose their connection (before or after being applied), or (watches) are dropped after K events."""
 from __future__ import annotations
 
 import itertools
 import re
 import threading
 
-ACTIONS = ("status", "drop-watch", "expire-watch", "close", "delay")
+ACTIONS = ("status", "drop-watch", "expire-watch", "close", "delay", "lose")
 
 
 class FaultError(ValueError):
@@ -25,6 +25,8 @@ class Faults:
                   "expire-watch": a watch answers 200 and an ERROR event with a 410 Expired Status
                   "close": close the connection without answering
                   "delay": wait `seconds`, then answer normally
+                  "lose": apply the request as usual, then close the connection without its
+                          answer (a write the API server applied whose answer never came back)
       code, retryAfter (seconds, for 429/503), message (overrides the default), afterEvents, seconds
     """
 

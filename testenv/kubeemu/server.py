@@ -3,6 +3,7 @@ routing of the real API's paths. The verbs live in api.py, watches and log strea
 streams.py, the test control API in admin.py."""
 from __future__ import annotations
 
+import io
 import json
 import select
 import socket
@@ -282,7 +283,19 @@ class Handler(AdminMixin, ApiMixin, StreamMixin, BaseHTTPRequestHandler):
         allowed, reason = self.emulator.authz.decide(attrs)
         if not allowed:
             return self.forbidden(attrs, reason)
+        if self.fault is not None and self.fault["action"] == "lose":
+            return self.route_and_lose_answer(method, info, query, body)
         self.route(method, info, query, body)
+
+    def route_and_lose_answer(self, method: str, info: RequestInfo, query: dict, body: bytes) -> None:
+        """Applies the request, writes its answer nowhere, and cuts the connection: the client
+        never learns that its write was applied."""
+        answer, self.wfile = self.wfile, io.BytesIO()
+        try:
+            self.route(method, info, query, body)
+        finally:
+            self.wfile = answer
+            self.cut_connection()
 
     def forbidden(self, attrs: Attributes, reason: str = "") -> None:
         details = {"name": attrs.name, "group": attrs.group, "kind": attrs.resource} if attrs.resource_request else None
@@ -299,7 +312,7 @@ class Handler(AdminMixin, ApiMixin, StreamMixin, BaseHTTPRequestHandler):
         if action == "close":
             self.cut_connection()
             return True
-        if action in ("drop-watch", "expire-watch"):
+        if action in ("drop-watch", "expire-watch", "lose"):
             self.fault = fault
             return False
         code = fault["code"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kube import Api, deployment, statefulset, wait_for
+from kube import Api, deployment, kubectl, statefulset, wait_for
 
 TABLE = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
 
@@ -328,6 +328,19 @@ def test_fault_dropped_watch_expired_watch_closed_connection_and_delay(api, emu,
     started = time.monotonic()
     assert api.get(deploy_path(ns, "web"))[0] == 200
     assert time.monotonic() - started >= 0.5
+
+
+def test_fault_lose_applies_the_write_and_cuts_its_answer(stack, api, emu, ns):
+    create(api, deployment("web", ns, replicas=0))
+    emu.fault(method="PATCH", path=deploy_path(ns, "web", "scale"), action="lose")
+    with pytest.raises((http.client.RemoteDisconnected, http.client.IncompleteRead, ConnectionError, ssl.SSLError)):
+        scale_patch(api, ns, replicas=3)
+    # Applied all the same: what a client that gave up never learnt.
+    assert api.get(deploy_path(ns, "web", "scale"))[1]["spec"] == {"replicas": 3}
+    assert [c["status"] for c in emu.requests(namespace=ns, method="PATCH")] == [200]
+    assert emu.faults() == []  # used up; kubectl works as before
+    assert kubectl(stack, "-n", ns, "scale", "deployment/web", "--replicas=1").returncode == 0
+    assert api.get(deploy_path(ns, "web", "scale"))[1]["spec"] == {"replicas": 1}
 
 
 # -- authentication, authorization -------------------------------------------------------------

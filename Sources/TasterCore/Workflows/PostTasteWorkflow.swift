@@ -68,6 +68,7 @@ package struct PostTasteWorkflow: Sendable {
     }
 
     package func run() async throws -> Outcome {
+        let started = Date()
         let resolver = BaselineResolver(store: store, context: context)
         let baseline = try await StepLog(logger: context.logger).run("find the baseline") {
             let baseline = try await resolver.resolve(runID: options.runID, for: .verdict)
@@ -94,6 +95,8 @@ package struct PostTasteWorkflow: Sendable {
         var restoreProblems: [String] = []
         if options.keepRunning {
             context.logger.warning("--keep-running: the workloads stay scaled up; run `taster restore --run-id \(runID)` when done")
+        } else if workloads.hasChanges, await SyncOverlap(store: store, context: context).laterRun(after: runID, since: started) != nil {
+            // A later sync's pre-taste holds the workloads now (logged): its restore puts them back.
         } else {
             restoreProblems = await workloads.restore(runDeadline: context.deadline)
         }
@@ -141,15 +144,20 @@ package struct PostTasteWorkflow: Sendable {
         // here is reported but does not change the verdict.
         let pageKey = context.layout.key(.verdictHTML, run: runID)
         var pageStored = true
+        let stored = verdict
         do {
-            try await log.run("upload \(store.uri(for: pageKey))") {
-                let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
-                // Links relative to the page, which sits next to the reports (README, "Reports in S3").
-                let page = VerdictPage(
-                    verdict: verdict.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key),
-                    postURI: store.uri(for: postKey), verdictKey: verdictKey,
-                    links: ReportLinks(base: .relative, pageKey: pageKey))
-                try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
+            // Once verdict.json is stored its page follows, even after SIGTERM: an interrupted run
+            // must not leave a verdict without the page people open.
+            try await Self.uncancelled(within: Self.pageBudget) {
+                try await log.run("upload \(store.uri(for: pageKey))") {
+                    let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
+                    // Links relative to the page, which sits next to the reports (README, "Reports in S3").
+                    let page = VerdictPage(
+                        verdict: stored.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key),
+                        postURI: store.uri(for: postKey), verdictKey: verdictKey,
+                        links: ReportLinks(base: .relative, pageKey: pageKey))
+                    try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
+                }
             }
         } catch {
             pageStored = false
@@ -163,5 +171,23 @@ package struct PostTasteWorkflow: Sendable {
         // page, and only when it was stored.
         if pageStored, let link = store.link(for: pageKey) { uris[Outcome.linkRole] = link }
         return (verdict, uris)
+    }
+
+    /// How long the page may take once the run was interrupted (the restore comes after it, inside
+    /// the 30 s Kubernetes leaves between SIGTERM and SIGKILL).
+    static let pageBudget: Duration = .seconds(5)
+
+    /// Runs `body` in a task of its own that the run's cancellation (SIGTERM) does not stop at
+    /// once: it is cancelled `budget` after it.
+    private static func uncancelled(within budget: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
+        let task = Task { try await body() }
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            Task {
+                try? await Task.sleep(for: budget)
+                task.cancel()
+            }
+        }
     }
 }

@@ -38,9 +38,10 @@ package struct PreTasteWorkflow: Sendable {
         if try await store.exists(key) {
             throw RunIDTakenError(runID: runID, uri: store.uri(for: key))
         }
+        let earlier = workloads.targets.isEmpty ? nil : await SyncOverlap(store: store, context: context).earlierRun(before: runID)
         do {
             let measured = try await TasteMeasurement(context: context, workloads: workloads, database: database)
-                .run(.pre, runID: runID, startedAt: Timestamp.rfc3339())
+                .run(.pre, runID: runID, startedAt: Timestamp.rfc3339(), earlier: earlier)
             var report = measured.report
             try context.deadline.check("uploading the document indexes")
             await DocumentEvidence(store: store, context: context).store(measured.indexes, in: &report)

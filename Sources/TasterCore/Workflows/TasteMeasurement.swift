@@ -19,10 +19,12 @@ struct TasteMeasurement: Sendable {
     /// Measures one phase; the report's `errors` hold the sync's changes of the workloads'
     /// replicas (post-taste). `baseline` is the pre report a post-taste compares with (and where it
     /// is, for messages): its snapshot time is the cut of `asOf: baseline` checks and its records
-    /// say what the workloads had before pre-taste.
+    /// say what the workloads had before pre-taste. `earlier` is a run of the same app still in
+    /// progress (pre-taste, `SyncOverlap`): a workload found at its target is recorded with the
+    /// replicas that run found before it scaled.
     func run(
         _ phase: TasteReport.Phase, runID: String, startedAt: String,
-        baseline: (report: TasteReport, uri: String)? = nil
+        baseline: (report: TasteReport, uri: String)? = nil, earlier: SyncOverlap.UnfinishedRun? = nil
     ) async throws -> Measured {
         let deadline = context.deadline
         let log = StepLog(logger: context.logger)
@@ -44,16 +46,25 @@ struct TasteMeasurement: Sendable {
             let seconds = try await log.run("wait until ready (up to \(DurationParser.format(timeout)))") {
                 try await workloads.waitUntilReady(timeout: timeout, deadline: deadline)
             }
+            var inherited: [String] = []
             records = targets.map { target in
-                let before =
-                    if let baseline {
-                        baseline.report.workloads.first { $0.kind == target.kind && $0.name == target.name }?.replicasBefore
-                    } else {
-                        workloads.replicasFound(target)
-                    }
+                var before: Int?
+                if let baseline {
+                    before = baseline.report.workloads.first { $0.kind == target.kind && $0.name == target.name }?.replicasBefore
+                } else if let earlier, let replicas = earlier.replicasBefore(target, found: workloads.replicasFound(target)) {
+                    before = replicas
+                    inherited.append("\(target.reference)=\(replicas)")
+                } else {
+                    before = workloads.replicasFound(target)
+                }
                 return TasteReport.WorkloadRecord(
                     kind: target.kind, name: target.name, replicasBefore: before ?? target.replicas,
                     target: target.replicas, secondsToReady: seconds[target])
+            }
+            if let earlier, !inherited.isEmpty {
+                context.logger.warning(
+                    "overlapping syncs: run \(earlier.runID) of \(context.app) has not stored its verdict (its post-taste may still run) and left the workloads at its targets; this run keeps a baseline of its own and records the replicas run \(earlier.runID) found before it scaled (\(inherited.joined(separator: ", "))), so its restore puts the app back to rest"
+                )
             }
         }
         let wait = deadline.capped(context.databaseWait)
