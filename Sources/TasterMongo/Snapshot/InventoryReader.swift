@@ -64,7 +64,9 @@ package struct InventoryReader: Sendable {
                 group.addTask { [deadline] in
                     try await Blocking.run(until: deadline, step: "the inventory (listIndexes on \(database))") {
                         try pool.withClient { client in
-                            try mine.map { index in (index, try Self.describe(collections[index], database: database, client: client)) }
+                            try mine.compactMap { index in
+                                try Self.describe(collections[index], database: database, client: client).map { (index, $0) }
+                            }
                         }
                     }
                 }
@@ -98,6 +100,12 @@ package struct InventoryReader: Sendable {
         var type: CollectionInventory.Kind
         var options: [String: String]
 
+        init(name: String, type: CollectionInventory.Kind, options: [String: String] = [:]) {
+            self.name = name
+            self.type = type
+            self.options = options
+        }
+
         init?(_ document: BSONDocument) {
             guard case .string(let name)? = document["name"], !name.hasPrefix("system.") else { return nil }
             let options = document.document(at: "options")
@@ -113,10 +121,14 @@ package struct InventoryReader: Sendable {
     }
 
     /// A collection's indexes and estimated count; what the server refuses becomes a problem.
-    static func describe(_ listed: ListedCollection, database: String, client: MongoClient) throws -> CollectionInventory {
+    /// Nil when the collection went away after `listCollections` listed it (dropped while the
+    /// inventory was read): it is then absent, as the next inventory will find it, rather than
+    /// a collection whose every index was dropped.
+    static func describe(_ listed: ListedCollection, database: String, client: MongoClient) throws -> CollectionInventory? {
         var problems: [String] = []
         var indexes: [IndexSpec]?
         var count: Int64?
+        var wentAway = false
         if listed.type == .view {
             indexes = []
         } else {
@@ -128,9 +140,19 @@ package struct InventoryReader: Sendable {
                         return IndexSpec(name: name, spec: Dictionary(spec.map { ($0.key, $0.json) }, uniquingKeysWith: { first, _ in first }))
                     }
                 } catch {
+                    if error.code == namespaceNotFound {
+                        wentAway = true
+                        return
+                    }
                     guard isRefusal(error) else { throw error }
                     problems.append("listIndexes on \(database).\(listed.name) refused: \(error.detail)")
                 }
+                // Every collection but a clustered one has its `_id_` index: none at all (what some
+                // servers answer for a collection that no longer exists) means look again.
+                if indexes?.isEmpty == true, listed.type == .collection, listed.options["clusteredIndex"] == nil {
+                    wentAway = try !client.listCollections(database: database, nameOnly: true).contains { $0["name"] == .string(listed.name) }
+                }
+                guard !wentAway else { return }
                 do throws(MongoError) {
                     count = try collection.estimatedDocumentCount(options: nil, operation: "estimated count of \(database).\(listed.name)")
                 } catch {
@@ -139,10 +161,14 @@ package struct InventoryReader: Sendable {
                 }
             }
         }
+        guard !wentAway else { return nil }
         return CollectionInventory(
             name: listed.name, type: listed.type, options: listed.options, estimatedCount: count, indexes: indexes,
             problems: problems)
     }
+
+    /// The server's code for a collection that does not exist.
+    static let namespaceNotFound: UInt32 = 26
 
     /// An answer the inventory carries on after: the server refused this command (not
     /// authorized, not supported, the collection just went away), as opposed to a lost server.
