@@ -5,16 +5,13 @@ import TasterSupport
 /// Writes a check's document index while its documents are read (in `_id` order): each
 /// document's `_id` as stored and, per indexed field, its keyed digest (`FieldDigester`) of the
 /// field's BSON element under an empty key (type, 0x00, value) — or, without an evidence key,
-/// the `_id`s alone. Never throws: a failure to write (TMPDIR full) or a collection
-/// over `maxDocuments` ends the index with the reason, and the check is measured as before.
+/// the `_id`s alone. Never throws: what cannot be written ends the index with the reason
+/// (`DocumentIndexRecorder`), and the check is measured as before.
 final class DocumentIndexer {
     /// The top-level names the index digests (a dotted field contributes its first segment, which
     /// the projection reduces to the configured path).
     let fields: [String]
-    let maxDocuments: Int64
-    private var writer: DocumentIndexWriter?
-    private let digester: FieldDigester?
-    private var skipped: String?
+    private let recorder: DocumentIndexRecorder
     private let keys: [[CChar]]
     private let iterator = BSONIterator()
     private let scratch = BSONDocument()
@@ -24,26 +21,15 @@ final class DocumentIndexer {
 
     init(check: CheckDefinition, policy: EvidencePolicy) {
         fields = Array(Fingerprint.topLevelNames(of: check.fields).dropFirst())
-        maxDocuments = policy.maxDocuments
         keys = fields.map { Array($0.utf8CString.dropLast()) }
-        digester = policy.key?.digester
-        do {
-            writer = try DocumentIndexWriter(fields: fields, keyID: policy.key?.id)
-        } catch {
-            skipped = "\(error)"
-        }
+        recorder = DocumentIndexRecorder(fields: fields, policy: policy, records: "documents")
     }
 
     /// Adds one document.
     func add(_ document: OpaquePointer) {
-        guard let writer else { return }
-        if writer.documents >= maxDocuments {
-            self.writer = nil
-            skipped = "more than \(maxDocuments) documents (TASTER_EVIDENCE_MAX_DOCUMENTS): the check is judged by its value alone"
-            return
-        }
+        guard recorder.admitsAnother() else { return }
         digests.removeAll(keepingCapacity: true)
-        if let digester {
+        if let digester = recorder.digester {
             for key in keys {
                 let present = key.withUnsafeBufferPointer { iterator.find($0, in: document) }
                 guard present else {
@@ -55,17 +41,11 @@ final class DocumentIndexer {
         }
         let found = Self.idKey.withUnsafeBufferPointer { iterator.find($0, in: document) }
         guard found else {
-            self.writer = nil
-            skipped = "a document has no _id"
+            recorder.skip("a document has no _id")
             return
         }
-        do {
-            try withElement { element in
-                try writer.append(idType: element[0], id: UnsafeRawBufferPointer(rebasing: element[2...]), digests: digests)
-            }
-        } catch {
-            self.writer = nil
-            skipped = "\(error)"
+        withElement { element in
+            recorder.append(idType: element[0], id: UnsafeRawBufferPointer(rebasing: element[2...]), digests: digests)
         }
     }
 
@@ -83,12 +63,7 @@ final class DocumentIndexer {
 
     /// The index, or why there is none.
     func finish() -> DocumentIndexOutcome {
-        guard let writer else { return .skipped(skipped ?? "the index was not written") }
-        do {
-            return .indexed(try writer.finish())
-        } catch {
-            return .skipped("\(error)")
-        }
+        recorder.finish()
     }
 }
 

@@ -23,6 +23,21 @@ struct SQLScanner {
             guard let scalar else { return false }
             return scalar == "_" || scalar == "$" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
         }
+        // From just after an opening `quote` to its closing one (a doubled quote, or with `escapes`
+        // a backslash, keeps it open); marks the text unterminated when it never closes.
+        func skipQuoted(_ quote: Unicode.Scalar, escapes: Bool) {
+            while index < characters.count {
+                if escapes && characters[index] == "\\" {
+                    index += 2
+                } else if characters[index] == quote {
+                    guard at(1) == quote else { return }
+                    index += 2
+                } else {
+                    index += 1
+                }
+            }
+            unterminated = true
+        }
         while index < characters.count {
             let character = characters[index]
             switch character {
@@ -51,38 +66,10 @@ struct SQLScanner {
                     index > 0 && (characters[index - 1] == "E" || characters[index - 1] == "e")
                     && !isIdentifierCharacter(index > 1 ? characters[index - 2] : nil)
                 index += 1
-                var closed = false
-                while index < characters.count {
-                    if escapes && characters[index] == "\\" {
-                        index += 2
-                    } else if characters[index] == "'" {
-                        if at(1) == "'" {
-                            index += 2
-                        } else {
-                            closed = true
-                            break
-                        }
-                    } else {
-                        index += 1
-                    }
-                }
-                if !closed { unterminated = true }
+                skipQuoted("'", escapes: escapes)
             case "\"":
                 index += 1
-                var closed = false
-                while index < characters.count {
-                    if characters[index] == "\"" {
-                        if at(1) == "\"" {
-                            index += 2
-                        } else {
-                            closed = true
-                            break
-                        }
-                    } else {
-                        index += 1
-                    }
-                }
-                if !closed { unterminated = true }
+                skipQuoted("\"", escapes: false)
             case "$" where !isIdentifierCharacter(index > 0 ? characters[index - 1] : nil):
                 // $tag$ ... $tag$ (the tag may be empty); `$1` is a parameter, not a quote.
                 var end = index + 1
