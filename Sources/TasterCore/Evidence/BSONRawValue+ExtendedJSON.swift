@@ -1,3 +1,5 @@
+import TasterSupport
+
 /// A value as canonical extended JSON (relaxed nowhere: `{"$numberInt": "5"}`), the way
 /// verdicts and change lists name a document's `_id`.
 ///
@@ -9,9 +11,7 @@ extension BSONRawValue {
 
     static func canonicalJSON(_ type: UInt8, _ bytes: ArraySlice<UInt8>) -> String {
         func quoted(_ text: ArraySlice<UInt8>) -> String { ExtendedJSONText.quote(String(decoding: text, as: UTF8.self)) }
-        func hex(_ bytes: ArraySlice<UInt8>) -> String {
-            bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
-        }
+        func hex(_ bytes: ArraySlice<UInt8>) -> String { TextFormatting.hex(bytes) }
         switch type {
         case double:
             let value = Double(bitPattern: UInt64(bitPattern: Int64(littleEndianBytes: bytes)))

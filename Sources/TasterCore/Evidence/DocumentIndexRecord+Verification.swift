@@ -53,6 +53,6 @@ extension DocumentIndexRecord {
             hasher.update(data: chunk)
             offset += chunk.count
         }
-        return hasher.finalize().map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        return TextFormatting.hex(hasher.finalize())
     }
 }

@@ -41,7 +41,7 @@ package final class DocumentIndexWriter {
     /// Writes the trailer and hands over the index.
     package func finish() throws(SpoolError) -> LocalDocumentIndex {
         try write(DocumentIndexFormat.trailer(documents: documents))
-        let digest = hasher.finalize().map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        let digest = TextFormatting.hex(hasher.finalize())
         return LocalDocumentIndex(file: try spool.finish(), fields: fields, documents: documents, sha256: digest, keyID: keyID)
     }
 }

@@ -31,7 +31,7 @@ package struct EvidenceKey: Sendable, Equatable, CustomStringConvertible, Custom
         key = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: SymmetricKey(data: material), salt: Self.salt, info: Array("field digests".utf8), outputByteCount: 32)
         let name = HMAC<SHA256>.authenticationCode(for: Array("taster evidence key id".utf8), using: key)
-        id = Data(name).prefix(8).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+        id = TextFormatting.hex(Data(name).prefix(8))
         self.origin = origin
     }
 
