@@ -48,18 +48,9 @@ extension Settings {
             }
             return .key(secret)
         }
-        if let postgres {
-            return postgres.password.map { .password($0) }
-        }
-        switch mongo.connection {
-        case .parts(_, _, _, let password?):
-            return .password(password)
-        case .uri(let uri):
-            guard let escaped = ConnectionString(uri.revealed)?.credentials?.password, !escaped.isEmpty else { return nil }
-            return .password(Secret(PercentEncoding.decode(escaped) ?? escaped, origin: "the password in MONGODB_URI"))
-        default:
-            return nil
-        }
+        // The engine's own password: PostgreSQL's when it is the engine (even when it gives none), else MongoDB's.
+        let password = postgres != nil ? postgres?.password : mongo.password
+        return password.map { .password($0) }
     }
 
     /// `check --show-settings`: where the key comes from, never the key.

@@ -45,6 +45,20 @@ package struct MongoSettings: Sendable {
         }
     }
 
+    /// The password these settings give: `MONGO_PASS`, or `MONGODB_URI`'s (percent-decoded).
+    /// Nil when they give none.
+    package var password: Secret? {
+        switch connection {
+        case .parts(_, _, _, let password?):
+            return password
+        case .uri(let uri):
+            guard let escaped = ConnectionString(uri.revealed)?.credentials?.password, !escaped.isEmpty else { return nil }
+            return Secret(PercentEncoding.decode(escaped) ?? escaped, origin: "the password in MONGODB_URI")
+        default:
+            return nil
+        }
+    }
+
     /// The connection string as it may be shown: by `ConnectionString`'s allow-list.
     package var redactedURI: String? { uri.flatMap { ConnectionString($0.revealed)?.display } }
 }
