@@ -82,7 +82,7 @@ package final class HTTPClient: Sendable {
         // then learns what the service answered, not only that time ran out.
         var previous: Result<HTTPResponse, HTTPError>?
         while true {
-            if let previous, deadline.remaining <= .zero {
+            if let previous, deadline.remaining < RetryPolicy.shortestAttempt {
                 switch previous {
                 case .success(var response):
                     response.retriesStopped = .deadline

@@ -45,6 +45,11 @@ package struct RetryPolicy: Sendable {
         self.budget = budget
     }
 
+    /// The least time an attempt needs to mean anything: a backoff that would leave less than
+    /// this before the deadline is not slept, so the caller hears the last attempt's answer now
+    /// instead of a "no time left" after sleeping out the run.
+    package static let shortestAttempt: Duration = .milliseconds(100)
+
     /// One attempt, no retries: for requests that are not idempotent.
     package static let never = RetryPolicy(maxAttempts: 1, retryableStatuses: [], retriesTransportFailures: false)
 
@@ -80,8 +85,8 @@ package struct RetryPolicy: Sendable {
             return .stop(.attempts)
         }
         let remaining = deadline.remaining
-        guard remaining > .zero else { return .stop(.deadline) }
-        if let minimum, minimum >= remaining { return .stop(.deadline) }
+        guard remaining > Self.shortestAttempt else { return .stop(.deadline) }
+        if let minimum, minimum + Self.shortestAttempt >= remaining { return .stop(.deadline) }
         var delay = max(backoff.delay(attempt: attempt - 1, random: random), minimum ?? .zero)
         if let budget {
             // The last wait is cut to end with the budget — but never below a Retry-After.
@@ -89,7 +94,7 @@ package struct RetryPolicy: Sendable {
             if let minimum, minimum > left { return .stop(.budget(budget)) }
             delay = min(delay, left)
         }
-        guard delay < remaining else { return .stop(.deadline) }
+        guard delay + Self.shortestAttempt < remaining else { return .stop(.deadline) }
         return .retry(after: delay)
     }
 }

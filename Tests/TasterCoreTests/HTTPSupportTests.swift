@@ -58,6 +58,9 @@ struct HTTPSupportTests {
         #expect(RetryBudget(.milliseconds(1500), variable: "B").setting == "B=1.5s")
         // A deadline closer than the next attempt wins over the budget.
         #expect(policy.next(after: 3, elapsed: .seconds(1), minimum: nil, deadline: Deadline(budget: .seconds(2))) == .stop(.deadline))
+        // A backoff that would leave less than the shortest attempt before the deadline is not slept.
+        #expect(policy.next(after: 1, elapsed: .zero, minimum: nil, deadline: Deadline(budget: .milliseconds(1050))) == .stop(.deadline))
+        #expect(policy.next(after: 1, elapsed: .zero, minimum: nil, deadline: Deadline(budget: .milliseconds(1500))) == .retry(after: .seconds(1)))
         policy.budget = nil
         #expect(policy.next(after: 2, elapsed: .zero, minimum: nil, deadline: deadline) == .stop(.attempts))
     }
