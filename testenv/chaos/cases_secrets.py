@@ -9,13 +9,12 @@ play."""
 from __future__ import annotations
 
 import base64
-import http.server
 import json
-import threading
 import uuid
 from pathlib import Path
 
 import tlsgen
+from recorder import Recorder
 from chaos.cases_kubernetes import kubeconfig
 from chaos.kit import Ctx, case
 
@@ -72,50 +71,17 @@ def show_settings(c: Ctx) -> None:
     c.survived(run)
 
 
-class Receiver:
-    """A webhook on 127.0.0.1 that answers 503 to the first `failures` POSTs, then 200."""
-
-    def __init__(self, path: str = "/services/T0/B0/Xc9Qh2Lw7Zk3Vn8Rt4Mp", failures: int = 0) -> None:
-        received = self.received = []
-        self.failures = failures
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                status = 503 if outer.failures > 0 else 200
-                outer.failures -= 1
-                if status == 200:
-                    received.append(json.loads(body))
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.url = self.origin + path
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @case("secrets", "a notification URL with a token, on a failed taste", "exit 1; notified; the URL never shown or stored")
 def notify_url(c: Ctx) -> None:
     app = c.app()
-    receiver = Receiver()
+    receiver = Recorder("/services/T0/B0/Xc9Qh2Lw7Zk3Vn8Rt4Mp")
     c.cleanup(receiver.close)
     app.env["TASTER_NOTIFY_URL"] = receiver.url
     pre = c.run("pre-taste")
     c.check(pre.returncode == 0, f"pre-taste failed: {pre.stderr[-300:]}")
     c.admin_db()[app.orders].delete_one({"n": 7})
     post = c.run("post-taste")
-    c.check(len(receiver.received) == 1 and receiver.received[0].get("result") == "fail", "no failure notification")
+    c.check(len(receiver.accepted) == 1 and receiver.accepted[0]["body"].get("result") == "fail", "no failure notification")
     c.extra_secrets.append(receiver.url.rsplit("/", 1)[-1])
     c.survived(post, code=1)
 
@@ -189,14 +155,14 @@ def _webhook_case(shape: str):
         app = c.app()
         parts = {"a": uuid.uuid4().hex[:6], "b": uuid.uuid4().hex[:10], "t": "Tk" + uuid.uuid4().hex[:22]}
         path, tokens = WEBHOOKS[shape]
-        receiver = Receiver(path.format(**parts), failures=2)
+        receiver = Recorder(path.format(**parts), failures=2)
         c.cleanup(receiver.close)
         url = receiver.url if shape != "user info" else receiver.url.replace("http://", f"http://hook:{parts['t']}@")
         app.env["TASTER_NOTIFY_URL"] = url
         c.baseline()
         c.admin_db()[app.orders].delete_one({"n": 7})
         post = c.run("post-taste")
-        c.check(len(receiver.received) == 1 and receiver.received[0].get("result") == "fail", "no failure notification")
+        c.check(len(receiver.accepted) == 1 and receiver.accepted[0]["body"].get("result") == "fail", "no failure notification")
         c.check("trying again" in post.stderr, "no retry warning: the 503s were not retried")
         c.extra_secrets += [token.format(**parts) for token in tokens]
         c.survived(post, code=1)

@@ -139,10 +139,10 @@ def test_lost_added_and_modified_documents_are_named(app):
 
 
 def test_the_notification_carries_the_counts_and_first_ids(app):
-    from test_results import Receiver
+    from recorder import Recorder
     seed_sentinels(app)
     app.checks(FINGERPRINT)
-    with Receiver() as receiver:
+    with Recorder("/services/T0/B0/notifyTokenXYZ123") as receiver:
         assert app.run("pre-taste").returncode == 0
         gone = app.orders.find_one({"n": 2})["_id"]
         app.orders.delete_one({"_id": gone})

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from test_results import Receiver
+from recorder import Recorder
 
 LINK = re.compile(r"https?://\S+X-Amz-Signature=[0-9a-f]{64}")
 
@@ -23,7 +23,7 @@ def fetch(url: str) -> tuple[int, bytes]:
 
 
 def test_the_summary_and_the_slack_message_link_a_page_that_opens(app):
-    with Receiver() as receiver:
+    with Recorder("/services/T0/B0/notifyTokenXYZ123") as receiver:
         assert app.run("pre-taste").returncode == 0
         app.orders.delete_one({"n": 2})
         post = app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url, "TASTER_NOTIFY_FORMAT": "slack",
@@ -50,7 +50,7 @@ def test_the_summary_and_the_slack_message_link_a_page_that_opens(app):
 
 
 def test_the_json_notification_carries_the_link_and_a_base_url_replaces_it(app):
-    with Receiver() as receiver:
+    with Recorder("/services/T0/B0/notifyTokenXYZ123") as receiver:
         assert app.run("pre-taste").returncode == 0
         app.orders.delete_one({"n": 2})
         post = app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url})

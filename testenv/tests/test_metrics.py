@@ -5,10 +5,8 @@ firing alert in Prometheus's HTTP API. A Pushgateway that is down or answers 500
 never the verdict."""
 from __future__ import annotations
 
-import http.server
 import json
 import socket
-import threading
 import time
 import urllib.parse
 import urllib.request
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 import stack as teststack
+from recorder import Recorder
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "kustomize" / "components" / "prometheus-alerts" / "prometheusrule.yaml"
@@ -153,36 +152,8 @@ def test_an_error_is_pushed_as_error(app, prometheus):
     assert prometheus.eventually(f'taster_run_result{{job="taster", app="{app.name}", phase="pre-taste", result="error"}} == 1')
 
 
-class Gateway:
-    """A stand-in that records pushes and answers `status`, for what a real Pushgateway cannot
-    show: the Authorization header sent, and a 500."""
-
-    def __init__(self, status: int):
-        received = self.received = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_PUT(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                received.append({"path": self.path, "authorization": self.headers.get("Authorization"),
-                                 "body": self.rfile.read(length).decode()})
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_a_pushgateway_that_answers_500_or_is_down_leaves_the_verdict(app):
-    gateway = Gateway(500)
+    gateway = Recorder(status=500)
     try:
         token = "pushTokenQ7w8e9r0t1y2"
         assert app.run("pre-taste", env={"TASTER_PUSHGATEWAY_URL": gateway.url, "TASTER_PUSHGATEWAY_TOKEN": token}).returncode == 0

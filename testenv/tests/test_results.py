@@ -3,14 +3,12 @@ the hook's own Job (and a 403 that changes nothing), and notifications to a loca
 including one that is down."""
 from __future__ import annotations
 
-import http.server
-import json
 import socket
-import threading
 import time
 
 
 import harness
+from recorder import Recorder
 
 
 def hook_pod(app, job: str = "post-taste") -> str:
@@ -94,41 +92,8 @@ def test_a_forbidden_event_changes_nothing(app):
     assert not [e for e in events(app) if e.get("reason", "").startswith("Taste")]
 
 
-class Receiver:
-    """A local notification receiver: records every POST."""
-
-    def __init__(self, status: int = 200):
-        received = self.received = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                received.append({"path": self.path, "type": self.headers.get("Content-Type"),
-                                 "body": json.loads(self.rfile.read(length))})
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/services/T0/B0/notifyTokenXYZ123"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-    def __enter__(self) -> "Receiver":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
 def test_a_failure_notification(app):
-    with Receiver() as receiver:
+    with Recorder("/services/T0/B0/notifyTokenXYZ123") as receiver:
         assert app.run("pre-taste").returncode == 0
         app.orders.delete_one({"n": 2})
         post = app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url})
@@ -143,7 +108,7 @@ def test_a_failure_notification(app):
 
 
 def test_a_pass_is_not_notified_unless_asked_and_slack_format(app):
-    with Receiver() as receiver:
+    with Recorder("/services/T0/B0/notifyTokenXYZ123") as receiver:
         assert app.run("pre-taste").returncode == 0
         assert app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url}).returncode == 0
         assert receiver.received == [], "only failures by default"
@@ -171,7 +136,7 @@ def test_a_receiver_that_is_down_does_not_change_the_verdict(app):
 
 
 def test_a_failing_receiver_answer_is_reported(app):
-    with Receiver(status=500) as receiver:
+    with Recorder(status=500) as receiver:
         assert app.run("pre-taste").returncode == 0
         app.orders.delete_one({"n": 2})
         post = app.run("post-taste", env={"TASTER_NOTIFY_URL": receiver.url})

@@ -6,15 +6,14 @@ arguments, an S3 endpoint with a token in it, and a password that is an ordinary
 piece (harness.leaks); each test also checks what it is about by name."""
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 import time
 import uuid
 from pathlib import Path
 
 import pymongo
 import pytest
+from recorder import Recorder
 
 SUMMER = "Summer@2024-Secret"
 
@@ -61,41 +60,9 @@ def test_the_older_name_of_the_key_password_is_never_shown(app):
     assert secret.lower() not in pre.output.lower()
 
 
-class FlakyReceiver:
-    """A chat webhook on 127.0.0.1 that answers 503 to the first `failures` POSTs."""
-
-    def __init__(self, failures: int) -> None:
-        self.received: list[dict] = []
-        self.failures = failures
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
-                status = 503 if outer.failures > 0 else 200
-                outer.failures -= 1
-                if status == 200:
-                    outer.received.append(json.loads(body))
-                self.send_response(status)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.port = self.server.server_address[1]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_a_webhook_token_in_the_query_is_never_shown_in_retry_warnings(app):
     key, token = "AIzaSy" + uuid.uuid4().hex[:16], "Tk" + uuid.uuid4().hex[:20]
-    receiver = FlakyReceiver(failures=2)
+    receiver = Recorder(failures=2)
     try:
         app.env["TASTER_NOTIFY_URL"] = f"http://127.0.0.1:{receiver.port}/v1/spaces/AAAA/messages?key={key}&token={token}"
         assert app.run("pre-taste").returncode == 0
@@ -104,7 +71,7 @@ def test_a_webhook_token_in_the_query_is_never_shown_in_retry_warnings(app):
     finally:
         receiver.close()
     assert post.returncode == 1, post
-    assert len(receiver.received) == 1, "notified after two 503s"
+    assert len(receiver.accepted) == 1, "notified after two 503s"
     assert "trying again" in post.stderr and f"http://127.0.0.1:{receiver.port}/****" in post.stderr, post
     for value in (key, token):
         for start in range(0, len(value) - 6):
