@@ -38,16 +38,21 @@ extension NotificationSettings {
     /// and each path segment that looks like a token (8 characters or more with a digit, or 16
     /// or more: `services`, `v1` and `messages` are not secrets, `T0123ABCD` and GUIDs are).
     /// A retry warning that shows the URL partly masked still has its token found.
+    /// A URL that is only an origin (`http://receiver:8080/`) carries no token: it is not
+    /// registered, so the warnings that name the receiver's origin stay readable.
     static func registerParts(of url: String) {
         let origin = "TASTER_NOTIFY_URL"
-        SecretRedactor.shared.register(url, origin: origin, fragments: false)
         var rest = Substring(url)
         if let schemeEnd = rest.firstRange(of: "://") { rest = rest[schemeEnd.upperBound...] }
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        if let at = rest[..<authorityEnd].lastIndex(of: "@") {
-            SecretRedactor.shared.register(String(rest[..<at]), origin: origin)
-        }
+        let authority = rest[..<authorityEnd]
+        let userInfoEnd = authority.lastIndex(of: "@")
         rest = rest[authorityEnd...]
+        guard userInfoEnd != nil || !(rest.isEmpty || rest == "/") else { return }
+        SecretRedactor.shared.register(url, origin: origin, fragments: false)
+        if let at = userInfoEnd {
+            SecretRedactor.shared.register(String(authority[..<at]), origin: origin)
+        }
         let queryStart = rest.firstIndex { $0 == "?" || $0 == "#" } ?? rest.endIndex
         for segment in rest[..<queryStart].split(separator: "/") where segment.count >= 16 || (segment.count >= 8 && segment.contains(where: \.isNumber)) {
             SecretRedactor.shared.register(String(segment), origin: origin)

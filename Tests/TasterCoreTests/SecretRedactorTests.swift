@@ -90,4 +90,14 @@ struct SecretRedactorTests {
         #expect(SecretRedactor.shared.holdsSecret("token Zq8Lm3Vt6Rw= refused"))
         #expect(!SecretRedactor.shared.holdsSecret("notification sent to https://chat.example.com/****"))
     }
+
+    @Test("a URL that is only an origin holds no token: warnings naming the receiver stay readable")
+    func originOnlyURL() {
+        NotificationSettings.registerParts(of: "http://origin-only-receiver.example:8080/")
+        NotificationSettings.registerParts(of: "http://origin-only-receiver.example:8081")
+        #expect(!SecretRedactor.shared.holdsSecret("could not send the notification to http://origin-only-receiver.example:8080: HTTP 500"))
+        #expect(!SecretRedactor.shared.holdsSecret("could not send the notification to http://origin-only-receiver.example:8081/"))
+        NotificationSettings.registerParts(of: "http://hook-user:Pw8x2Lq9@origin-only-receiver.example:8082/")
+        #expect(SecretRedactor.shared.holdsSecret("sent as hook-user:Pw8x2Lq9"))
+    }
 }
