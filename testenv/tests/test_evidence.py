@@ -438,18 +438,19 @@ def test_no_key_is_derived_without_a_check_that_keeps_an_index(app):
 
 
 @pytest.mark.parametrize("edit,reason", [
-    (lambda record: record.update(rounds=5), "rounds 5 is outside 10000–10000000"),
-    (lambda record: record.update(rounds=10**15), "rounds 1000000000000000 is outside"),
-    (lambda record: record.update(rounds="many"), "its rounds is not a whole number"),
-    (lambda record: record.update(salt="abcd"), "its salt is not 16 bytes of hex"),
-    (lambda record: record.update(salt="not hex at all, but 32 chars!!!!"), "its salt is not 16 bytes of hex"),
-    (lambda record: record.pop("salt"), "it has rounds but no salt"),
-], ids=["rounds-low", "rounds-huge", "rounds-not-a-number", "salt-short", "salt-not-hex", "salt-gone"])
+    (lambda report: report["evidenceKey"].update(rounds=5), "rounds 5 is outside 10000–10000000"),
+    (lambda report: report["evidenceKey"].update(rounds=10**15), "rounds 1000000000000000 is outside"),
+    (lambda report: report["evidenceKey"].update(rounds="many"), "its rounds is not a whole number"),
+    (lambda report: report["evidenceKey"].update(salt="abcd"), "its salt is not 16 bytes of hex"),
+    (lambda report: report["evidenceKey"].update(salt="not hex at all, but 32 chars!!!!"), "its salt is not 16 bytes of hex"),
+    (lambda report: report["evidenceKey"].pop("salt"), "it has rounds but no salt"),
+    (lambda report: report.pop("evidenceKey"), "it is missing, yet the baseline's indexes were made with a key"),
+], ids=["rounds-low", "rounds-huge", "rounds-not-a-number", "salt-short", "salt-not-hex", "salt-gone", "record-gone"])
 def test_a_damaged_evidence_key_record_leaves_the_verdict_to_the_fingerprint(app, edit, reason):
     app.checks(FINGERPRINT)
     assert app.run("pre-taste", env={"TASTER_RUN_ID": "damaged-key"}).returncode == 0
     key, report = pre_report(app, "damaged-key")
-    edit(report["evidenceKey"])
+    edit(report)
     put_report(app, key, report)
     app.orders.delete_one({"n": 3})
     started = time.monotonic()

@@ -37,9 +37,11 @@ struct EvidenceKeyResolver: Sendable {
                         }
                     } catch {
                         problem = "\(error)"
-                        logger.warning("\(error)")
                     }
+                } else if baseline.snapshot.checks.contains(where: { $0.index?.keyID != nil }) {
+                    problem = "\(EvidenceKeyRecord.Damage(problem: "it is missing, yet the baseline's indexes were made with a key"))"
                 }
+                if let problem { logger.warning("\(problem)") }
             }
             try deadline.check("deriving the evidence key")
             let clock = ContinuousClock()
