@@ -87,6 +87,8 @@ let package = Package(
                 "TasterSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // PBKDF2 of the evidence key (BoringSSL's, fast in debug builds too).
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
 

@@ -6,27 +6,12 @@ import TasterSupport
 /// Where the key of the document indexes' field digests comes from: `TASTER_EVIDENCE_KEY`, else
 /// the database password; with neither, the indexes hold `_id`s only and say so.
 extension Settings {
-    package enum EvidenceSecret: Sendable, Equatable {
-        /// `TASTER_EVIDENCE_KEY`.
-        case key(Secret)
-        /// The password taster connects to the database with.
-        case password(Secret)
-    }
-
-    /// The evidence key, derived now (a password is stretched, which takes a moment: only the
-    /// commands that write indexes ask). Nil when neither a key nor a password is set.
-    package func evidenceKey() -> EvidenceKey? {
-        switch evidenceSecret {
-        case .key(let secret): EvidenceKey(secret: secret)
-        case .password(let password): EvidenceKey(password: password)
-        case nil: nil
-        }
-    }
-
-    /// `evidence` with its key, for the commands that write document indexes.
-    package func evidenceWithKey() -> EvidencePolicy {
+    /// `evidence` with what its key is made from, for the commands that write document indexes:
+    /// the key itself is made by the phase, only when a check keeps an index (a password is
+    /// stretched, which takes a moment, with the baseline's salt at post-taste).
+    package func evidenceWithSecret() -> EvidencePolicy {
         var policy = evidence
-        policy.key = evidenceKey()
+        policy.secret = evidenceSecret
         return policy
     }
 

@@ -38,7 +38,7 @@ package struct Settings: Sendable {
     package var maxBaselineAge: Duration = Settings.defaultMaxBaselineAge
     /// `TASTER_EVIDENCE_LIMIT`, `TASTER_EVIDENCE_MAX_DOCUMENTS`: the documents a verdict names.
     package var evidence = EvidencePolicy()
-    /// `TASTER_EVIDENCE_KEY`, else the database password: what `evidenceKey()` derives the key
+    /// `TASTER_EVIDENCE_KEY`, else the database password: what a phase makes the key
     /// of the indexes' field digests from; nil when neither is set.
     package var evidenceSecret: EvidenceSecret?
     /// Variables that were set but lost to a standard spelling, e.g. `S3_URL` beside `AWS_ENDPOINT_URL`.

@@ -180,7 +180,7 @@ struct ReportCodecTests {
         let text = String(decoding: data, as: UTF8.self)
         #expect(text.contains("\"int64\" : \"9007199254740993\""))
         #expect(text.contains("\"rule\" : \"tolerance 2%\""))
-        #expect(text.contains("\"schemaVersion\" : 2"))
+        #expect(text.contains("\"schemaVersion\" : 3"))
         #expect(text.contains("\"runId\" : \"r1\""))
         #expect(!text.contains("codecQ7kx9w1"))
         let decoded = try ReportCodec.decode(TasteReport.self, from: data, supported: TasteReport.readableSchemaVersions, source: "pre.json")
@@ -193,7 +193,7 @@ struct ReportCodecTests {
             ("{\"schemaVersion\": 1, \"phase\": \"pre\"", "not valid JSON"),
             ("not json at all", "not valid JSON"),
             ("{\"phase\": \"pre\"}", "has no schemaVersion"),
-            ("{\"schemaVersion\": 3}", "has schemaVersion 3"),
+            ("{\"schemaVersion\": 4}", "has schemaVersion 4"),
             ("{\"schemaVersion\": 1, \"phase\": \"pre\"}", "missing field"),
         ])
     func refused(json: String, expected: String) {

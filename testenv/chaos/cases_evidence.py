@@ -1,10 +1,12 @@
 """The document index (issue 15): an index damaged in the bucket (truncated, not matching its
-checksum, of the older unkeyed format) and an evidence key changed between the hooks. None of it
+checksum, of the older unkeyed format), an evidence key changed between the hooks, and a baseline
+whose evidenceKey record asks post-taste for an absurd number of PBKDF2 rounds. None of it
 may turn a failure into a pass or block the verdict: the check is judged by its fingerprint, the
 verdict says why its documents cannot be named, the exit code is the data's."""
 from __future__ import annotations
 
 import json
+import time
 
 import harness
 from chaos.kit import Ctx, case
@@ -13,12 +15,16 @@ FINGERPRINT = "checks:\n  - {name: orders-content, kind: fingerprint, collection
 KEY = "Zq7vR2mX9kLp4Tn8Wc3Yb6"
 
 
-def _changed_with_index(c: Ctx, damage, env_post: dict | None = None) -> tuple[harness.Run, dict]:
-    """A baseline with a document index, the index (or pre.json) damaged by `damage`, a document
-    deleted, and post-taste: its run and the check's evidence in verdict.json."""
+def _changed_with_index(c: Ctx, damage, env_post: dict | None = None, key: str | None = KEY) -> tuple[harness.Run, dict]:
+    """A baseline with a document index (its key `key`, else derived from the database password),
+    the index (or pre.json) damaged by `damage`, a document deleted, and post-taste: its run and
+    the check's evidence in verdict.json."""
     app = c.app()
     app.checks(FINGERPRINT)
-    app.env["TASTER_EVIDENCE_KEY"] = KEY
+    if key:
+        app.env["TASTER_EVIDENCE_KEY"] = key
+    else:
+        app.env.pop("TASTER_EVIDENCE_KEY", None)
     c.baseline()
     objects = app.objects()
     damage(c, app, objects)
@@ -94,3 +100,23 @@ for _title, _damage, _reason in DAMAGES:
 def wrong_key(c: Ctx) -> None:
     run, evidence = _changed_with_index(c, lambda *_: None, env_post={"TASTER_EVIDENCE_KEY": "Hd5sG1uQ0oJf6Ae2Vx9Nr4"})
     _judged_by_fingerprint(c, run, evidence, "the evidence key changed")
+
+
+def _absurd_rounds(c: Ctx, app, objects: dict) -> None:
+    """pre.json's evidenceKey asks for 10^15 PBKDF2 rounds: days of CPU, were it obeyed."""
+    key = next(key for key in objects if key.endswith("/pre.json"))
+    report = json.loads(objects[key])
+    c.check((report.get("evidenceKey") or {}).get("rounds") == 600_000, f"pre.json records no salted key: {report.get('evidenceKey')}")
+    report["evidenceKey"]["rounds"] = 10**15
+    c.baseline_damaged_on_purpose = True
+    _put(c, key, json.dumps(report).encode())
+
+
+@case("evidence", "pre.json's evidenceKey tampered to ask for 10^15 PBKDF2 rounds",
+      "exit 1 (the data changed) within seconds, judged by the fingerprint, 'evidenceKey record is damaged' stated; nothing derived")
+def tampered_rounds(c: Ctx) -> None:
+    started = time.monotonic()
+    run, evidence = _changed_with_index(c, _absurd_rounds, key=None)
+    c.check(time.monotonic() - started < 90, "post-taste spent minutes: the rounds were obeyed")
+    c.check("1000000000000000 rounds" not in run.output, "a key was derived with the tampered rounds")
+    _judged_by_fingerprint(c, run, evidence, "evidenceKey record is damaged", "outside 10000–10000000")

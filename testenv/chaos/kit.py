@@ -432,7 +432,7 @@ class Ctx:
         try:
             pointer = json.loads(raw)
             report = json.loads(objects[pointer["key"]])
-            ok = report.get("schemaVersion") in (1, 2) and report.get("phase") == "pre" and report.get("errors") == [] \
+            ok = report.get("schemaVersion") in (1, 2, 3) and report.get("phase") == "pre" and report.get("errors") == [] \
                 and report.get("snapshot", {}).get("checks")
         except (ValueError, KeyError, TypeError):
             ok = False

@@ -9,8 +9,12 @@ import hashlib
 import hmac
 import json
 import time
+import urllib.parse
 import uuid
 
+import pytest
+
+import bson
 from bson import Binary, Int64, ObjectId
 from bson.decimal128 import Decimal128
 
@@ -37,10 +41,23 @@ def evidence_of(verdict: dict, check: str) -> dict:
     return next(c for c in verdict["checks"] if c["name"] == check)["evidence"]
 
 
-def digest_key(secret: str) -> bytes:
-    """The key of the field digests, as docs/reports.md says: HKDF-SHA-256 of TASTER_EVIDENCE_KEY."""
-    prk = hmac.new(b"taster/evidence-key/v2", secret.encode(), hashlib.sha256).digest()
+def digest_key(secret: str | bytes) -> bytes:
+    """The key of the field digests, as docs/reports.md says: HKDF-SHA-256 of TASTER_EVIDENCE_KEY
+    (or of the stretched database password)."""
+    material = secret.encode() if isinstance(secret, str) else secret
+    prk = hmac.new(b"taster/evidence-key/v2", material, hashlib.sha256).digest()
     return hmac.new(prk, b"field digests\x01", hashlib.sha256).digest()
+
+
+def key_id(key: bytes) -> str:
+    return hmac.new(key, b"taster evidence key id", hashlib.sha256).digest()[:8].hex()
+
+
+def password_key(app, salt: bytes, rounds: int) -> bytes:
+    """The key of the field digests derived from the database password, as docs/reports.md says."""
+    password = urllib.parse.unquote(urllib.parse.urlsplit(app.env["MONGODB_URI"]).password or "")
+    assert password, "the stack's MONGODB_URI has no password"
+    return digest_key(hashlib.pbkdf2_hmac("sha256", password.encode(), salt, rounds, 32))
 
 
 def field_digest(key: bytes, element: bytes) -> bytes:
@@ -73,7 +90,8 @@ def test_lost_added_and_modified_documents_are_named(app):
     pre = app.run("pre-taste")
     assert pre.returncode == 0, pre
     stored = json.loads(next(body for key, body in app.objects().items() if key.endswith("/pre.json")))
-    assert stored["schemaVersion"] == 2, (pre, list(app.objects()))
+    assert stored["schemaVersion"] == 3, (pre, list(app.objects()))
+    assert stored["evidenceKey"] == {"id": next(c for c in stored["snapshot"]["checks"] if c["name"] == "orders-fingerprint")["index"]["keyID"]}
     index = next(c for c in stored["snapshot"]["checks"] if c["name"] == "orders-fingerprint")["index"]
     assert index["documents"] == 200 and index["format"] == 2 and len(index["sha256"]) == 64
     assert len(index["keyID"]) == 16, index
@@ -102,6 +120,7 @@ def test_lost_added_and_modified_documents_are_named(app):
     assert post.returncode == 1, post
     verdict = app.verdict()
     assert verdict["schemaVersion"] == 2
+    assert json.loads(next(body for key, body in app.objects().items() if key.endswith("/post.json")))["schemaVersion"] == 3
     evidence = evidence_of(verdict, "orders-fingerprint")
     assert evidence["lost"]["count"] == 3
     assert [d["_id"] for d in evidence["lost"]["first"]] == [json.dumps({"$oid": str(i)}, separators=(",", ":")) for i in sorted(lost)]
@@ -367,3 +386,112 @@ def test_over_the_limit_the_index_is_skipped_and_the_verdict_still_works(app):
     post = app.run("post-taste", env={"TASTER_EVIDENCE_MAX_DOCUMENTS": "50"})
     assert post.returncode == 1, post
     assert "TASTER_EVIDENCE_MAX_DOCUMENTS" in evidence_of(app.verdict(), "orders-fingerprint")["unavailable"]
+
+
+def pre_report(app, run_id: str) -> tuple[str, dict]:
+    key, body = next((k, b) for k, b in app.objects().items() if k.endswith(f"/{run_id}/pre.json"))
+    return key, json.loads(body)
+
+
+def put_report(app, key: str, report: dict) -> None:
+    harness.s3_client(app.stack).put_object(Bucket=app.stack["TASTER_BUCKET"], Key=key, Body=json.dumps(report).encode())
+
+
+def test_each_baseline_gets_a_salt_of_its_own_and_post_taste_derives_with_it(app):
+    app.checks(FINGERPRINT)
+    records = []
+    for run_id in ("salted-1", "salted-2"):
+        pre = app.run("pre-taste", env={"TASTER_RUN_ID": run_id})
+        assert pre.returncode == 0, pre
+        assert "deriving the evidence key from the database password (600000 rounds)… done in" in pre.output, pre
+        _, report = pre_report(app, run_id)
+        assert report["schemaVersion"] == 3
+        record = report["evidenceKey"]
+        assert sorted(record) == ["id", "rounds", "salt"] and record["rounds"] == 600_000, record
+        assert len(bytes.fromhex(record["salt"])) == 16, record
+        index = next(c for c in report["snapshot"]["checks"] if c["name"] == "orders-fingerprint")["index"]
+        assert index["keyID"] == record["id"]
+        # The id is the documented derivation of the password under this salt, computed apart.
+        assert key_id(password_key(app, bytes.fromhex(record["salt"]), record["rounds"])) == record["id"]
+        records.append(record)
+    assert records[0]["salt"] != records[1]["salt"] and records[0]["id"] != records[1]["id"], records
+    app.orders.update_one({"n": 10}, {"$set": {"status": "refunded"}})
+    post = app.run("post-taste", env={"TASTER_RUN_ID": "salted-2"})
+    assert post.returncode == 1, post
+    assert "(600000 rounds, the baseline's)" in post.output, post
+    evidence = evidence_of(app.verdict(), "orders-fingerprint")
+    assert evidence.get("unavailable") is None and evidence["modified"]["count"] == 1, evidence
+    stored = json.loads(next(b for k, b in app.objects().items() if k.endswith("/salted-2/post.json")))
+    assert stored["evidenceKey"] == records[1]
+    # With TASTER_EVIDENCE_KEY nothing is derived and nothing but the id is recorded.
+    keyed = app.run("pre-taste", env={"TASTER_RUN_ID": "keyed", "TASTER_EVIDENCE_KEY": EVIDENCE_KEY})
+    assert keyed.returncode == 0 and "deriving the evidence key" not in keyed.output, keyed
+    assert pre_report(app, "keyed")[1]["evidenceKey"] == {"id": key_id(digest_key(EVIDENCE_KEY))}
+
+
+def test_no_key_is_derived_without_a_check_that_keeps_an_index(app):
+    app.checks("checks:\n  - name: paid\n    kind: count\n    collection: ORDERS\n    filter: {status: paid}\n")
+    pre = app.run("pre-taste")
+    assert pre.returncode == 0 and "deriving the evidence key" not in pre.output, pre
+    report = json.loads(next(b for k, b in app.objects().items() if k.endswith("/pre.json")))
+    assert "evidenceKey" not in report
+
+
+@pytest.mark.parametrize("edit,reason", [
+    (lambda report: report["evidenceKey"].update(rounds=5), "rounds 5 is outside 10000–10000000"),
+    (lambda report: report["evidenceKey"].update(rounds=10**15), "rounds 1000000000000000 is outside"),
+    (lambda report: report["evidenceKey"].update(rounds="many"), "its rounds is not a whole number"),
+    (lambda report: report["evidenceKey"].update(salt="abcd"), "its salt is not 16 bytes of hex"),
+    (lambda report: report["evidenceKey"].update(salt="not hex at all, but 32 chars!!!!"), "its salt is not 16 bytes of hex"),
+    (lambda report: report["evidenceKey"].pop("salt"), "it has rounds but no salt"),
+    (lambda report: report.pop("evidenceKey"), "it is missing, yet the baseline's indexes were made with a key"),
+], ids=["rounds-low", "rounds-huge", "rounds-not-a-number", "salt-short", "salt-not-hex", "salt-gone", "record-gone"])
+def test_a_damaged_evidence_key_record_leaves_the_verdict_to_the_fingerprint(app, edit, reason):
+    app.checks(FINGERPRINT)
+    assert app.run("pre-taste", env={"TASTER_RUN_ID": "damaged-key"}).returncode == 0
+    key, report = pre_report(app, "damaged-key")
+    edit(report)
+    put_report(app, key, report)
+    app.orders.delete_one({"n": 3})
+    started = time.monotonic()
+    post = app.run("post-taste", env={"TASTER_RUN_ID": "damaged-key"})
+    assert post.returncode == 1, post   # the fingerprint's failure, as with a damaged index
+    assert time.monotonic() - started < 60, "a damaged record must not cost unbounded CPU"
+    evidence = evidence_of(app.verdict(), "orders-fingerprint")
+    assert "the baseline's evidenceKey record is damaged" in evidence["unavailable"], evidence
+    assert reason in evidence["unavailable"], evidence
+    assert "documents cannot be named: the baseline's evidenceKey record is damaged" in post.stdout, post
+    assert "orders-fingerprint" in post.stdout and "FAIL" in post.stdout
+
+
+def test_a_baseline_of_schema_version_2_still_names_documents(app):
+    """A baseline as taster wrote it before the salt of each baseline: the one salt and 100,000
+    rounds of then (its index rewritten under that key, its record without evidenceKey)."""
+    app.checks(FINGERPRINT)
+    assert app.run("pre-taste", env={"TASTER_RUN_ID": "old-baseline"}).returncode == 0
+    key, report = pre_report(app, "old-baseline")
+    legacy = password_key(app, b"taster/evidence-key/v2", 100_000)
+    index_record = next(c for c in report["snapshot"]["checks"] if c["name"] == "orders-fingerprint")["index"]
+    tidx = bytearray(app.objects()[index_record["key"]])
+    documents = {d["_id"].binary: d for d in app.orders.find({})}
+    fields = ["status", "total", "n"]
+    header = tidx.index(b"\x07\x0c")  # the first ObjectId record: the header's end
+    for position in range(header, len(tidx) - 9, 26):
+        assert tidx[position:position + 2] == b"\x07\x0c"
+        document = documents[bytes(tidx[position + 2:position + 14])]
+        for number, field in enumerate(fields):
+            digest = field_digest(legacy, bson.encode({"": document[field]})[4:-1]) if field in document else bytes(4)
+            tidx[position + 14 + 4 * number:position + 18 + 4 * number] = digest
+    harness.s3_client(app.stack).put_object(Bucket=app.stack["TASTER_BUCKET"], Key=index_record["key"], Body=bytes(tidx))
+    index_record.update(keyID=key_id(legacy), sha256=hashlib.sha256(tidx).hexdigest())
+    report["schemaVersion"] = 2
+    report.pop("evidenceKey")
+    put_report(app, key, report)
+    app.orders.update_one({"n": 10}, {"$set": {"status": "refunded"}})
+    post = app.run("post-taste", env={"TASTER_RUN_ID": "old-baseline"})
+    assert post.returncode == 1, post
+    assert "(100000 rounds, the baseline's of schemaVersion 2)" in post.output, post
+    evidence = evidence_of(app.verdict(), "orders-fingerprint")
+    assert evidence.get("unavailable") is None, evidence
+    assert evidence["modified"]["count"] == 1 and evidence["modified"]["first"][0]["fields"] == ["status"], evidence
+    assert evidence["lost"]["count"] == evidence["added"]["count"] == 0

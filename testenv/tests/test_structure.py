@@ -43,7 +43,7 @@ def test_the_inventory_is_in_every_report(app):
         post, verdict = sync(app, lambda app: None, expect=0)
         for name in ("pre.json", "post.json"):
             inventory = report(app, name)["inventory"]
-            assert report(app, name)["schemaVersion"] == 2
+            assert report(app, name)["schemaVersion"] == 3
             collections = {c["name"]: c for c in inventory["collections"]}
             registrations = collections[app.registrations.name]
             assert registrations["type"] == "collection" and registrations["estimatedCount"] == 40

@@ -114,7 +114,7 @@ def pre_report_key(app) -> str:
 @pytest.mark.parametrize("damage,message", [
     (lambda body: body[: len(body) // 2], "not valid JSON"),
     (lambda body: b"<html>not a report</html>", "not valid JSON"),
-    (lambda body: body.replace(b'"schemaVersion" : 2', b'"schemaVersion" : 9'), "schemaVersion 9"),
+    (lambda body: body.replace(b'"schemaVersion" : 3', b'"schemaVersion" : 9'), "schemaVersion 9"),
 ], ids=["truncated", "not-json", "wrong-schema"])
 def test_unusable_baselines_exit_4(app, damage, message):
     assert app.run("pre-taste").returncode == 0

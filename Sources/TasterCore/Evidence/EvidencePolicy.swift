@@ -5,8 +5,11 @@ package struct EvidencePolicy: Sendable, Equatable {
     package var limit: Int
     /// A check over this many documents keeps no index (logged; judged by its value).
     package var maxDocuments: Int64
-    /// The key of the field digests; nil when none is configured (no `TASTER_EVIDENCE_KEY`, no
-    /// database password): the index then holds `_id`s only.
+    /// What the key of the field digests is made from; nil when nothing is configured (no
+    /// `TASTER_EVIDENCE_KEY`, no database password): the index then holds `_id`s only.
+    package var secret: EvidenceSecret?
+    /// The key of the field digests, once a phase has made it from `secret` (`EvidenceKeyResolver`,
+    /// only when a check keeps a document index); nil before, and without a secret.
     package var key: EvidenceKey?
 
     package static let defaultLimit = 20
@@ -15,9 +18,13 @@ package struct EvidencePolicy: Sendable, Equatable {
     package static let maximumLimit = 1000
     package static let defaultMaxDocuments: Int64 = 5_000_000
 
-    package init(limit: Int = EvidencePolicy.defaultLimit, maxDocuments: Int64 = EvidencePolicy.defaultMaxDocuments, key: EvidenceKey? = nil) {
+    package init(
+        limit: Int = EvidencePolicy.defaultLimit, maxDocuments: Int64 = EvidencePolicy.defaultMaxDocuments, secret: EvidenceSecret? = nil,
+        key: EvidenceKey? = nil
+    ) {
         self.limit = limit
         self.maxDocuments = maxDocuments
+        self.secret = secret
         self.key = key
     }
 }

@@ -7,6 +7,9 @@ package protocol DatabaseSnapshotting: Sendable {
     var engine: String { get }
     /// The database's name, for the log (`snapshot of pxbbq`).
     var name: String { get }
+    /// Whether a configured check keeps a document index (`CheckDefinition.indexesDocuments`):
+    /// the evidence key is made only then.
+    var keepsDocumentIndexes: Bool { get }
     /// Waits until the database accepts connections, within `timeout` (and the deadline).
     func waitUntilAvailable(timeout: Duration, deadline: Deadline) async throws
     /// Measures every configured check; `asOf` is the baseline's snapshot time for checks
@@ -25,6 +28,8 @@ package protocol DatabaseSnapshotting: Sendable {
 }
 
 extension DatabaseSnapshotting {
+    package var keepsDocumentIndexes: Bool { false }
+
     /// An engine that keeps no document index.
     package func snapshot(asOf: Date?, refusingMissing: Bool, evidence: EvidencePolicy, deadline: Deadline) async throws -> IndexedSnapshot {
         IndexedSnapshot(snapshot: try await snapshot(asOf: asOf, refusingMissing: refusingMissing, deadline: deadline))

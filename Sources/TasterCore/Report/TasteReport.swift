@@ -3,9 +3,11 @@ import TasterSupport
 /// `pre.json` and `post.json`: one phase of a run — who, where, when, with which settings, what
 /// was scaled and what the database held. Versioned (`schemaVersion`), documented in README.
 package struct TasteReport: Sendable, Equatable, Codable {
-    /// 2 added document indexes (a check's `index`) and `inventory`. Version 1 reports are still
-    /// read: their checks have no index and, as a baseline, their structure rows are "unknown".
-    package static let currentSchemaVersion = 2
+    /// 2 added document indexes (a check's `index`) and `inventory`; 3 added `evidenceKey` (a
+    /// password's key is stretched with a salt of each baseline). Version 1 reports are still
+    /// read: their checks have no index and, as a baseline, their structure rows are "unknown";
+    /// version 2 baselines' keys are derived with the one salt and 100,000 rounds of then.
+    package static let currentSchemaVersion = 3
     package static let readableSchemaVersions = 1...currentSchemaVersion
 
     package enum Phase: String, Sendable, Codable {
@@ -36,11 +38,16 @@ package struct TasteReport: Sendable, Equatable, Codable {
     /// Every collection, view and index of the database (schema version 2); nil in version 1
     /// reports.
     package var inventory: DatabaseInventory?
+    /// The evidence key the document indexes' field digests were made with (schema version 3):
+    /// its id, and for a key derived from the database password the salt and rounds post-taste
+    /// derives it with again. Nil when no check keeps an index or no key is configured.
+    package var evidenceKey: EvidenceKeyRecord?
 
     package init(
         phase: Phase, runID: String, app: String, namespace: String?, host: String, startedAt: String,
         finishedAt: String, settings: SettingsSummary, workloads: [WorkloadRecord], snapshot: Snapshot,
-        errors: [String] = [], baseline: BaselineReference? = nil, inventory: DatabaseInventory? = nil
+        errors: [String] = [], baseline: BaselineReference? = nil, inventory: DatabaseInventory? = nil,
+        evidenceKey: EvidenceKeyRecord? = nil
     ) {
         schemaVersion = Self.currentSchemaVersion
         self.phase = phase
@@ -59,11 +66,12 @@ package struct TasteReport: Sendable, Equatable, Codable {
         self.warnings = warnings.isEmpty ? nil : warnings
         self.baseline = baseline
         self.inventory = inventory
+        self.evidenceKey = evidenceKey
     }
 
     enum CodingKeys: String, CodingKey {
         case schemaVersion, phase, runID = "runId", app, namespace, tool, host, startedAt, finishedAt, settings,
-            workloads, snapshot, errors, warnings, baseline, inventory
+            workloads, snapshot, errors, warnings, baseline, inventory, evidenceKey
     }
 
     package struct Tool: Sendable, Equatable, Codable {

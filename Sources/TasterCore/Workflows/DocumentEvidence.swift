@@ -10,15 +10,18 @@ struct DocumentEvidence: Sendable {
     let store: any ReportStore
     let layout: ReportLayout
     let policy: EvidencePolicy
+    /// The key the phase's field digests were made with (`TasteMeasurement.Measured.evidenceKey`).
+    let key: EvidenceKey?
     let logger: Logger
     /// The run's `TASTER_DEADLINE`: naming the documents of a check takes at most half of what is
     /// left of it, so the verdict is stored in time whatever the comparison costs.
     let deadline: Deadline
 
-    init(store: any ReportStore, context: TasteContext) {
+    init(store: any ReportStore, context: TasteContext, key: EvidenceKey?) {
         self.store = store
         layout = context.layout
         policy = context.evidence
+        self.key = key
         logger = context.logger
         deadline = context.deadline
     }
@@ -27,7 +30,7 @@ struct DocumentEvidence: Sendable {
     func store(_ indexes: [String: DocumentIndexOutcome], in report: inout TasteReport) async {
         let log = StepLog(logger: logger)
         if indexes.values.contains(where: { if case .indexed = $0 { true } else { false } }) {
-            if let key = policy.key {
+            if let key {
                 logger.info("document indexes: field digests keyed with evidence key \(key.id) (from \(key.origin))")
             } else {
                 logger.warning(
@@ -57,17 +60,19 @@ struct DocumentEvidence: Sendable {
     }
 
     /// Adds to each comparison whose check keeps an index now what changed since the baseline,
-    /// and stores the full lists under `changes/`.
+    /// and stores the full lists under `changes/`. `keyProblem` is why the baseline's digests
+    /// cannot be reproduced (a damaged `evidenceKey` record): no check then names documents.
     func attach(
         to comparisons: inout [CheckComparison], baseline: TasteReport, post: TasteReport,
-        indexes: [String: DocumentIndexOutcome]
+        indexes: [String: DocumentIndexOutcome], keyProblem: String? = nil
     ) async {
         let before = Dictionary(baseline.snapshot.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for position in comparisons.indices {
             let name = comparisons[position].name
             guard let outcome = indexes[name] else { continue }
             comparisons[position].evidence = await evidence(
-                check: name, baseline: before[name], baselineReport: baseline, outcome: outcome, runID: post.runID)
+                check: name, baseline: before[name], baselineReport: baseline, outcome: outcome, runID: post.runID,
+                keyProblem: keyProblem)
             if let reason = comparisons[position].evidence?.unavailable {
                 logger.info("check \"\(name)\": documents cannot be named: \(reason)")
             }
@@ -75,7 +80,8 @@ struct DocumentEvidence: Sendable {
     }
 
     private func evidence(
-        check: String, baseline: CheckResult?, baselineReport: TasteReport, outcome: DocumentIndexOutcome, runID: String
+        check: String, baseline: CheckResult?, baselineReport: TasteReport, outcome: DocumentIndexOutcome, runID: String,
+        keyProblem: String?
     ) async -> CheckEvidence {
         guard let baseline else { return .unavailable("the check is not in the baseline") }
         guard let record = baseline.index else {
@@ -92,6 +98,7 @@ struct DocumentEvidence: Sendable {
         case .skipped(let reason): return .unavailable("no document index was written now: \(reason)")
         case .indexed(let index): current = index
         }
+        if record.keyID != nil, let keyProblem { return .unavailable(keyProblem) }
         if let changed = record.keyChange(to: current.keyID) { return .unavailable(changed) }
         let uri = store.uri(for: key)
         let file: SpoolFile

@@ -87,7 +87,7 @@ package struct PostTasteWorkflow: Sendable {
                 .run(.post, runID: runID, startedAt: Timestamp.rfc3339(), baseline: (baseline.report, store.uri(for: baseline.key)))
             var post = measured.report
             post.baseline = .init(runID: runID, key: baseline.key)
-            result = .success(try await judge(post, indexes: measured.indexes, against: baseline))
+            result = .success(try await judge(post, measured: measured, against: baseline))
         } catch {
             result = .failure(error)
         }
@@ -115,14 +115,15 @@ package struct PostTasteWorkflow: Sendable {
     /// Uploads `post.json`, compares, uploads `verdict.json`, then the page; returns the verdict
     /// and where the reports are, by role.
     private func judge(
-        _ measured: TasteReport, indexes: [String: DocumentIndexOutcome], against baseline: BaselineResolver.Baseline
+        _ report: TasteReport, measured: TasteMeasurement.Measured, against baseline: BaselineResolver.Baseline
     ) async throws -> (Verdict, [String: String]) {
+        let indexes = measured.indexes
         let deadline = context.deadline
         let log = StepLog(logger: context.logger)
-        let runID = measured.runID
+        let runID = report.runID
         let postKey = context.layout.key(.post, run: runID)
-        let evidence = DocumentEvidence(store: store, context: context)
-        var post = measured
+        let evidence = DocumentEvidence(store: store, context: context, key: measured.evidenceKey)
+        var post = report
         try deadline.check("uploading the document indexes")
         await evidence.store(indexes, in: &post)
         try deadline.check("uploading post.json")
@@ -133,7 +134,8 @@ package struct PostTasteWorkflow: Sendable {
             pre: baseline.report, post: post, preKey: baseline.key, postKey: postKey,
             reportOnly: options.reportOnly, createdAt: Timestamp.rfc3339())
         try deadline.check("naming the changed documents")
-        await evidence.attach(to: &verdict.checks, baseline: baseline.report, post: post, indexes: indexes)
+        await evidence.attach(
+            to: &verdict.checks, baseline: baseline.report, post: post, indexes: indexes, keyProblem: measured.baselineKeyProblem)
         verdict.summarizeAgain()
         let verdictKey = context.layout.key(.verdict, run: runID)
         try deadline.check("uploading verdict.json")

@@ -44,7 +44,7 @@ package struct PreTasteWorkflow: Sendable {
                 .run(.pre, runID: runID, startedAt: Timestamp.rfc3339(), earlier: earlier)
             var report = measured.report
             try context.deadline.check("uploading the document indexes")
-            await DocumentEvidence(store: store, context: context).store(measured.indexes, in: &report)
+            await DocumentEvidence(store: store, context: context, key: measured.evidenceKey).store(measured.indexes, in: &report)
             try await upload(report, to: key)
             return Outcome(report: report, key: key, summary: summary(of: report.snapshot, at: key))
         } catch {

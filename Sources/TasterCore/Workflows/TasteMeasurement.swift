@@ -10,10 +10,13 @@ struct TasteMeasurement: Sendable {
     let database: any DatabaseSnapshotting
 
     /// What a phase measured: its report, and the document indexes its checks wrote (not yet
-    /// stored: `DocumentEvidence` does that).
+    /// stored: `DocumentEvidence` does that), the key their field digests were made with, and why
+    /// the baseline's digests cannot be reproduced (its `evidenceKey` record is damaged).
     struct Measured: Sendable {
         var report: TasteReport
         var indexes: [String: DocumentIndexOutcome]
+        var evidenceKey: EvidenceKey?
+        var baselineKeyProblem: String?
     }
 
     /// Measures one phase; the report's `errors` hold the sync's changes of the workloads'
@@ -83,8 +86,15 @@ struct TasteMeasurement: Sendable {
         let inventory = try await log.run("inventory of \(database.name)") {
             try await database.inventory(deadline: deadline)
         }
-        let measured = try await log.run("snapshot of \(database.name)") {
-            try await database.snapshot(asOf: cut, refusingMissing: phase == .pre, evidence: context.evidence, deadline: deadline)
+        var evidence = context.evidence
+        var baselineKeyProblem: String?
+        if evidence.key == nil, database.keepsDocumentIndexes, let secret = evidence.secret {
+            let resolved = try EvidenceKeyResolver(logger: context.logger, deadline: deadline).resolve(secret, baseline: baseline?.report)
+            evidence.key = resolved.key
+            baselineKeyProblem = resolved.baselineProblem
+        }
+        let measured = try await log.run("snapshot of \(database.name)") { [evidence] in
+            try await database.snapshot(asOf: cut, refusingMissing: phase == .pre, evidence: evidence, deadline: deadline)
         }
         let snapshot = measured.snapshot
         if let baseline, let cut, let taken = Timestamp.parse(snapshot.takenAt), cut > taken {
@@ -97,7 +107,7 @@ struct TasteMeasurement: Sendable {
             phase: phase, runID: runID, app: context.app, namespace: context.namespace,
             host: context.host, startedAt: startedAt, finishedAt: Timestamp.rfc3339(),
             settings: context.settingsSummary, workloads: records, snapshot: snapshot, errors: warnings,
-            inventory: inventory)
-        return Measured(report: report, indexes: measured.indexes)
+            inventory: inventory, evidenceKey: database.keepsDocumentIndexes ? evidence.key?.record : nil)
+        return Measured(report: report, indexes: measured.indexes, evidenceKey: evidence.key, baselineKeyProblem: baselineKeyProblem)
     }
 }

@@ -143,7 +143,7 @@ enum Wiring {
                 layout: location.layout, readyTimeout: settings.kubernetes.readyTimeout,
                 databaseWait: settings.mongo.wait,
                 settingsSummary: SettingsSummary(settings: settings, prefix: location.layout.prefix),
-                evidence: hook == .restore ? settings.evidence : settings.evidenceWithKey())
+                evidence: hook == .restore ? settings.evidence : settings.evidenceWithSecret())
             store = S3ReportStore(client: s3, settings: settings.s3)
             workloads = RunWorkloads(
                 targets: settings.kubernetes.workloads,
