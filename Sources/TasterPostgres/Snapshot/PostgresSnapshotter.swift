@@ -16,13 +16,14 @@ struct PostgresSnapshotter {
     var evidence: EvidencePolicy? = nil
 
     /// The result of `measure`: the snapshot with its checks' document indexes, and the tables
-    /// found missing (recorded, not measured).
+    /// found missing (recorded, not measured). With `refusingMissing` (the baseline), a missing
+    /// table (`MissingCollectionError`) or a table without a primary key under a check that names
+    /// rows (`NoPrimaryKeyError`) is refused, exit 2, before any check is measured.
     func measure(cutAt baseline: Date?, refusingMissing: Bool) throws -> (IndexedSnapshot, unguarded: [CheckDefinition]) {
         let clock = ContinuousClock()
         let started = clock.now
         try run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", operation: "starting the snapshot's read-only transaction")
-        // Timestamps without a zone are read as UTC, as taster writes every time.
-        try run("SET LOCAL TimeZone = 'UTC'", operation: "setting the transaction's time zone")
+        try connection.setReadSettings()
         let now = try connection.execute(
             "SELECT extract(epoch FROM now())::text, current_database()", operation: "reading the server's time")
         let takenAt = now.text(row: 0, column: 0).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } ?? Date()
@@ -35,8 +36,17 @@ struct PostgresSnapshotter {
         if refusingMissing, !unguarded.isEmpty {
             throw MissingCollectionError(checks: unguarded, existing: existing)
         }
-        let cut = AsOfCut(time: baseline ?? takenAt)
         var catalog = PostgresCatalog(connection: connection)
+        if refusingMissing {
+            let unkeyed = try plan.checks.filter { check in
+                guard check.namesRows, !check.allowNoPrimaryKey, existing[check.database]?.contains(check.collection) ?? false else {
+                    return false
+                }
+                return try catalog.primaryKey(of: connection.identifier(check.database) + "." + connection.identifier(check.collection)).isEmpty
+            }
+            if !unkeyed.isEmpty { throw NoPrimaryKeyError(checks: unkeyed) }
+        }
+        let cut = AsOfCut(time: baseline ?? takenAt)
         var results: [CheckResult] = []
         var indexes: [String: DocumentIndexOutcome] = [:]
         for check in plan.checks {
