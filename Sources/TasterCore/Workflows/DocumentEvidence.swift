@@ -57,10 +57,11 @@ struct DocumentEvidence: Sendable {
     }
 
     /// Adds to each comparison whose check keeps an index now what changed since the baseline,
-    /// and stores the full lists under `changes/`.
+    /// and stores the full lists under `changes/`. `records` is what the log calls them
+    /// (`Verdict.records`: documents, or PostgreSQL's rows).
     func attach(
         to comparisons: inout [CheckComparison], baseline: TasteReport, post: TasteReport,
-        indexes: [String: DocumentIndexOutcome]
+        indexes: [String: DocumentIndexOutcome], records: String = "documents"
     ) async {
         let before = Dictionary(baseline.snapshot.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for position in comparisons.indices {
@@ -69,7 +70,7 @@ struct DocumentEvidence: Sendable {
             comparisons[position].evidence = await evidence(
                 check: name, baseline: before[name], baselineReport: baseline, outcome: outcome, runID: post.runID)
             if let reason = comparisons[position].evidence?.unavailable {
-                logger.info("check \"\(name)\": documents cannot be named: \(reason)")
+                logger.info("check \"\(name)\": \(records) cannot be named: \(reason)")
             }
         }
     }

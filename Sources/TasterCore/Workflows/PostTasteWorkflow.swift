@@ -133,7 +133,7 @@ package struct PostTasteWorkflow: Sendable {
             pre: baseline.report, post: post, preKey: baseline.key, postKey: postKey,
             reportOnly: options.reportOnly, createdAt: Timestamp.rfc3339())
         try deadline.check("naming the changed documents")
-        await evidence.attach(to: &verdict.checks, baseline: baseline.report, post: post, indexes: indexes)
+        await evidence.attach(to: &verdict.checks, baseline: baseline.report, post: post, indexes: indexes, records: verdict.records)
         verdict.summarizeAgain()
         let verdictKey = context.layout.key(.verdict, run: runID)
         try deadline.check("uploading verdict.json")
