@@ -190,15 +190,17 @@ def drops_unique(c: Ctx) -> None:
 
 
 @case("PostgreSQL", "a fingerprint of a table without a primary key",
-      "exit 2 before any check is measured, naming the table and allowNoPrimaryKey; nothing stored; replicas restored")
+      "exit 2 before anything is scaled, naming the table and allowNoPrimaryKey; nothing stored")
 def no_primary_key(c: Ctx) -> None:
     pg = PgApp(c)
     pg.sql(f"CREATE TABLE {pg.schema}.ledger (account text, amount numeric);"
            f"INSERT INTO {pg.schema}.ledger VALUES ('a', 10), ('b', 20)")
     pg.checks("checks:\n  - {name: ledger, kind: fingerprint, table: SCHEMA.ledger, columns: [account, amount]}\n")
+    since = c.control.mark()
     run = c.run("pre-taste")
     c.failed_closed(run, 2, f"{pg.schema}.ledger, which has no primary key", "allowNoPrimaryKey: true")
     c.no_upload()
+    c.no_kubernetes_call(since, "PATCH")
 
 
 @case("PostgreSQL", "a role with extra_float_digits = 0 and another time zone",

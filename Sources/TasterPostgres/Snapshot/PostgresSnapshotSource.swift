@@ -154,6 +154,40 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
         return inventory
     }
 
+    /// How long pre-taste tries to read the schema before anything is scaled.
+    static let earlyWait: Duration = .seconds(3)
+
+    /// The refusals of a baseline (`PostgresSnapshotter.refusals`), before anything is scaled, on
+    /// a connection of its own. A server that does not answer within `earlyWait`, or any other
+    /// failure, is left to the wait and the snapshot, which say what failed.
+    package func refuseBaselineEarly(deadline: Deadline) async throws {
+        let plan = plan
+        guard plan.checks.contains(where: { $0.kind != .query }) else { return }
+        let handover: PostgresConnection.Handover
+        do {
+            handover = try await Self.connect(
+                settings, timeout: deadline.capped(Self.earlyWait), operation: "reading the schema before anything is scaled")
+        } catch {
+            logger.debug("the schema is not read before scaling (\(error)); the snapshot checks it")
+            return
+        }
+        do {
+            try await Blocking.runCancellable {
+                guard let connection = handover.take() else { return }
+                _ = try connection.execute(
+                    "SELECT set_config('statement_timeout', $1, false)", [String(max(deadline.capped(Self.earlyWait).milliseconds, 1))],
+                    operation: "setting statement_timeout")
+                _ = try PostgresSnapshotter.refusals(connection, plan: plan, refusing: true)
+            }
+        } catch let error as MissingCollectionError {
+            throw error
+        } catch let error as NoPrimaryKeyError {
+            throw error
+        } catch {
+            logger.debug("the schema is not read before scaling (\(error)); the snapshot checks it")
+        }
+    }
+
     /// A snapshot that records missing tables (`taster snapshot`).
     package func snapshot(asOf: Date?, deadline: Deadline) async throws -> Snapshot {
         try await snapshot(asOf: asOf, refusingMissing: false, deadline: deadline)
