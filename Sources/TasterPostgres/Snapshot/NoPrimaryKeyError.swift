@@ -20,8 +20,8 @@ struct NoPrimaryKeyError: TasterError {
         let lines = refused.map { "\($0.origin) reads \($0.table), which has no primary key" }
         return "refusing \(what) that names rows on a table without a primary key: "
             + lines.joined(separator: "; ")
-            + ". Its fingerprint would digest the multiset of the chosen columns, so two rows trading values would pass, and "
-            + "no lost or changed row could be named. Give the table a primary key (a surrogate key will do: ALTER TABLE … "
+            + ". A fingerprint there would digest the multiset of the chosen columns, so two rows trading values would pass, "
+            + "and no lost or changed row could be named. Give the table a primary key (a surrogate key will do: ALTER TABLE … "
             + "ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY), point the check at a keyed table, or set "
             + "`allowNoPrimaryKey: true` on the check to accept a check judged by its value alone"
     }

@@ -117,7 +117,11 @@ package struct PostgresProbe: DependencyProbe {
                 lines.append(.init("PostgreSQL", subject, .fail, "\(error)"))
                 continue
             }
-            if let finding = try primaryKeyFinding(connection, relation: relation, checks: checks) { lines.append(finding) }
+            do {
+                if let finding = try primaryKeyFinding(connection, relation: relation, checks: checks) { lines.append(finding) }
+            } catch {
+                lines.append(.init("PostgreSQL", "keys of \(schema).\(table)", .fail, "\(error)"))
+            }
         }
         return lines
     }
