@@ -162,6 +162,25 @@ struct PostgresChecksFileTests {
         }
     }
 
+    @Test("the refusal of unkeyed tables names each check and table, the option and the cure, and exits 2")
+    func noPrimaryKeyMessage() throws {
+        let checks = try parse(
+            """
+            checks:
+              - {name: print, kind: fingerprint, table: log, columns: [status]}
+              - {name: rows, kind: count, table: audit.events, evidence: documents}
+            """)
+        let error = NoPrimaryKeyError(checks: checks)
+        #expect(error.exitCode == .usage)
+        for text in [
+            "2 checks", "checks file checks.yaml, check \"print\" (#1) reads public.log, which has no primary key",
+            "check \"rows\" (#2) reads audit.events", "two rows trading values would pass", "allowNoPrimaryKey: true",
+            "GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        ] {
+            #expect(error.description.contains(text), "\(text)")
+        }
+    }
+
     @Test("MongoDB's file refuses a query check")
     func mongoRefusesQuery() {
         #expect(throws: ChecksFileError.self) {
