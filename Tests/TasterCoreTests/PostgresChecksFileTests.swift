@@ -105,6 +105,82 @@ struct PostgresChecksFileTests {
         }
     }
 
+    @Test(
+        "every scalar beyond ASCII continues an identifier, as in PostgreSQL's lexer: `€$$` is no dollar quote",
+        arguments: [
+            // PostgreSQL reads `€$$` and `x€$$` as identifiers, so the `)` and `(` between are code.
+            "€$$ IS NULL) OR (true OR €$$ IS NULL",
+            "x€$$ = 1) OR (true OR y€$$ = 1",
+            "\u{00A0}$$ IS NULL) OR (true OR \u{00A0}$$ IS NULL",
+            "🙂$$ IS NULL) OR (true OR 🙂$$ IS NULL",
+        ])
+    func nonASCIIIdentifiers(condition: String) {
+        #expect(SQLScanner(condition).closesOutside, "\(condition)")
+        #expect(throws: CheckDialectError.self) { _ = try PostgresCheckDialect().condition(condition) }
+    }
+
+    @Test("identifier characters: ASCII letters, digits, _, $ and every scalar from 0x80")
+    func identifierCharacters() {
+        for scalar in ["a", "Z", "0", "9", "_", "$", "é", "€", "\u{80}", "\u{00A0}", "日", "🙂"] as [Unicode.Scalar] {
+            #expect(SQLScanner.isIdentifierCharacter(scalar), "\(scalar.value)")
+        }
+        for scalar in [" ", "(", ")", "'", "\"", ";", "-", "\u{7F}", "\n"] as [Unicode.Scalar] {
+            #expect(!SQLScanner.isIdentifierCharacter(scalar), "\(scalar.value)")
+        }
+        // After a non-ASCII identifier, `E'` is not an escape string: `\'` closes the quote.
+        #expect(SQLScanner("€E'\\'").unterminated == false)
+        #expect(SQLScanner("x = E'\\'").unterminated)
+        // A dollar quote after an operator or a space still is one.
+        #expect(!SQLScanner("x = $$)$$ AND é = 1").closesOutside)
+    }
+
+    @Test("allowNoPrimaryKey: on a fingerprint and a count that keeps evidence; refused where it names nothing")
+    func allowNoPrimaryKey() throws {
+        let checks = try parse(
+            """
+            checks:
+              - {name: print, kind: fingerprint, table: log, columns: [status], allowNoPrimaryKey: true}
+              - {name: rows, kind: count, table: log, evidence: documents, allowNoPrimaryKey: true}
+              - {name: keyed, kind: fingerprint, table: orders, columns: [status]}
+              - {name: plain, kind: count, table: orders}
+            """)
+        #expect(checks.map(\.allowNoPrimaryKey) == [true, true, false, false])
+        #expect(checks.map(\.namesRows) == [true, true, true, false])
+        let cut = AsOfCut(time: .init(timeIntervalSince1970: 0))
+        #expect(checks[0].parameters(cut: cut, dialect: PostgresCheckDialect())["allowNoPrimaryKey"] == "true")
+        #expect(checks[2].parameters(cut: cut, dialect: PostgresCheckDialect())["allowNoPrimaryKey"] == nil)
+        for entry in [
+            "{name: a, kind: count, table: log, allowNoPrimaryKey: true}",
+            "{name: a, kind: sum, table: log, column: x, allowNoPrimaryKey: true}",
+        ] {
+            #expect(throws: ChecksFileError.self, "\(entry)") { _ = try parse("checks:\n  - \(entry)\n") }
+        }
+        do {
+            _ = try parse("checks:\n  - {name: a, kind: count, table: log, allowNoPrimaryKey: true}\n")
+        } catch {
+            #expect(error.description.contains("evidence: documents"), "\(error)")
+        }
+    }
+
+    @Test("the refusal of unkeyed tables names each check and table, the option and the cure, and exits 2")
+    func noPrimaryKeyMessage() throws {
+        let checks = try parse(
+            """
+            checks:
+              - {name: print, kind: fingerprint, table: log, columns: [status]}
+              - {name: rows, kind: count, table: audit.events, evidence: documents}
+            """)
+        let error = NoPrimaryKeyError(checks: checks)
+        #expect(error.exitCode == .usage)
+        for text in [
+            "2 checks", "checks file checks.yaml, check \"print\" (#1) reads public.log, which has no primary key",
+            "check \"rows\" (#2) reads audit.events", "two rows trading values would pass", "allowNoPrimaryKey: true",
+            "GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+        ] {
+            #expect(error.description.contains(text), "\(text)")
+        }
+    }
+
     @Test("MongoDB's file refuses a query check")
     func mongoRefusesQuery() {
         #expect(throws: ChecksFileError.self) {

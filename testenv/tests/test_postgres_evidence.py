@@ -7,10 +7,12 @@ values are never stored, printed or sent, only primary keys and column names."""
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 
 import harness
+import pgserver
 from test_postgres import Schema, pg  # noqa: F401 (the fixture)
 
 SENTINEL = "SENTINEL-pg-r0w-4b1d"
@@ -204,23 +206,102 @@ checks:
     sync.assert_nothing_leaks()
 
 
-def test_a_table_without_a_primary_key_is_fingerprinted_and_its_rows_not_named(pg):
-    pg.sql(f"CREATE TABLE log (status text, note text); INSERT INTO log SELECT 'ok', '{SENTINEL}' FROM generate_series(1, 4)")
+def test_a_table_or_view_without_a_primary_key_is_refused_before_anything_is_measured(pg):
+    pg.sql(f"""
+        CREATE TABLE log (status text, amount integer, note text);
+        INSERT INTO log VALUES ('ok', 10, '{SENTINEL}'), ('ok', 20, '{SENTINEL}');
+        CREATE TABLE orders (id integer PRIMARY KEY, status text);
+        CREATE VIEW recent AS SELECT id, status FROM orders;
+    """)
     sync = Sync(pg, """
 checks:
-  - {name: print, kind: fingerprint, table: SCHEMA.log, columns: [status]}
+  - {name: print, kind: fingerprint, table: SCHEMA.log, columns: [status, amount]}
   - {name: rows, kind: count, table: SCHEMA.log, evidence: documents}
+  - {name: plain, kind: count, table: SCHEMA.log}
+  - {name: view, kind: fingerprint, table: SCHEMA.recent, columns: [status]}
 """, table="log")
     pre = sync.run("pre-taste")
+    assert pre.returncode == 2, pre
+    for name in ('"print"', '"rows"', '"view"'):
+        assert name in pre.stderr, pre
+    assert f"{pg.name}.log, which has no primary key" in pre.stderr and f"{pg.name}.recent" in pre.stderr, pre
+    assert "allowNoPrimaryKey: true" in pre.stderr and '"plain"' not in pre.stderr, pre
+    assert sync.objects() == {}, "a refused baseline stored something"
+    check = sync.run("check")
+    assert check.returncode != 0 and "FAIL" in check.stdout and "allowNoPrimaryKey: true" in check.stdout, check
+    sync.assert_nothing_leaks()
+
+
+def test_allow_no_primary_key_runs_and_says_rows_cannot_be_named(pg):
+    pg.sql(f"CREATE TABLE log (status text, amount integer, note text);"
+           f"INSERT INTO log SELECT 'ok', g, '{SENTINEL}' FROM generate_series(1, 4) g")
+    sync = Sync(pg, """
+checks:
+  - {name: print, kind: fingerprint, table: SCHEMA.log, columns: [status, amount], allowNoPrimaryKey: true}
+  - {name: rows, kind: count, table: SCHEMA.log, evidence: documents, allowNoPrimaryKey: true}
+""", table="log")
+    check = sync.run("check")
+    assert check.returncode == 0 and "WARN" in check.stdout and "has no primary key (allowNoPrimaryKey: true)" in check.stdout, check
+    pre = sync.run("pre-taste")
     assert pre.returncode == 0, pre
-    assert "has no primary key" in pre.stderr, pre
+    assert "rows cannot be named" in pre.stderr, pre
     checks = {c["name"]: c for c in sync.stored("pre.json")["snapshot"]["checks"]}
-    assert "has no primary key" in checks["print"]["index"]["skipped"]
-    assert "has no primary key" in checks["rows"]["index"]["skipped"]
+    for name in ("print", "rows"):
+        assert "has no primary key (allowNoPrimaryKey: true), so its rows cannot be named" in checks[name]["index"]["skipped"]
+        assert checks[name]["parameters"]["allowNoPrimaryKey"] == "true"
     pg.sql("UPDATE log SET status = 'changed' WHERE ctid = (SELECT min(ctid) FROM log)")
     post = sync.run("post-taste")
     assert post.returncode == 1, post
-    evidence = sync.evidence("print")
-    assert "has no primary key" in evidence["unavailable"]
-    assert "cannot be named" in post.stdout
+    assert "print: rows cannot be named" in post.stdout and "allowNoPrimaryKey: true" in post.stdout, post
+    assert "allowNoPrimaryKey" in sync.evidence("print")["unavailable"]
+    assert "allowNoPrimaryKey" in sync.evidence("rows")["unavailable"], "a passing check's verdict says it too"
     sync.assert_nothing_leaks()
+
+
+def test_role_settings_do_not_change_what_taster_reads(pg, stack):
+    """A role whose settings round floats (extra_float_digits = 0), move the clock (TimeZone),
+    read backslashes as escapes (standard_conforming_strings = off) and print other styles of
+    dates, intervals and bytea: its post-taste reads what the plain role's pre-taste read, so a
+    float8 changed in its 17th digit is the only change seen."""
+    role, password = f"{pg.name}_odd", "0dd-r0le:" + uuid.uuid4().hex[:12]
+    pg.sql(f"""
+        CREATE ROLE {role} LOGIN PASSWORD :'pw'; GRANT pg_read_all_data TO {role};
+        ALTER ROLE {role} SET extra_float_digits = 0; ALTER ROLE {role} SET TimeZone = 'Pacific/Chatham';
+        ALTER ROLE {role} SET standard_conforming_strings = off; ALTER ROLE {role} SET DateStyle = 'SQL, DMY';
+        ALTER ROLE {role} SET IntervalStyle = 'sql_standard'; ALTER ROLE {role} SET bytea_output = 'escape';
+        CREATE TABLE m (id integer PRIMARY KEY, ratio double precision, at timestamptz DEFAULT '2026-03-01 12:00+00',
+                        day date, span interval, blob bytea, note text);
+        INSERT INTO m VALUES (1, 0.3, '2026-01-02 03:04:05.678+00', '2026-01-02', '1 day 02:03:04', '\\x00ff', 'a\\b'),
+                             (2, 1.5, '2026-06-30 23:59:59+00', '2026-06-30', '-3 mons', NULL, '{SENTINEL}');
+    """, pw=password)
+    try:
+        odd = pgserver.url(role, password, int(stack["TESTENV_PG_PORT"]), "pxbbq")
+        # The role's settings are in force for it: psql sees 0.3 where the float is 0.30000000000000004.
+        assert pgserver.psql(stack["TESTENV_PG_ADMIN_URL"], "SELECT 0.30000000000000004::float8",
+                             database_url=odd).stdout.strip() == "0.3"
+        sync = Sync(pg, r"""
+checks:
+  - {name: print, kind: fingerprint, table: SCHEMA.m, columns: [ratio, at, day, span, blob, note]}
+  - {name: low, kind: min, table: SCHEMA.m, column: ratio}
+  - {name: backslash, kind: count, table: SCHEMA.m, where: "note = 'a\\b'"}
+""", table="m")
+        sync.env["TASTER_EVIDENCE_KEY"] = "c2V0dGluZ3MtdGVzdC1ldmlkZW5jZS1rZXktMzJieXRlcyE="
+        pre = sync.run("pre-taste")
+        assert pre.returncode == 0, pre
+        before = {c["name"]: c for c in sync.stored("pre.json")["snapshot"]["checks"]}
+        assert before["backslash"]["value"] == {"int64": "1"}, before["backslash"]
+        pg.sql("UPDATE m SET ratio = 0.30000000000000004 WHERE id = 1")
+        sync.env["DATABASE_URL"] = odd
+        post = sync.run("post-taste")
+        assert post.returncode == 1, post
+        verdict = sync.stored("verdict.json")
+        results = {c["name"]: c["result"] for c in verdict["checks"]}
+        assert results == {"print": "fail", "low": "fail", "backslash": "pass", f"{pg.name}.m": "pass"}, results
+        assert sync.evidence("print")["modified"]["first"] == [{"_id": '{"$numberInt":"1"}', "fields": ["ratio"]}]
+        after = {c["name"]: c for c in sync.stored("post.json")["snapshot"]["checks"]}
+        assert after["backslash"]["value"] == {"int64": "1"}
+        # The inventory (column defaults, view text) reads the same under the role's settings.
+        assert "STRUCTURE: no collection, view or index changed" in post.stdout, post
+        sync.assert_nothing_leaks()
+    finally:
+        pg.sql(f"DROP OWNED BY {role}; DROP ROLE {role}")

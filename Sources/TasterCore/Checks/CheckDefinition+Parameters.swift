@@ -9,6 +9,7 @@ extension CheckDefinition {
         if !fields.isEmpty { parameters["fields"] = fields.joined(separator: ",") }
         if !pipeline.isEmpty { parameters["pipeline"] = "[" + pipeline.map(dialect.display).joined(separator: ", ") + "]" }
         if let asOf { parameters["asOf"] = cut.describe(asOf) }
+        if allowNoPrimaryKey { parameters["allowNoPrimaryKey"] = "true" }
         return parameters
     }
 }

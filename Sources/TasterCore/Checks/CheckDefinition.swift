@@ -29,6 +29,11 @@ package struct CheckDefinition: Sendable, Equatable {
     /// The check keeps a document index, so a verdict can name the documents lost, added and
     /// modified: every fingerprint (unless `evidence: none`), a count with `evidence: documents`.
     package var indexesDocuments: Bool
+    /// PostgreSQL: the check may read a table or view without a primary key
+    /// (`allowNoPrimaryKey: true`). Without it, a check that names rows (`namesRows`) on such a
+    /// table is refused when the baseline is taken: its fingerprint would be over the multiset of
+    /// the chosen columns, blind to two rows trading values, and its rows could not be named.
+    package var allowNoPrimaryKey = false
     /// Where the check was configured, for messages: `TASTER_COLLECTIONS` or
     /// `checks file /etc/taster/checks.yaml, check "revenue" (#3)`.
     package var origin: String
@@ -57,6 +62,10 @@ package struct CheckDefinition: Sendable, Equatable {
         self.origin = origin
         indexesDocuments = kind == .fingerprint
     }
+
+    /// The check knows rows by their identity (`_id`, a primary key): every fingerprint (its
+    /// digest includes each row's identity), and a count that keeps a document index.
+    package var namesRows: Bool { kind == .fingerprint || (kind == .count && indexesDocuments) }
 
     /// The default exact count of a collection named in `TASTER_COLLECTIONS`.
     package static func defaultCount(of collection: String, database: String) -> CheckDefinition {

@@ -138,14 +138,14 @@ private struct EntryReader {
         "name", "kind", "table", "rule", "tolerance", "severity", "asOf", "asOfColumn", "allowMissing",
     ]
     static let sqlKindKeys: [CheckKind: Set<String>] = [
-        .count: ["where", "evidence"],
+        .count: ["where", "evidence", "allowNoPrimaryKey"],
         .estimatedCount: [],
         .sum: ["column", "where"],
         .min: ["column", "where"],
         .max: ["column", "where"],
         .distinctCount: ["column", "where"],
         .query: ["query"],
-        .fingerprint: ["columns", "where", "evidence"],
+        .fingerprint: ["columns", "where", "evidence", "allowNoPrimaryKey"],
     ]
 
     mutating func check(defaultDatabase: String) throws(ChecksFileError) -> CheckDefinition {
@@ -314,6 +314,12 @@ private struct EntryReader {
         }
         // Rows are named by their primary key (a fingerprint's always, a count's on request).
         check.indexesDocuments = try evidence(in: mapping, kind: kind)
+        check.allowNoPrimaryKey = try boolean("allowNoPrimaryKey", in: mapping) ?? false
+        if check.allowNoPrimaryKey && !check.namesRows {
+            throw error(
+                "`allowNoPrimaryKey:` only matters to a check that names rows by primary key: a fingerprint, or a count "
+                    + "with `evidence: documents`; remove it", at: mapping["allowNoPrimaryKey"]?.line)
+        }
         return check
     }
 

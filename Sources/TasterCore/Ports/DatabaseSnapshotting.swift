@@ -25,6 +25,11 @@ package protocol DatabaseSnapshotting: Sendable {
     /// judged with; taken before `snapshot`, on the same connections. What the server refuses is
     /// recorded in the inventory, not thrown. Nil when the database cannot describe itself.
     func inventory(deadline: Deadline) async throws -> DatabaseInventory?
+    /// Pre-taste, before anything is scaled: throws (exit 2) what `snapshot(refusingMissing: true)`
+    /// would refuse when the database can already tell — a missing table, a table without a
+    /// primary key. Returns quietly when the database does not answer at once: the snapshot
+    /// refuses it then.
+    func refuseBaselineEarly(deadline: Deadline) async throws
 }
 
 extension DatabaseSnapshotting {
@@ -36,4 +41,7 @@ extension DatabaseSnapshotting {
     }
 
     package func inventory(deadline: Deadline) async throws -> DatabaseInventory? { nil }
+
+    /// An engine that tells only at snapshot time.
+    package func refuseBaselineEarly(deadline: Deadline) async throws {}
 }

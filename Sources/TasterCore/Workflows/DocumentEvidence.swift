@@ -62,9 +62,10 @@ struct DocumentEvidence: Sendable {
     /// Adds to each comparison whose check keeps an index now what changed since the baseline,
     /// and stores the full lists under `changes/`. `keyProblem` is why the baseline's digests
     /// cannot be reproduced (a damaged `evidenceKey` record): no check then names documents.
+    /// `records` is what the log calls them (`Verdict.records`: documents, or PostgreSQL's rows).
     func attach(
         to comparisons: inout [CheckComparison], baseline: TasteReport, post: TasteReport,
-        indexes: [String: DocumentIndexOutcome], keyProblem: String? = nil
+        indexes: [String: DocumentIndexOutcome], keyProblem: String? = nil, records: String = "documents"
     ) async {
         let before = Dictionary(baseline.snapshot.checks.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for position in comparisons.indices {
@@ -74,7 +75,7 @@ struct DocumentEvidence: Sendable {
                 check: name, baseline: before[name], baselineReport: baseline, outcome: outcome, runID: post.runID,
                 keyProblem: keyProblem)
             if let reason = comparisons[position].evidence?.unavailable {
-                logger.info("check \"\(name)\": documents cannot be named: \(reason)")
+                logger.info("check \"\(name)\": \(records) cannot be named: \(reason)")
             }
         }
     }

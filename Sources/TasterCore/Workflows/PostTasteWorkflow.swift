@@ -135,7 +135,8 @@ package struct PostTasteWorkflow: Sendable {
             reportOnly: options.reportOnly, createdAt: Timestamp.rfc3339())
         try deadline.check("naming the changed documents")
         await evidence.attach(
-            to: &verdict.checks, baseline: baseline.report, post: post, indexes: indexes, keyProblem: measured.baselineKeyProblem)
+            to: &verdict.checks, baseline: baseline.report, post: post, indexes: indexes,
+            keyProblem: measured.baselineKeyProblem, records: verdict.records)
         verdict.summarizeAgain()
         let verdictKey = context.layout.key(.verdict, run: runID)
         try deadline.check("uploading verdict.json")

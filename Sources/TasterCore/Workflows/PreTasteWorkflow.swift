@@ -38,6 +38,8 @@ package struct PreTasteWorkflow: Sendable {
         if try await store.exists(key) {
             throw RunIDTakenError(runID: runID, uri: store.uri(for: key))
         }
+        // A checks file the database can already refuse (a table missing, one without a primary key).
+        try await database.refuseBaselineEarly(deadline: context.deadline)
         let earlier = workloads.targets.isEmpty ? nil : await SyncOverlap(store: store, context: context).earlierRun(before: runID)
         do {
             let measured = try await TasteMeasurement(context: context, workloads: workloads, database: database)

@@ -168,8 +168,9 @@ struct PostgresCheckRunner {
     /// An order-independent, type-aware digest of the chosen columns of every row, each row known
     /// by its primary key: see `RowDigest`. Reads the rows through a cursor of the transaction,
     /// `fingerprintBatchSize` at a time; when the check keeps a document index, in the order of
-    /// the key (`PrimaryKey`), writing the index on the way. A table without a primary key is
-    /// fingerprinted all the same, and keeps no index: its rows have no name.
+    /// the key (`PrimaryKey`), writing the index on the way. A table without a primary key (which
+    /// the baseline refuses unless the check says `allowNoPrimaryKey: true`) is fingerprinted over
+    /// the multiset of its columns, and keeps no index: its rows have no name.
     mutating func fingerprint(
         _ check: CheckDefinition, relation: String, condition: String, parameters: [String?], operation: String
     ) throws -> Measurement {
@@ -177,7 +178,7 @@ struct PostgresCheckRunner {
         var columns: [String] = []
         for name in check.fields { columns.append(try columnType(name, of: relation, check: check).name) }
         let indexer = evidence.map { RowIndexer(columns: columns, policy: $0) }
-        if key.isEmpty { indexer?.skip(Self.noPrimaryKey(relation)) }
+        if key.isEmpty { indexer?.skip(Self.noPrimaryKey(relation, check)) }
         let identity = indexer == nil || key.isEmpty ? [] : key.selected(connection.identifier)
         let selected = (key.columns.map(\.name) + columns).map(connection.identifier) + identity
         let order = identity.isEmpty ? "" : " ORDER BY " + key.ordering(connection.identifier)
@@ -208,7 +209,7 @@ struct PostgresCheckRunner {
         let key = try catalog.primaryKey(of: relation)
         let indexer = RowIndexer(columns: [], policy: policy)
         guard !key.isEmpty else {
-            indexer.skip(Self.noPrimaryKey(relation))
+            indexer.skip(Self.noPrimaryKey(relation, check))
             return indexer.finish()
         }
         let selected = key.selected(connection.identifier).joined(separator: ", ")
@@ -221,8 +222,15 @@ struct PostgresCheckRunner {
         return indexer.finish()
     }
 
-    static func noPrimaryKey(_ relation: String) -> String {
-        "\(relation) has no primary key, so its rows have no name: the check is judged by its value alone (add a primary key to name rows)"
+    /// Why a check on a table without a primary key keeps no index: with `allowNoPrimaryKey`,
+    /// accepted when the baseline was taken; without it, the key went after the baseline (which
+    /// refuses such a check), or `taster snapshot` measures it.
+    static func noPrimaryKey(_ relation: String, _ check: CheckDefinition) -> String {
+        (check.allowNoPrimaryKey
+            ? "\(relation) has no primary key (allowNoPrimaryKey: true), so its rows cannot be named"
+            : "\(relation) has no primary key now, so its rows cannot be named")
+            + ": the check is judged by its value alone, and a fingerprint digests the multiset of its columns, "
+            + "blind to rows trading values; give the table a primary key (a surrogate key will do) to name rows"
     }
 
     /// Runs `select` through a cursor of the transaction and hands `body` each batch of

@@ -30,6 +30,7 @@ struct PostgresInventoryReader {
         let clock = ContinuousClock()
         let started = clock.now
         _ = try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", operation: "starting the inventory's transaction")
+        try connection.setReadSettings()
         _ = try connection.execute(
             "SELECT set_config('statement_timeout', $1, true)", [String(max(deadline.remaining.milliseconds, 1))],
             operation: "setting statement_timeout")

@@ -115,8 +115,32 @@ package struct PostgresProbe: DependencyProbe {
                 lines.append(.init("PostgreSQL", subject, .ok, "may read"))
             } catch {
                 lines.append(.init("PostgreSQL", subject, .fail, "\(error)"))
+                continue
+            }
+            do {
+                if let finding = try primaryKeyFinding(connection, relation: relation, checks: checks) { lines.append(finding) }
+            } catch {
+                lines.append(.init("PostgreSQL", "keys of \(schema).\(table)", .fail, "\(error)"))
             }
         }
         return lines
+    }
+
+    /// A table without a primary key under checks that name rows: a failure (pre-taste refuses
+    /// it, `NoPrimaryKeyError`) unless each says `allowNoPrimaryKey: true`, then a warning.
+    static func primaryKeyFinding(_ connection: PostgresConnection, relation: String, checks: [CheckDefinition]) throws -> CheckFinding? {
+        let naming = checks.filter(\.namesRows)
+        guard !naming.isEmpty else { return nil }
+        var catalog = PostgresCatalog(connection: connection)
+        guard try catalog.primaryKey(of: relation).isEmpty else { return nil }
+        let table = "\(naming[0].database).\(naming[0].collection)"
+        let refused = naming.filter { !$0.allowNoPrimaryKey }
+        if refused.isEmpty {
+            return .init(
+                "PostgreSQL", "keys of \(table)", .warn,
+                "\(table) has no primary key (allowNoPrimaryKey: true): its rows cannot be named, and a fingerprint of it is "
+                    + "blind to rows trading values; a primary key (a surrogate key will do) names them")
+        }
+        return .init("PostgreSQL", "keys of \(table)", .fail, NoPrimaryKeyError(checks: refused).description)
     }
 }

@@ -32,10 +32,22 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
     package func waitUntilAvailable(timeout: Duration, deadline: Deadline) async throws {
         let clock = ContinuousClock()
         let end = clock.now + timeout
+        // The connection that read the schema before scaling, when it still answers.
+        let early = answered.withLock { current in
+            defer { current = nil }
+            return current
+        }
+        var reused = await Self.answering(early)
         while true {
             do {
                 let remaining = min(end - clock.now, deadline.remaining)
-                let handover = try await Self.connect(settings, timeout: remaining, operation: "waiting for PostgreSQL")
+                let handover: PostgresConnection.Handover
+                if let kept = reused {
+                    handover = kept
+                    reused = nil
+                } else {
+                    handover = try await Self.connect(settings, timeout: remaining, operation: "waiting for PostgreSQL")
+                }
                 logger.info(
                     "PostgreSQL is available",
                     metadata: ["server": .string(handover.summary.address), "version": .string(handover.summary.serverVersion)])
@@ -153,6 +165,55 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
         answered.withLock { $0 = handover }
         for problem in inventory.problems ?? [] { logger.warning("inventory: \(problem)") }
         return inventory
+    }
+
+    /// `kept` when its connection still answers (the server may have restarted since it was made).
+    static func answering(_ kept: PostgresConnection.Handover?) async -> PostgresConnection.Handover? {
+        guard let kept else { return nil }
+        return try? await Blocking.runCancellable { () -> PostgresConnection.Handover? in
+            guard let connection = kept.take(), (try? connection.execute("SELECT 1", operation: "checking the connection")) != nil else {
+                return nil
+            }
+            return PostgresConnection.Handover(connection)
+        }
+    }
+
+    /// How long pre-taste tries to read the schema before anything is scaled.
+    static let earlyWait: Duration = .seconds(3)
+
+    /// The refusals of a baseline (`PostgresSnapshotter.refusals`), before anything is scaled, on
+    /// a connection the wait then reuses. A server that does not answer within `earlyWait`, or any
+    /// other failure, is left to the wait and the snapshot, which say what failed.
+    package func refuseBaselineEarly(deadline: Deadline) async throws {
+        let plan = plan
+        guard plan.checks.contains(where: { $0.kind != .query }) else { return }
+        let handover: PostgresConnection.Handover
+        do {
+            handover = try await Self.connect(
+                settings, timeout: deadline.capped(Self.earlyWait), operation: "reading the schema before anything is scaled")
+        } catch {
+            logger.debug("the schema is not read before scaling (\(error)); the snapshot checks it")
+            return
+        }
+        do {
+            let kept = try await Blocking.runCancellable { () throws -> PostgresConnection.Handover? in
+                guard let connection = handover.take() else { return nil }
+                _ = try connection.execute(
+                    "SELECT set_config('statement_timeout', $1, false)", [String(max(deadline.capped(Self.earlyWait).milliseconds, 1))],
+                    operation: "setting statement_timeout")
+                _ = try PostgresSnapshotter.refusals(connection, plan: plan, refusing: true)
+                _ = try connection.execute("RESET statement_timeout", operation: "resetting statement_timeout")
+                return PostgresConnection.Handover(connection)
+            }
+            // Kept for the wait, which then needs no handshake of its own.
+            answered.withLock { $0 = kept }
+        } catch let error as MissingCollectionError {
+            throw error
+        } catch let error as NoPrimaryKeyError {
+            throw error
+        } catch {
+            logger.debug("the schema is not read before scaling (\(error)); the snapshot checks it")
+        }
     }
 
     /// A snapshot that records missing tables (`taster snapshot`).

@@ -16,27 +16,21 @@ struct PostgresSnapshotter {
     var evidence: EvidencePolicy? = nil
 
     /// The result of `measure`: the snapshot with its checks' document indexes, and the tables
-    /// found missing (recorded, not measured).
+    /// found missing (recorded, not measured). With `refusingMissing` (the baseline), a missing
+    /// table (`MissingCollectionError`) or a table without a primary key under a check that names
+    /// rows (`NoPrimaryKeyError`) is refused, exit 2, before any check is measured.
     func measure(cutAt baseline: Date?, refusingMissing: Bool) throws -> (IndexedSnapshot, unguarded: [CheckDefinition]) {
         let clock = ContinuousClock()
         let started = clock.now
         try run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", operation: "starting the snapshot's read-only transaction")
-        // Timestamps without a zone are read as UTC, as taster writes every time.
-        try run("SET LOCAL TimeZone = 'UTC'", operation: "setting the transaction's time zone")
+        try connection.setReadSettings()
         let now = try connection.execute(
             "SELECT extract(epoch FROM now())::text, current_database()", operation: "reading the server's time")
         let takenAt = now.text(row: 0, column: 0).flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } ?? Date()
         let database = now.text(row: 0, column: 1) ?? plan.database
-        var existing: [String: Set<String>] = [:]
-        for schema in plan.databases { existing[schema] = try tables(in: schema) }
-        let unguarded = plan.checks.filter {
-            $0.kind != .query && !$0.allowMissing && !(existing[$0.database]?.contains($0.collection) ?? false)
-        }
-        if refusingMissing, !unguarded.isEmpty {
-            throw MissingCollectionError(checks: unguarded, existing: existing)
-        }
-        let cut = AsOfCut(time: baseline ?? takenAt)
+        let (existing, unguarded) = try Self.refusals(connection, plan: plan, refusing: refusingMissing)
         var catalog = PostgresCatalog(connection: connection)
+        let cut = AsOfCut(time: baseline ?? takenAt)
         var results: [CheckResult] = []
         var indexes: [String: DocumentIndexOutcome] = [:]
         for check in plan.checks {
@@ -72,8 +66,34 @@ struct PostgresSnapshotter {
         return (IndexedSnapshot(snapshot: snapshot, indexes: indexes), unguarded)
     }
 
+    /// The tables of the plan's schemas, and the checks whose table does not exist. With
+    /// `refusing` (the baseline), throws `MissingCollectionError` for a missing table whose check
+    /// does not say `allowMissing: true`, then `NoPrimaryKeyError` for a table without a primary
+    /// key under a check that names rows and does not say `allowNoPrimaryKey: true` (exit 2 both).
+    /// Reads the catalog only: the snapshot runs it first, and pre-taste before anything is scaled.
+    static func refusals(
+        _ connection: PostgresConnection, plan: SnapshotPlan, refusing: Bool
+    ) throws -> (existing: [String: Set<String>], unguarded: [CheckDefinition]) {
+        var existing: [String: Set<String>] = [:]
+        for schema in plan.databases { existing[schema] = try tables(in: schema, connection) }
+        let unguarded = plan.checks.filter {
+            $0.kind != .query && !$0.allowMissing && !(existing[$0.database]?.contains($0.collection) ?? false)
+        }
+        guard refusing else { return (existing, unguarded) }
+        if !unguarded.isEmpty { throw MissingCollectionError(checks: unguarded, existing: existing) }
+        var catalog = PostgresCatalog(connection: connection)
+        let unkeyed = try plan.checks.filter { check in
+            guard check.namesRows, !check.allowNoPrimaryKey, existing[check.database]?.contains(check.collection) ?? false else {
+                return false
+            }
+            return try catalog.primaryKey(of: connection.identifier(check.database) + "." + connection.identifier(check.collection)).isEmpty
+        }
+        if !unkeyed.isEmpty { throw NoPrimaryKeyError(checks: unkeyed) }
+        return (existing, unguarded)
+    }
+
     /// The tables (and views) of `schema`, from the catalog, which every role may read.
-    func tables(in schema: String) throws -> Set<String> {
+    static func tables(in schema: String, _ connection: PostgresConnection) throws -> Set<String> {
         let result = try connection.execute(
             """
             SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -21,7 +21,7 @@ struct SQLScanner {
         func at(_ offset: Int) -> Unicode.Scalar? { index + offset < characters.count ? characters[index + offset] : nil }
         func isIdentifierCharacter(_ scalar: Unicode.Scalar?) -> Bool {
             guard let scalar else { return false }
-            return scalar == "_" || scalar == "$" || scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+            return Self.isIdentifierCharacter(scalar)
         }
         // From just after an opening `quote` to its closing one (a doubled quote, or with `escapes`
         // a backslash, keeps it open); marks the text unterminated when it never closes.
@@ -104,5 +104,17 @@ struct SQLScanner {
             index += 1
         }
         openAtEnd = max(depth, 0)
+    }
+
+    /// Whether PostgreSQL's lexer reads `scalar` as part of an identifier: an ASCII letter, a
+    /// digit, `_`, `$`, or any byte from 0x80 up (`ident_cont` in `scan.l`), so every scalar
+    /// beyond ASCII — `é`, but also `€`, a no-break space or an emoji. `€$$` is one identifier,
+    /// not `€` and a dollar quote.
+    static func isIdentifierCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x80...: true
+        case 0x61...0x7A, 0x41...0x5A, 0x30...0x39: true
+        default: scalar == "_" || scalar == "$"
+        }
     }
 }
