@@ -68,10 +68,13 @@ package struct PostTasteWorkflow: Sendable {
     }
 
     package func run() async throws -> Outcome {
-        let started = Date()
+        // When this hook started (its deadline started with it), on the wall clock other pods'
+        // reports are stamped with.
+        let started = Date().addingTimeInterval(-context.deadline.elapsed.seconds)
         let resolver = BaselineResolver(store: store, context: context)
         let baseline = try await StepLog(logger: context.logger).run("find the baseline") {
             let baseline = try await resolver.resolve(runID: options.runID, for: .verdict)
+            try resolver.checkNotLater(baseline, hookStarted: started)
             try await resolver.checkUsable(baseline, maxAge: options.maxBaselineAge)
             return baseline
         }
@@ -95,9 +98,14 @@ package struct PostTasteWorkflow: Sendable {
         var restoreProblems: [String] = []
         if options.keepRunning {
             context.logger.warning("--keep-running: the workloads stay scaled up; run `taster restore --run-id \(runID)` when done")
-        } else if workloads.hasChanges, await SyncOverlap(store: store, context: context).laterRun(after: runID, since: started) != nil {
-            // A later sync's pre-taste holds the workloads now (logged): its restore puts them back.
         } else {
+            if workloads.hasChanges, let later = await SyncOverlap(store: store, context: context).laterRun(after: runID, since: started) {
+                // A later sync's pre-taste shares the workloads now: it puts back those its baseline
+                // records as this run would; this run restores the rest.
+                let handover = ReplicaHandover(remembered: workloads.remembered, later: later.workloads)
+                context.logger.warning("\(handover.message(app: context.app, laterRunID: later.runID))")
+                workloads.handOver(handover.left)
+            }
             restoreProblems = await workloads.restore(runDeadline: context.deadline)
         }
 
