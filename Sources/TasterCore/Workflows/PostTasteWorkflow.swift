@@ -157,15 +157,24 @@ package struct PostTasteWorkflow: Sendable {
             // Once verdict.json is stored its page follows, even after SIGTERM: an interrupted run
             // must not leave a verdict without the page people open.
             try await Self.uncancelled(within: Self.pageBudget) {
-                try await log.run("upload \(store.uri(for: pageKey))") {
-                    let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
-                    // Links relative to the page, which sits next to the reports (README, "Reports in S3").
-                    let page = VerdictPage(
-                        verdict: stored.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key),
-                        postURI: store.uri(for: postKey), verdictKey: verdictKey,
-                        links: ReportLinks(base: .relative, pageKey: pageKey))
-                    try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
+                let loader = VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger)
+                let (history, recent) = await loader.load(excluding: runID)
+                var failure: (any Error)?
+                do {
+                    try await log.run("upload \(store.uri(for: pageKey))") {
+                        // Links relative to the page, which sits next to the reports (README, "Reports in S3").
+                        let page = VerdictPage(
+                            verdict: stored.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key),
+                            postURI: store.uri(for: postKey), verdictKey: verdictKey,
+                            links: ReportLinks(base: .relative, pageKey: pageKey))
+                        try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
+                    }
+                } catch {
+                    failure = error
                 }
+                // The run joins the list later pages' history reads, page or not: its verdict is stored.
+                if let recent { await loader.record(stored, pageStored: failure == nil, in: recent) }
+                if let failure { throw failure }
             }
         } catch {
             pageStored = false
