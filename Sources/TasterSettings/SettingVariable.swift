@@ -182,8 +182,9 @@ extension SettingVariable {
             .run, ["TASTER_LOG_FORMAT"], default: "text", flag: "--log-format", commands: everyCommand, shownAs: ["log-format"],
             "text for people, json for one JSON object per line"),
         .init(
-            .run, ["TASTER_MAX_BASELINE_AGE"], default: "24h", flag: "--max-baseline-age", commands: ["post-taste"],
-            shownAs: ["max-baseline-age"], "refuse (exit 4) a baseline older than this"),
+            .run, ["TASTER_MAX_BASELINE_AGE"], default: "24h", flag: "--max-baseline-age", commands: ["pre-taste", "post-taste"],
+            shownAs: ["max-baseline-age"],
+            "refuse (exit 4) a baseline older than this; pre-taste: how long an earlier run without a verdict may still be in progress"),
         .init(
             .run, ["TASTER_EVIDENCE_LIMIT"], default: "20", commands: ["post-taste"], shownAs: ["evidence.limit"],
             "how many _ids of lost, added and modified documents a verdict names, at most 1000 (the full list goes to S3)"),

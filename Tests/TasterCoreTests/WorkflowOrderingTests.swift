@@ -92,6 +92,8 @@ struct WorkflowOrderingTests {
     final class Store: ReportStore, Sendable {
         let failing: Step?
         let objects = Mutex<[String: Data]>([:])
+        /// How many times a prefix was listed.
+        let listings = Mutex(0)
 
         init(failing: Step? = nil) { self.failing = failing }
 
@@ -114,7 +116,8 @@ struct WorkflowOrderingTests {
         func get(_ key: String, maxBytes: Int) async throws -> Data? { objects.withLock { $0[key] } }
         func exists(_ key: String) async throws -> Bool { objects.withLock { $0[key] != nil } }
         func list(prefix: String) async throws -> [StoredObject] {
-            objects.withLock { $0.filter { $0.key.hasPrefix(prefix) }.map { StoredObject(key: $0.key, size: $0.value.count, lastModified: nil) } }
+            listings.withLock { $0 += 1 }
+            return objects.withLock { $0.filter { $0.key.hasPrefix(prefix) }.map { StoredObject(key: $0.key, size: $0.value.count, lastModified: nil) } }
         }
         func uri(for key: String) -> String { "s3://reports/\(key)" }
         var keys: [String] { objects.withLock { $0.keys.sorted() } }
@@ -139,7 +142,7 @@ struct WorkflowOrderingTests {
             settingsSummary: summary, environment: Environment(["POD_NAME": "test"]))
     }
 
-    static func runWorkloads(_ control: Workloads) -> RunWorkloads {
+    static func runWorkloads(_ control: Workloads, targets: [WorkloadTarget] = targets) -> RunWorkloads {
         RunWorkloads(targets: targets, control: control, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
@@ -292,6 +295,59 @@ struct WorkflowOrderingTests {
         let atRest = Workloads(["statefulset/mongo": 0, "deployment/web": 1])
         let next = try await Self.preTaste(workloads: atRest, database: Database(count: 10, failing: nil), store: store, runID: "run-2")
         #expect(next.report.workloads.map(\.replicasBefore) == [0, 1])
+    }
+
+    @Test("overlapping syncs, the next one scales fewer workloads: the first post-taste restores what the second does not record")
+    func overlappingSyncsFewerWorkloads() async throws {
+        let (store, workloads) = try await Self.baseline()
+        let onlyMongo = [Self.targets[0]]
+        let second = try await PreTasteWorkflow(
+            context: Self.context(), runID: "run-2", workloads: Self.runWorkloads(workloads, targets: onlyMongo),
+            database: Database(count: 10, failing: nil), store: store
+        ).run()
+        #expect(second.report.workloads.map(\.name) == ["mongo"])
+        #expect(second.report.workloads.map(\.replicasBefore) == [0])
+
+        // The first PostSync ends: it leaves mongo to run 2, and puts web back itself.
+        _ = try await PostTasteWorkflow(
+            context: Self.context(), options: .init(runID: "run-1"), workloads: Self.runWorkloads(workloads),
+            database: Database(count: 10, failing: nil), store: store
+        ).run()
+        #expect(workloads.replicas.withLock { $0 } == ["statefulset/mongo": 1, "deployment/web": 0])
+
+        // The second PostSync puts mongo back: nothing is left scaled.
+        _ = try await PostTasteWorkflow(
+            context: Self.context(), options: .init(runID: nil), workloads: Self.runWorkloads(workloads, targets: onlyMongo),
+            database: Database(count: 10, failing: nil), store: store
+        ).run()
+        #expect(workloads.replicas.withLock { $0 } == Self.scaledDown)
+    }
+
+    @Test("an earlier run without a verdict counts as in progress only within its bound")
+    func earlierRunAgeLimit() async throws {
+        let (store, _) = try await Self.baseline()
+        let overlap = SyncOverlap(store: store, context: Self.context())
+        // The bound: 10 s + the 30 s deadline + the 20 s restore budget + 60 s of skew = 120 s.
+        let inBound = await overlap.earlierRun(before: "run-2", maxBaselineAge: .seconds(10), now: Date().addingTimeInterval(100))
+        #expect(inBound?.runID == "run-1")
+        let past = await overlap.earlierRun(before: "run-2", maxBaselineAge: .seconds(10), now: Date().addingTimeInterval(130))
+        #expect(past == nil)
+    }
+
+    @Test("post-taste refuses (exit 4) a baseline latest-pre.json names that was stored after the hook started, naming --run-id")
+    func laterBaselineThroughThePointer() async throws {
+        let (store, _) = try await Self.baseline()
+        let resolver = BaselineResolver(store: store, context: Self.context())
+        let followed = try await resolver.resolve(runID: nil, for: .verdict)
+        let error = #expect(throws: NoBaselineError.self) {
+            try resolver.checkNotLater(followed, hookStarted: Date().addingTimeInterval(-120))
+        }
+        #expect(error?.exitCode == .noBaseline)
+        #expect(error?.description.contains("--run-id") == true)
+        // Within the clock skew, or a baseline named by its run id: used.
+        try resolver.checkNotLater(followed, hookStarted: Date().addingTimeInterval(-30))
+        let named = try await resolver.resolve(runID: "run-1", for: .verdict)
+        try resolver.checkNotLater(named, hookStarted: Date().addingTimeInterval(-120))
     }
 
     // MARK: - restore and the hook runner

@@ -341,3 +341,52 @@ def overlapping_syncs(c: Ctx) -> None:
     c.check(app.replicas() == AT_REST, f"replicas {app.replicas()} after the second post-taste, expected {AT_REST}")
     if not c.violations:
         c.outcome = "survived"
+
+
+@case("process", "two syncs overlap and the next one scales fewer workloads",
+      "survive: the first post-taste leaves to the second only what its baseline records (mongo) and restores the rest "
+      "(pxbbq-web) itself, saying which; the second restores mongo; nothing is left scaled")
+def overlapping_syncs_fewer_workloads(c: Ctx) -> None:
+    app = c.app()
+    app.checks('structure:\n  ignore:\n    collections: ["*"]\n')  # as in "two syncs overlap"
+    proxy = c.s3_via_proxy()
+    first_key = c.baseline()
+    first_id = first_key.split("/runs/")[1].split("/")[0]
+    # The next sync's TASTER_WORKLOADS no longer names pxbbq-web.
+    fewer = {"TASTER_WORKLOADS": "statefulset/mongo=1"}
+    proxy.fault(method="PUT", path=rf"/runs/{first_id}/post\.json$", action="delay", seconds=6)
+    second: dict = {}
+    first_post = c.run("post-taste", on_line={"baseline from latest-pre.json": lambda: second.update(pre=c.run("pre-taste", env=fewer))})
+    second_pre = second.get("pre")
+    if not c.check(second_pre is not None and second_pre.returncode == 0, "the second pre-taste did not store its baseline"):
+        return
+    c.check(first_post.returncode == 0, f"the first post-taste exited {first_post.returncode}: {first_post.termination_log[:400]}")
+    second_id = app.pointer()["runId"]
+    c.mentions(first_post, "overlapping syncs", second_id, "leaving statefulset/mongo=0", "restoring deployment/pxbbq-web=0")
+    c.check(app.replicas() == {"mongo": 1, "pxbbq-web": 0},
+            f"after the first post-taste: {app.replicas()}, expected mongo left to the second sync and pxbbq-web restored")
+    second_post = c.run("post-taste", env=fewer)
+    c.check(second_post.returncode == 0, f"the second post-taste exited {second_post.returncode}: {second_post.termination_log[:400]}")
+    c.check(app.replicas() == AT_REST, f"replicas {app.replicas()} after both syncs, expected {AT_REST}")
+    if not c.violations:
+        c.outcome = "survived"
+
+
+@case("process", "post-taste follows latest-pre.json to a baseline stored after it started (a later sync's)",
+      "exit 4 naming --run-id; no verdict stored; the SyncFail hook's restore puts the replicas back")
+def pointer_at_a_later_baseline(c: Ctx) -> None:
+    import shutil
+
+    c.app()
+    faketime = shutil.which("faketime")
+    if not faketime:
+        c.violate("faketime is not installed (scripts/ensure-apt.sh faketime)")
+        return
+    c.baseline()
+    # The post-taste's clock 3 minutes behind: the baseline it finds was stored, by its clock, 3
+    # minutes after it started — as when it waited on S3 while the next sync's pre-taste ran.
+    post = c.run("post-taste", prefix=[faketime, "-f", "-3m"])
+    c.failed_closed(post, 4, "after this post-taste started", "later sync", "--run-id", replicas=SCALED)
+    c.check(not any(k.endswith("/verdict.json") for k in c.app().objects()), "a verdict was stored")
+    restore = c.run("restore")
+    c.check(restore.returncode == 0 and c.app().replicas() == AT_REST, f"restore exited {restore.returncode}, replicas {c.app().replicas()}")

@@ -17,7 +17,9 @@ data), a primary stepdown (`replSetStepDown`, SecantusDB's single-node window) o
 connection on a command; an S3 outage of 1–30 s, 5xx answers and slow answers through the fault
 proxy; Kubernetes 429, 500, dropped watches and scale writes applied with their answer lost;
 SIGTERM at a random moment; the deadline expiring; and two syncs that overlap (the next PreSync
-while this PostSync runs).
+while this PostSync runs). Some syncs scale another list of workloads than the one before
+(TASTER_WORKLOADS changed between syncs: fewer workloads, or other replicas), half the second syncs
+of an overlap among them: the earlier post-taste must then restore what the later run does not.
 
 Wrong: a pass when the measured data changed, a fail when it did not (a verdict must be its own
 sync's: its pre and post), an exit code no hook may end with, an app left scaled after a sync, a
@@ -51,6 +53,11 @@ FAULTS = {  # kind: weight (out of 100; the rest of the syncs have no fault)
     "kube 429": 3, "kube 500": 3, "kube watch drop": 3, "kube lost answer": 3,
     "sigterm": 5, "deadline": 3, "overlap": 3,
 }
+# TASTER_WORKLOADS: the app's usual list, and the others a sync may scale instead (fewer
+# workloads, other replicas); each rests at 0 replicas like the usual one.
+WORKLOADS = kit.WORKLOADS
+OTHER_WORKLOADS = ("statefulset/mongo=1", "deployment/pxbbq-web=1", "statefulset/mongo=2,deployment/pxbbq-web=1")
+OTHER_WORKLOADS_SHARE = 0.1  # of the syncs, besides half the second syncs of an overlap
 DEADLINE = "90s"  # room for a 30 s outage inside the S3 retry budget
 CHECKS = """checks:
   - name: revenue
@@ -73,6 +80,7 @@ class Sync:
     lane: int
     fault: str
     change: str
+    workloads: str = WORKLOADS  # TASTER_WORKLOADS of the sync's hooks
     phase: str = ""  # the hook the fault hit
     outcome: str = ""  # pass, fail, error, interrupted
     truth_changed: bool | None = None
@@ -215,6 +223,7 @@ class Lane:
 
     def run(self, sync: Sync, command: str, env: dict | None = None, **options) -> harness.Run | None:
         environment = dict(self.app.env)
+        environment["TASTER_WORKLOADS"] = sync.workloads
         environment.update(env or {})
         limit = kit.seconds_of(environment["TASTER_DEADLINE"], 90) + kit.RESTORE_BUDGET + kit.SLACK
         try:
@@ -429,8 +438,21 @@ def plan(syncs: int, seed: str) -> list[Sync]:
     planned = []
     for number in range(1, syncs + 1):
         fault = r.choices(kinds, weights)[0] if r.random() * 100 < sum(weights) else "none"
-        planned.append(Sync(number=number, lane=0, fault=fault, change=r.choice(Lane.CHANGES)))
+        workloads = r.choice(OTHER_WORKLOADS) if r.random() < OTHER_WORKLOADS_SHARE else WORKLOADS
+        planned.append(Sync(number=number, lane=0, fault=fault, change=r.choice(Lane.CHANGES), workloads=workloads))
     return planned
+
+
+def vary_overlaps(syncs: list[Sync], seed: str) -> None:
+    """Half the syncs that follow an overlap in their lane (the later of the two) scale another
+    list of workloads than the earlier one."""
+    r = random.Random(f"{seed}-workloads")
+    for sync in syncs:
+        if sync.fault != "overlap":
+            continue
+        following = next((s for s in syncs if s.lane == sync.lane and s.number > sync.number), None)
+        if following is not None and r.random() < 0.5:
+            following.workloads = r.choice([w for w in OTHER_WORKLOADS if w != sync.workloads])
 
 
 def main() -> int:
@@ -456,6 +478,7 @@ def main() -> int:
     jobs = max(1, min(args.jobs, len(syncs)))
     for sync in syncs:
         sync.lane = (sync.number - 1) % jobs
+    vary_overlaps(syncs, args.seed)
     printing = threading.Lock()
     done: list[Sync] = []
     started = time.monotonic()
@@ -482,7 +505,8 @@ def main() -> int:
                         done.append(s)
                         mark = "WRONG" if s.problems else "ok   "
                         print(f"[{len(done):4}/{len(syncs)}] {mark} app {index} sync {s.number:4} {s.fault:24} "
-                              f"{s.change:16} -> {s.outcome or '?':11} ({s.seconds:.1f}s)", file=sys.stderr, flush=True)
+                              f"{s.change:16} -> {s.outcome or '?':11} ({s.seconds:.1f}s)"
+                              + ("" if s.workloads == WORKLOADS else f" TASTER_WORKLOADS={s.workloads}"), file=sys.stderr, flush=True)
                         for problem in s.problems:
                             print(f"            {problem}", file=sys.stderr, flush=True)
         finally:
@@ -522,6 +546,15 @@ def report(syncs: list[Sync], seconds: float, args, leftovers: Leftovers, left: 
     pointers = [s for s in syncs if any(p.startswith("POINTER") for p in s.problems)]
     other = [s for s in syncs if s.problems and s not in wrong + scaled + lost + pointers]
     faults = Counter(s.fault for s in syncs)
+    # Syncs whose TASTER_WORKLOADS differs from the sync before them in their app.
+    previous: dict[int, str] = {}
+    varied = overlapped = 0
+    for s in sorted(syncs, key=lambda s: s.number):
+        if s.workloads != previous.get(s.lane, WORKLOADS):
+            varied += 1
+            before = [p for p in syncs if p.lane == s.lane and p.number < s.number]
+            overlapped += bool(before and before[-1].fault == "overlap" and s.fault == "overlap")
+        previous[s.lane] = s.workloads
     outcomes = Counter(s.outcome for s in syncs)
     peak = max((r.peak_rss_kb or 0 for r in runs), default=0)
     slowest = max(((r.seconds, r.args[0], s.number, s.fault) for s in syncs for r in s.runs), default=(0, "", 0, ""))
@@ -529,6 +562,8 @@ def report(syncs: list[Sync], seconds: float, args, leftovers: Leftovers, left: 
     rows = [
         ("syncs", str(len(syncs))),
         ("faults", ", ".join(f"{k} {faults[k]}" for k in ["none", *FAULTS] if faults[k])),
+        ("workload lists changed", f"{varied} syncs (TASTER_WORKLOADS other than the sync before), {overlapped} of them "
+                                   "the second of two overlapping syncs"),
         ("outcomes", ", ".join(f"{k} {outcomes[k]}" for k in ("pass", "fail", "error", "interrupted") if outcomes[k])),
         ("wrong verdicts", str(len(wrong))),
         ("apps left scaled", str(len(scaled))),
@@ -550,6 +585,7 @@ def report(syncs: list[Sync], seconds: float, args, leftovers: Leftovers, left: 
         "seed": args.seed, "seconds": round(seconds, 1), "table": dict(rows), "leftBehind": left,
         "secrets": leftovers.secrets,
         "syncs": [{"number": s.number, "app": s.lane, "fault": s.fault, "phase": s.phase, "change": s.change,
+                   "workloads": s.workloads,
                    "truthChanged": s.truth_changed, "outcome": s.outcome, "seconds": round(s.seconds, 1),
                    "problems": s.problems, "why": why(s),
                    "runs": [f"{' '.join(r.args)} -> {r.returncode} in {r.seconds:.1f}s" for r in s.runs]} for s in syncs],

@@ -3,6 +3,7 @@ the hook's own Job (and a 403 that changes nothing), and notifications to a loca
 including one that is down."""
 from __future__ import annotations
 
+import json
 import socket
 import time
 
@@ -44,19 +45,30 @@ def test_the_verdict_page_is_stored_as_html(app):
 
 
 def test_history_of_earlier_runs_on_the_page(app):
-    for round_ in range(3):
+    s3, bucket = harness.s3_client(app.stack), app.stack["TASTER_BUCKET"]
+    for round_ in range(4):
         assert app.run("pre-taste", env={"TASTER_RUN_ID": f"r{round_}"}).returncode == 0
         if round_ == 1:
             app.orders.delete_one({"n": round_})
         assert app.run("post-taste").returncode == (1 if round_ == 1 else 0)
+    # The runs the history reads are the ones recent-runs.json names (newest first), not a listing.
+    recent = json.loads(app.objects()[f"{app.prefix}/recent-runs.json"])
+    assert recent["total"] == 4 and [r["runId"] for r in recent["runs"]] == ["r3", "r2", "r1", "r0"], recent
     # An earlier verdict that cannot be read is skipped and named.
-    harness.s3_client(app.stack).put_object(Bucket=app.stack["TASTER_BUCKET"], Key=f"{app.prefix}/runs/broken/verdict.json", Body=b"{")
-    assert app.run("pre-taste", env={"TASTER_RUN_ID": "r3"}).returncode == 0
+    s3.put_object(Bucket=bucket, Key=f"{app.prefix}/runs/r0/verdict.json", Body=b"{")
+    assert app.run("pre-taste", env={"TASTER_RUN_ID": "r4"}).returncode == 0
     assert app.run("post-taste").returncode == 0
-    page = app.objects()[f"{app.prefix}/runs/r3/verdict.html"].decode()
+    page = app.objects()[f"{app.prefix}/runs/r4/verdict.html"].decode()
     assert "3 earlier runs" in page
-    assert "broken (not JSON)" in page
+    assert "r0 (not JSON)" in page
     assert page.count("<circle") >= 4 * 2, "a point per run for the count checks"
+    # recent-runs.json that cannot be read: the runs are listed once and it is built again.
+    s3.put_object(Bucket=bucket, Key=f"{app.prefix}/recent-runs.json", Body=b"{")
+    assert app.run("pre-taste", env={"TASTER_RUN_ID": "r5"}).returncode == 0
+    post = app.run("post-taste")
+    assert post.returncode == 0 and "recent-runs.json cannot be read" in post.stderr, post
+    assert "4 earlier runs" in app.objects()[f"{app.prefix}/runs/r5/verdict.html"].decode()
+    assert json.loads(app.objects()[f"{app.prefix}/recent-runs.json"])["total"] == 6
 
 
 def test_an_event_on_the_hook_job(app):

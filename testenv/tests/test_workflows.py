@@ -25,7 +25,7 @@ def test_pass_restores_replicas_and_writes_every_report(app):
     assert post.termination_log.startswith("taster: PASS")
     keys = app.run_keys()
     run_id = json.loads(app.objects()[f"{app.prefix}/latest-pre.json"])["runId"]
-    assert keys == sorted([f"{app.prefix}/latest-pre.json"] + [f"{app.prefix}/runs/{run_id}/{name}"
+    assert keys == sorted([f"{app.prefix}/latest-pre.json", f"{app.prefix}/recent-runs.json"] + [f"{app.prefix}/runs/{run_id}/{name}"
                                                                 for name in ("pre.json", "post.json", "verdict.json", "verdict.html")])
     verdict = app.verdict()
     assert verdict["result"] == "pass" and verdict["schemaVersion"] == 2

@@ -8,6 +8,7 @@ import TasterSupport
 ///     <prefix>/runs/<run-id>/index/<phase>/<check>.tidx   a check's document index
 ///     <prefix>/runs/<run-id>/changes/<check>.ndjson       the documents that changed
 ///     <prefix>/latest-pre.json            the pointer to the newest complete baseline
+///     <prefix>/recent-runs.json           the newest runs with a verdict, for the page's history
 ///
 /// The default prefix is `taster/<namespace>/<app>`.
 package struct ReportLayout: Sendable, Equatable {
@@ -33,6 +34,7 @@ package struct ReportLayout: Sendable, Equatable {
     package func runFolder(_ runID: String) -> String { "\(prefix)/runs/\(runID)/" }
     package func key(_ file: File, run runID: String) -> String { runFolder(runID) + file.rawValue }
     package var latestPreKey: String { "\(prefix)/latest-pre.json" }
+    package var recentRunsKey: String { "\(prefix)/recent-runs.json" }
 
     /// Where a check's document index of a phase goes.
     package func indexKey(check: String, phase: TasteReport.Phase, run runID: String) -> String {

@@ -53,10 +53,13 @@ package struct VerdictHistory: Sendable, Equatable {
     package var entries: [Entry]
     /// Runs that could not be read, said on the page.
     package var skipped: [String]
+    /// Earlier runs beyond the newest `defaultLimit`, not shown (the page says how many).
+    package var older: Int
 
-    package init(entries: [Entry] = [], skipped: [String] = []) {
+    package init(entries: [Entry] = [], skipped: [String] = [], older: Int = 0) {
         self.entries = entries
         self.skipped = skipped
+        self.older = older
     }
 
     package static let defaultLimit = 20

@@ -185,12 +185,13 @@ package struct VerdictPage: Sendable {
         return links.href(for: key)
     }
 
-    /// `History: 3 earlier runs of pxbbq`, each linked (newest first), and the runs that could
-    /// not be read.
+    /// `History: 3 earlier runs of pxbbq`, each linked (newest first), how many older ones are not
+    /// shown, and the runs that could not be read.
     private func earlierRuns() -> String {
         let e = HTML.escape
         let count = history.entries.count
         var html = "<div class=\"muted\" id=\"history\">History: \(count) earlier run\(count == 1 ? "" : "s") of \(e(verdict.app))"
+        if history.older > 0 { html += " (and \(history.older) older, not shown)" }
         if count > 0 {
             html += ", newest first:\n<ol class=\"runs\">"
             for entry in history.entries.reversed() {

@@ -111,6 +111,20 @@ struct BaselineResolver: Sendable {
         }
     }
 
+    /// Refuses a baseline found through `latest-pre.json` that was stored after this hook started
+    /// (beyond the pods' clock skew): a later sync's pre-taste moved the pointer, and comparing
+    /// its baseline would judge the wrong sync. A later baseline stored before that (or within the
+    /// skew) cannot be told apart by time: `--run-id` (or `TASTER_ARGOCD_APP`) closes that window.
+    func checkNotLater(_ baseline: Baseline, hookStarted: Date) throws {
+        guard let pointerRunID = baseline.pointerRunID, let finished = Timestamp.parse(baseline.report.finishedAt),
+            finished > hookStarted.addingTimeInterval(SyncOverlap.clockSkew)
+        else { return }
+        throw NoBaselineError(
+            message:
+                "\(store.uri(for: layout.latestPreKey)) names run \(pointerRunID), whose baseline was stored at \(baseline.report.finishedAt), after this post-taste started (\(Timestamp.rfc3339(hookStarted)), more than \(Int(SyncOverlap.clockSkew)) s of clock skew): it is a later sync's baseline, not this sync's — give this sync's run id with --run-id (TASTER_RUN_ID), or set TASTER_ARGOCD_APP so both hooks of a sync share one"
+        )
+    }
+
     /// Refuses a baseline a completed post-taste already used, or one older than `maxAge`.
     func checkUsable(_ baseline: Baseline, maxAge: Duration, now: Date = Date()) async throws {
         let verdictKey = layout.key(.verdict, run: baseline.report.runID)

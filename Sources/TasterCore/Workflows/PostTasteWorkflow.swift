@@ -68,10 +68,13 @@ package struct PostTasteWorkflow: Sendable {
     }
 
     package func run() async throws -> Outcome {
-        let started = Date()
+        // When this hook started (its deadline started with it), on the wall clock other pods'
+        // reports are stamped with.
+        let started = Date().addingTimeInterval(-context.deadline.elapsed.seconds)
         let resolver = BaselineResolver(store: store, context: context)
         let baseline = try await StepLog(logger: context.logger).run("find the baseline") {
             let baseline = try await resolver.resolve(runID: options.runID, for: .verdict)
+            try resolver.checkNotLater(baseline, hookStarted: started)
             try await resolver.checkUsable(baseline, maxAge: options.maxBaselineAge)
             return baseline
         }
@@ -95,9 +98,14 @@ package struct PostTasteWorkflow: Sendable {
         var restoreProblems: [String] = []
         if options.keepRunning {
             context.logger.warning("--keep-running: the workloads stay scaled up; run `taster restore --run-id \(runID)` when done")
-        } else if workloads.hasChanges, await SyncOverlap(store: store, context: context).laterRun(after: runID, since: started) != nil {
-            // A later sync's pre-taste holds the workloads now (logged): its restore puts them back.
         } else {
+            if workloads.hasChanges, let later = await SyncOverlap(store: store, context: context).laterRun(after: runID, since: started) {
+                // A later sync's pre-taste shares the workloads now: it puts back those its baseline
+                // records as this run would; this run restores the rest.
+                let handover = ReplicaHandover(remembered: workloads.remembered, later: later.workloads)
+                context.logger.warning("\(handover.message(app: context.app, laterRunID: later.runID))")
+                workloads.handOver(handover.left)
+            }
             restoreProblems = await workloads.restore(runDeadline: context.deadline)
         }
 
@@ -152,15 +160,24 @@ package struct PostTasteWorkflow: Sendable {
             // Once verdict.json is stored its page follows, even after SIGTERM: an interrupted run
             // must not leave a verdict without the page people open.
             try await Self.uncancelled(within: Self.pageBudget) {
-                try await log.run("upload \(store.uri(for: pageKey))") {
-                    let history = await VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger).load(excluding: runID)
-                    // Links relative to the page, which sits next to the reports (README, "Reports in S3").
-                    let page = VerdictPage(
-                        verdict: stored.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key),
-                        postURI: store.uri(for: postKey), verdictKey: verdictKey,
-                        links: ReportLinks(base: .relative, pageKey: pageKey))
-                    try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
+                let loader = VerdictHistoryLoader(store: store, layout: context.layout, logger: context.logger)
+                let (history, recent) = await loader.load(excluding: runID)
+                var failure: (any Error)?
+                do {
+                    try await log.run("upload \(store.uri(for: pageKey))") {
+                        // Links relative to the page, which sits next to the reports (README, "Reports in S3").
+                        let page = VerdictPage(
+                            verdict: stored.scrubbingFreeText(), history: history, preURI: store.uri(for: baseline.key),
+                            postURI: store.uri(for: postKey), verdictKey: verdictKey,
+                            links: ReportLinks(base: .relative, pageKey: pageKey))
+                        try await store.put(pageKey, data: Data(page.render().utf8), contentType: "text/html; charset=utf-8", createOnly: true)
+                    }
+                } catch {
+                    failure = error
                 }
+                // The run joins the list later pages' history reads, page or not: its verdict is stored.
+                if let recent { await loader.record(stored, pageStored: failure == nil, in: recent) }
+                if let failure { throw failure }
             }
         } catch {
             pageStored = false

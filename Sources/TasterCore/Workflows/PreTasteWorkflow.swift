@@ -13,16 +13,20 @@ package struct PreTasteWorkflow: Sendable {
     package let workloads: RunWorkloads
     package let database: any DatabaseSnapshotting
     package let store: any ReportStore
+    /// `TASTER_MAX_BASELINE_AGE`: how long an earlier run's post-taste may still start, which
+    /// bounds how long that run counts as in progress (`SyncOverlap.inProgressBound`).
+    package let maxBaselineAge: Duration
 
     package init(
         context: TasteContext, runID: String, workloads: RunWorkloads,
-        database: any DatabaseSnapshotting, store: any ReportStore
+        database: any DatabaseSnapshotting, store: any ReportStore, maxBaselineAge: Duration = .seconds(86_400)
     ) {
         self.context = context
         self.runID = runID
         self.workloads = workloads
         self.database = database
         self.store = store
+        self.maxBaselineAge = maxBaselineAge
     }
 
     package struct Outcome: Sendable {
@@ -40,7 +44,8 @@ package struct PreTasteWorkflow: Sendable {
         }
         // A checks file the database can already refuse (a table missing, one without a primary key).
         try await database.refuseBaselineEarly(deadline: context.deadline)
-        let earlier = workloads.targets.isEmpty ? nil : await SyncOverlap(store: store, context: context).earlierRun(before: runID)
+        let earlier =
+            workloads.targets.isEmpty ? nil : await SyncOverlap(store: store, context: context).earlierRun(before: runID, maxBaselineAge: maxBaselineAge)
         do {
             let measured = try await TasteMeasurement(context: context, workloads: workloads, database: database)
                 .run(.pre, runID: runID, startedAt: Timestamp.rfc3339(), earlier: earlier)

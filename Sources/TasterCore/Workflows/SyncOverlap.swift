@@ -10,9 +10,13 @@ import TasterSupport
 /// - the later pre-taste records, for each workload it finds at the earlier run's target, the
 ///   replicas the earlier run found before it scaled (not the ones the earlier run set), so that
 ///   its own restore brings the app back to rest and not to the earlier run's scaled state;
-/// - the earlier post-taste leaves the replicas alone once the later run's baseline is stored
-///   (`latest-pre.json` names it and it has no verdict yet): the later run owns them now, and its
-///   post-taste, or the SyncFail hook's `taster restore`, puts them back.
+/// - the earlier post-taste, once the later run's baseline is stored (`latest-pre.json` names it
+///   and it has no verdict yet), leaves to the later run the workloads that baseline records with
+///   the same kind, name and replicas before (its post-taste, or the SyncFail hook's
+///   `taster restore`, puts them back where this run would) and restores the rest itself: the
+///   later sync may scale fewer workloads, or record other replicas (`ReplicaHandover`);
+/// - an earlier run counts as still in progress only while its post-taste could still be running
+///   (`inProgressBound`): an older baseline without a verdict is a sync that ended otherwise.
 ///
 /// Both are logged as warnings. Reading what the other run stored is best effort: when it cannot
 /// be read, each run does what it does alone.
@@ -50,23 +54,44 @@ struct SyncOverlap: Sendable {
         }
     }
 
-    /// pre-taste: the earlier run without a verdict, whose record of the workloads this run's
-    /// baseline takes over where the workloads are still at its targets (`TasteMeasurement` logs it).
-    func earlierRun(before runID: String) async -> UnfinishedRun? {
-        await unfinishedRun(other: runID)
+    /// How long after its baseline was stored a run's post-taste can still be running, so that a
+    /// baseline without a verdict still stands for a sync in progress:
+    ///
+    /// - its post-taste refuses (exit 4) a baseline older than `maxBaselineAge` when it starts
+    ///   (`TASTER_MAX_BASELINE_AGE`; the hooks of one app share their settings);
+    /// - once started it ends within its `deadline` (`TASTER_DEADLINE`), and its restore may take
+    ///   `RunWorkloads.restoreBudget` more after that;
+    /// - the two pods' clocks may be `clockSkew` apart.
+    ///
+    /// Past the sum, nothing of that run still holds the workloads (its SyncFail hook restored,
+    /// or nobody will): a pre-taste records the replicas it finds.
+    static func inProgressBound(maxBaselineAge: Duration, deadline: Duration) -> TimeInterval {
+        maxBaselineAge.seconds + deadline.seconds + RunWorkloads.restoreBudget.seconds + clockSkew
     }
 
-    /// post-taste: the later run that holds the workloads now, if any (logged): one whose baseline
-    /// was stored while this post-taste ran (since `started`, give or take a minute between the
-    /// pods' clocks). An older baseline without a verdict is a sync that ended otherwise (its
-    /// SyncFail hook restored), and holds nothing.
+    /// pre-taste: the earlier run without a verdict, whose record of the workloads this run's
+    /// baseline takes over where the workloads are still at its targets (`TasteMeasurement` logs it),
+    /// unless its baseline is older than `inProgressBound` (logged: it is then nobody's).
+    func earlierRun(before runID: String, maxBaselineAge: Duration, now: Date = Date()) async -> UnfinishedRun? {
+        guard let earlier = await unfinishedRun(other: runID) else { return nil }
+        let bound = Self.inProgressBound(maxBaselineAge: maxBaselineAge, deadline: context.deadline.budget)
+        guard let finished = earlier.finishedAt, now.timeIntervalSince(finished) <= bound else {
+            context.logger.info(
+                "run \(earlier.runID) of \(context.app) has no verdict, but its baseline is older than its post-taste could still run (TASTER_MAX_BASELINE_AGE + TASTER_DEADLINE + the restore's \(DurationParser.format(RunWorkloads.restoreBudget)) + \(Int(Self.clockSkew)) s of clock skew): not an overlapping sync; recording the replicas as found"
+            )
+            return nil
+        }
+        return earlier
+    }
+
+    /// post-taste: the later run that shares the workloads now, if any: one whose baseline was
+    /// stored while this post-taste ran (since `started`, give or take a minute between the pods'
+    /// clocks). An older baseline without a verdict is a sync that ended otherwise (its SyncFail
+    /// hook restored), and holds nothing. Which workloads it holds is `ReplicaHandover`'s to say.
     func laterRun(after runID: String, since started: Date) async -> UnfinishedRun? {
         guard let later = await unfinishedRun(other: runID), let finished = later.finishedAt,
             finished > started.addingTimeInterval(-Self.clockSkew)
         else { return nil }
-        context.logger.warning(
-            "overlapping syncs: run \(later.runID) of \(context.app) took its baseline while this run's post-taste ran; leaving the replicas to it (its post-taste, or `taster restore`, puts them back)"
-        )
         return later
     }
 }

@@ -41,6 +41,17 @@ package final class RunWorkloads: Sendable {
     /// Whether anything was changed that `restore` would put back.
     package var hasChanges: Bool { state.withLock { !$0.restore.isEmpty } }
 
+    /// What `restore` would put back (each at its replicas before this run), in the order learnt.
+    package var remembered: [WorkloadTarget] { state.withLock { $0.restore } }
+
+    /// Leaves `workloads` to another run (the later of two overlapping syncs, whose restore puts
+    /// them back): `restore` no longer does.
+    package func handOver(_ workloads: [WorkloadTarget]) {
+        state.withLock { state in
+            state.restore.removeAll { remembered in workloads.contains { $0.reference == remembered.reference } }
+        }
+    }
+
     /// Remembers `workloads` at the replicas they must go back to (a baseline's record of them
     /// from before pre-taste); a later change of the same workload does not replace it.
     package func remember(_ workloads: [WorkloadTarget]) {

@@ -17,6 +17,9 @@ package struct Deadline: Sendable {
         return left > .zero ? left : .zero
     }
 
+    /// Time since the run started.
+    package var elapsed: Duration { start.duration(to: ContinuousClock.now) }
+
     package var isExpired: Bool { ContinuousClock.now >= end }
 
     /// The smaller of `limit` and what is left of the deadline: a step's own timeout stays

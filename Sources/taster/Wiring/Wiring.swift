@@ -26,7 +26,7 @@ enum Wiring {
         let identity = await base.identity(explicit: nil, fallback: .timestamp)
         let workflow = PreTasteWorkflow(
             context: base.context, runID: identity.id ?? RunIdentity.timestampID(),
-            workloads: base.workloads, database: database, store: base.store)
+            workloads: base.workloads, database: database, store: base.store, maxBaselineAge: settings.maxBaselineAge)
         return Hook(workflow: workflow, runner: base.runner)
     }
 

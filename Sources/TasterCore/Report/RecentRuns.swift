@@ -1,0 +1,49 @@
+/// `<prefix>/recent-runs.json`: the app's newest runs that stored a verdict (at most `limit`,
+/// newest first) and how many stored one in all. The verdict page's history reads it and the
+/// verdicts it names, so a post-taste costs the same after ten runs or ten thousand; post-taste
+/// rewrites it once its verdict and page are stored.
+///
+/// It is read, changed and written back without a lock: two post-tastes of one app that end at
+/// the same moment may each write a version without the other's run (that run is then missing
+/// from later pages' history, and `total` is one short). Nothing else depends on it; the runs'
+/// reports are where they always are.
+package struct RecentRuns: Sendable, Equatable, Codable {
+    package static let currentSchemaVersion = 1
+    /// How many runs it keeps: as many as a page shows.
+    package static let limit = VerdictHistory.defaultLimit
+
+    package struct Run: Sendable, Equatable, Codable {
+        package var runID: String
+        package var createdAt: String
+        package var result: Verdict.Result
+        /// Whether the run's `verdict.html` was stored (the page links to it, else to `verdict.json`).
+        package var page: Bool
+
+        enum CodingKeys: String, CodingKey { case runID = "runId", createdAt, result, page }
+
+        package init(runID: String, createdAt: String, result: Verdict.Result, page: Bool) {
+            self.runID = runID
+            self.createdAt = createdAt
+            self.result = result
+            self.page = page
+        }
+    }
+
+    package var schemaVersion: Int
+    /// Runs that stored a verdict, in all (as far as this file knows).
+    package var total: Int
+    /// The newest `limit`, newest first.
+    package var runs: [Run]
+
+    package init(total: Int = 0, runs: [Run] = []) {
+        schemaVersion = Self.currentSchemaVersion
+        self.total = total
+        self.runs = Array(runs.prefix(Self.limit))
+    }
+
+    /// With `run` added as the newest (once: a run already listed is not counted again).
+    package func adding(_ run: Run) -> RecentRuns {
+        if runs.contains(where: { $0.runID == run.runID }) { return self }
+        return RecentRuns(total: max(total, runs.count) + 1, runs: [run] + runs)
+    }
+}
