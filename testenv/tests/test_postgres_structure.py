@@ -4,6 +4,11 @@ tables, columns, constraints, indexes and views of the user schemas, and post-ta
 sync changed by the same rules as MongoDB's inventory."""
 from __future__ import annotations
 
+import subprocess
+import threading
+import time
+
+import pgserver
 from test_postgres import Schema, pg  # noqa: F401 (the fixture)
 from test_postgres_evidence import Sync
 
@@ -121,3 +126,37 @@ checks: []
     assert result(structure, f"column {t}.orders.total type changed") == "warn"
     assert result(structure, f"table {t}.refunds created") == "pass"
     assert not [text for text in structure if "tmp_work" in text]
+
+
+def test_the_inventory_is_read_again_when_another_session_drops_tables_meanwhile(pg, stack):
+    # A migration in another schema drops and makes tables, indexes and views while taster reads
+    # the catalog: its functions look objects up in the current catalog, not the transaction's
+    # snapshot, and fail (XX000 "could not open relation", 42P01, 40P01) — before the retry, 6 of
+    # 10 inventories failed under this churn. Each read is rolled back and made again.
+    stop = threading.Event()
+    churn = f"{pg.name}_churn"
+
+    def migrate() -> None:
+        psql = subprocess.Popen([str(pgserver.PG_BIN / "psql"), stack["TESTENV_PG_ADMIN_URL"], "-X", "-q"], text=True,
+                                stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while not stop.is_set():
+            psql.stdin.write(f"DROP SCHEMA IF EXISTS {churn} CASCADE; CREATE SCHEMA {churn};"
+                             f"CREATE TABLE {churn}.t (id int PRIMARY KEY, v int UNIQUE, w int CHECK (w > 0));"
+                             f"CREATE INDEX ON {churn}.t (w); CREATE VIEW {churn}.v AS SELECT id FROM {churn}.t;\n")
+            psql.stdin.flush()
+            time.sleep(0.01)
+        psql.stdin.write(f"DROP SCHEMA IF EXISTS {churn} CASCADE;\n\\q\n")
+        psql.stdin.close()
+        psql.wait(30)
+
+    schema_of(pg)
+    thread = threading.Thread(target=migrate, daemon=True)
+    thread.start()
+    try:
+        runs = [pg.snapshot(None, "--inventory") for _ in range(10)]
+    finally:
+        stop.set()
+        thread.join(30)
+    failed = [run.stderr.strip().splitlines()[-1:] for run in runs if run.returncode != 0]
+    assert failed == [], failed
+    assert all(f"{pg.name}.orders" in run.stdout for run in runs)

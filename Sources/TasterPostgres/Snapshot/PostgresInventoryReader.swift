@@ -2,6 +2,10 @@ import FoundationEssentials
 import TasterCore
 import TasterSupport
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads the database's inventory from `pg_catalog`, in one `REPEATABLE READ READ ONLY`
 /// transaction of its own: every table and view of the user schemas (all but `pg_catalog`,
 /// `information_schema`, `pg_toast` and temporary ones) as `schema.table`, with its columns
@@ -26,7 +30,38 @@ struct PostgresInventoryReader {
         """
     static let relationKinds = "c.relkind IN ('r', 'p', 'f', 'v', 'm')"
 
+    /// How many times the catalog is read when another session changes it meanwhile; the reads
+    /// are 20, 40, 80, 160 and 320 ms apart, so a migration's burst of DDL is over before the last.
+    static let attempts = 6
+    /// What another session's DDL does to a read of the catalog: XX000, a table, index or view
+    /// dropped between the listing and a catalog function's lookup ("could not open relation",
+    /// "cache lookup failed for index"); 42P01, a table dropped before its `EXISTS`; 40P01, a
+    /// deadlock with the DDL's locks; 40001, a serialization failure.
+    static let changedMeanwhile: Set<String> = ["XX000", "42P01", "40P01", "40001"]
+
+    /// The inventory. Catalog functions (`pg_get_viewdef`, `pg_get_indexdef`,
+    /// `pg_get_constraintdef`) look objects up in the server's current catalog, not in the
+    /// transaction's snapshot, so another session's DDL (a migration in another schema) can fail
+    /// a read (`changedMeanwhile`). Such a read is rolled back and made again, up to `attempts`
+    /// times (blocking this thread in between: the reader runs on one of `Blocking`'s); the last
+    /// failure is thrown (exit 3).
     func read() throws -> DatabaseInventory {
+        var attempt = 1
+        while true {
+            do {
+                return try readOnce()
+            } catch let error as PostgresError
+                where Self.changedMeanwhile.contains(error.sqlState ?? "") && attempt < Self.attempts
+            {
+                _ = try connection.execute("ROLLBACK", operation: "ending the inventory's transaction to read it again")
+                usleep(UInt32(20_000 << (attempt - 1)))
+                try deadline.check("the inventory")
+                attempt += 1
+            }
+        }
+    }
+
+    private func readOnce() throws -> DatabaseInventory {
         let clock = ContinuousClock()
         let started = clock.now
         _ = try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", operation: "starting the inventory's transaction")
