@@ -18,8 +18,9 @@ connection on a command; an S3 outage of 1–30 s, 5xx answers and slow answers 
 proxy; Kubernetes 429, 500, dropped watches and scale writes applied with their answer lost;
 SIGTERM at a random moment; the deadline expiring; and two syncs that overlap (the next PreSync
 while this PostSync runs). Some syncs scale another list of workloads than the one before
-(TASTER_WORKLOADS changed between syncs: fewer workloads, or other replicas), half the second syncs
-of an overlap among them: the earlier post-taste must then restore what the later run does not.
+(TASTER_WORKLOADS changed between syncs: fewer workloads, or other replicas), three in four second
+syncs of an overlap among them: the earlier post-taste must then restore what the later run does
+not.
 
 Wrong: a pass when the measured data changed, a fail when it did not (a verdict must be its own
 sync's: its pre and post), an exit code no hook may end with, an app left scaled after a sync, a
@@ -444,14 +445,14 @@ def plan(syncs: int, seed: str) -> list[Sync]:
 
 
 def vary_overlaps(syncs: list[Sync], seed: str) -> None:
-    """Half the syncs that follow an overlap in their lane (the later of the two) scale another
-    list of workloads than the earlier one."""
+    """Three in four of the syncs that follow an overlap in their lane (the later of the two) scale
+    another list of workloads than the earlier one."""
     r = random.Random(f"{seed}-workloads")
     for sync in syncs:
         if sync.fault != "overlap":
             continue
         following = next((s for s in syncs if s.lane == sync.lane and s.number > sync.number), None)
-        if following is not None and r.random() < 0.5:
+        if following is not None and r.random() < 0.75:
             following.workloads = r.choice([w for w in OTHER_WORKLOADS if w != sync.workloads])
 
 

@@ -77,7 +77,7 @@ struct SyncOverlap: Sendable {
         let bound = Self.inProgressBound(maxBaselineAge: maxBaselineAge, deadline: context.deadline.budget)
         guard let finished = earlier.finishedAt, now.timeIntervalSince(finished) <= bound else {
             context.logger.info(
-                "run \(earlier.runID) of \(context.app) has no verdict, but its baseline is older than its post-taste could still run (TASTER_MAX_BASELINE_AGE + TASTER_DEADLINE + the restore's \(DurationParser.format(RunWorkloads.restoreBudget)) + \(Int(Self.clockSkew)) s of clock skew): not an overlapping sync; recording the replicas as found"
+                "run \(earlier.runID) of \(context.app) has no verdict, but its baseline's finishedAt is \(earlier.finishedAt == nil ? "unreadable" : "older than its post-taste could still run") (TASTER_MAX_BASELINE_AGE + TASTER_DEADLINE + the restore's \(DurationParser.format(RunWorkloads.restoreBudget)) + \(Int(Self.clockSkew)) s of clock skew): not an overlapping sync; recording the replicas as found"
             )
             return nil
         }
