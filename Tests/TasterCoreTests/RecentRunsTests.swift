@@ -23,6 +23,21 @@ struct RecentRunsTests {
         #expect(decoded == recent)
     }
 
+    @Test("an edited file: a total that would overflow is unreadable (built again from the listing); a long list keeps 20")
+    func editedFile() throws {
+        for total in [Int.max, Int.min, -1, 1_000_000_001] {
+            let text = #"{"schemaVersion":1,"total":\#(total),"runs":[{"runId":"r","createdAt":"2026-12-06T00:00:00Z","result":"pass","page":true}]}"#
+            #expect(throws: (any Error).self) {
+                try ReportCodec.decode(RecentRuns.self, from: Data(text.utf8), supported: 1, source: "test")
+            }
+        }
+        var long = RecentRuns(total: 50)
+        long.runs = (1...50).map(Self.run)
+        let decoded = try ReportCodec.decode(RecentRuns.self, from: ReportCodec.encode(long), supported: 1, source: "test")
+        #expect(decoded.runs.count == RecentRuns.limit && decoded.total == 50)
+        #expect(decoded.adding(Self.run(99)).total == 51)
+    }
+
     @Test("23 post-tastes of one app: the prefix is listed once (no list yet), the last page shows 20 runs and 2 older not shown")
     func boundedHistory() async throws {
         let workloads = WorkflowOrderingTests.Workloads(WorkflowOrderingTests.scaledDown)

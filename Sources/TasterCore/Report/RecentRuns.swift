@@ -41,6 +41,25 @@ package struct RecentRuns: Sendable, Equatable, Codable {
         self.runs = Array(runs.prefix(Self.limit))
     }
 
+    /// The `total` a file may claim: more is an edited file (read as unreadable and built again
+    /// from the listing), never arithmetic that overflows.
+    package static let plausibleTotal = 0...1_000_000_000
+
+    enum CodingKeys: String, CodingKey { case schemaVersion, total, runs }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decode(Int.self, forKey: .schemaVersion)
+        total = try container.decode(Int.self, forKey: .total)
+        // An edited file's longer list would cost a read of each verdict: the newest `limit` only.
+        runs = Array(try container.decode([Run].self, forKey: .runs).prefix(Self.limit))
+        guard Self.plausibleTotal.contains(total) else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .total, in: container, debugDescription: "total \(total) is outside \(Self.plausibleTotal.lowerBound)–\(Self.plausibleTotal.upperBound)"
+            )
+        }
+    }
+
     /// With `run` added as the newest (once: a run already listed is not counted again).
     package func adding(_ run: Run) -> RecentRuns {
         if runs.contains(where: { $0.runID == run.runID }) { return self }
