@@ -33,12 +33,20 @@ struct ReplicaHandoverTests {
         #expect(message.contains("run-2") && message.contains("leaving statefulset/mongo=0") && message.contains("restoring deployment/web=0"))
     }
 
-    @Test("a later baseline that records other replicas before, another kind or no workloads at all leaves nothing to it")
+    @Test("a later baseline that records other replicas before: left to it (its restore comes last), and the warning names both counts")
+    func otherReplicas() {
+        let handover = ReplicaHandover(remembered: [Self.mongo, Self.web], later: [Self.record(.statefulset, "mongo", before: 1)])
+        #expect(handover.left == [Self.mongo])
+        #expect(handover.differing == [.init(target: Self.mongo, laterBefore: 1)])
+        #expect(handover.restored == [Self.web])
+        let message = handover.message(app: "shop", laterRunID: "run-2")
+        #expect(message.contains("records statefulset/mongo at 1 replicas before where this run found 0"), "\(message)")
+    }
+
+    @Test("a later baseline that records another kind of the same name, or no workloads at all, leaves nothing to it")
     func mismatches() {
-        let other = ReplicaHandover(
-            remembered: [Self.mongo, Self.web],
-            later: [Self.record(.statefulset, "mongo", before: 1), Self.record(.statefulset, "web", before: 0)])
-        #expect(other.left.isEmpty)
+        let other = ReplicaHandover(remembered: [Self.mongo, Self.web], later: [Self.record(.statefulset, "web", before: 0)])
+        #expect(other.left.isEmpty && other.differing.isEmpty)
         #expect(other.restored == [Self.mongo, Self.web])
         let none = ReplicaHandover(remembered: [Self.mongo], later: [])
         #expect(none.left.isEmpty && none.restored == [Self.mongo])

@@ -58,7 +58,7 @@ FAULTS = {  # kind: weight (out of 100; the rest of the syncs have no fault)
 # workloads, other replicas); each rests at 0 replicas like the usual one.
 WORKLOADS = kit.WORKLOADS
 OTHER_WORKLOADS = ("statefulset/mongo=1", "deployment/pxbbq-web=1", "statefulset/mongo=2,deployment/pxbbq-web=1")
-OTHER_WORKLOADS_SHARE = 0.1  # of the syncs, besides half the second syncs of an overlap
+OTHER_WORKLOADS_SHARE = 0.1  # of the syncs, besides three in four second syncs of an overlap
 DEADLINE = "90s"  # room for a 30 s outage inside the S3 retry budget
 CHECKS = """checks:
   - name: revenue

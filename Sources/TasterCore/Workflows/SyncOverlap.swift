@@ -11,10 +11,9 @@ import TasterSupport
 ///   replicas the earlier run found before it scaled (not the ones the earlier run set), so that
 ///   its own restore brings the app back to rest and not to the earlier run's scaled state;
 /// - the earlier post-taste, once the later run's baseline is stored (`latest-pre.json` names it
-///   and it has no verdict yet), leaves to the later run the workloads that baseline records with
-///   the same kind, name and replicas before (its post-taste, or the SyncFail hook's
-///   `taster restore`, puts them back where this run would) and restores the rest itself: the
-///   later sync may scale fewer workloads, or record other replicas (`ReplicaHandover`);
+///   and it has no verdict yet), leaves to the later run the workloads that baseline records
+///   (its post-taste, or the SyncFail hook's `taster restore`, puts them back, and comes last)
+///   and restores the rest itself: the later sync may scale fewer workloads (`ReplicaHandover`);
 /// - an earlier run counts as still in progress only while its post-taste could still be running
 ///   (`inProgressBound`): an older baseline without a verdict is a sync that ended otherwise.
 ///
