@@ -88,6 +88,18 @@ def close_once(c: Ctx) -> None:
     c.survived(run)
 
 
+@case("MongoDB", "failCommand closeConnection on two reads in a row",
+      "survive: libmongoc retries the read once, taster measures the check once more, exact counts")
+def close_twice(c: Ctx) -> None:
+    app, mongo = private_app(c, test_commands=True)
+    mongo.start()
+    mongo.fail_point({"times": 2}, failCommands=["aggregate"], closeConnection=True)
+    run = c.run("pre-taste")
+    exact(c, "/pre.json")
+    c.check("measuring it once more" in run.stderr, "no warning that the check was measured once more")
+    c.survived(run)
+
+
 @case("MongoDB", "failCommand closeConnection persistently",
       "exit 3 naming MongoDB and the lost connection; replicas put back, no pointer")
 def close_always(c: Ctx) -> None:

@@ -85,9 +85,9 @@ package struct Snapshotter: Sendable {
                 running += 1
                 let check = checks[index]
                 let exists = existing[check.database]?.contains(check.collection) ?? false
-                group.addTask { [deadline] in
+                group.addTask { [deadline, logger] in
                     let (result, outcome) = try await Self.measure(
-                        check, exists: exists, pool: pool, cut: asOf, evidence: evidence, deadline: deadline)
+                        check, exists: exists, pool: pool, cut: asOf, evidence: evidence, deadline: deadline, logger: logger)
                     return (index, result, outcome)
                 }
             }
@@ -152,7 +152,7 @@ package struct Snapshotter: Sendable {
 
     static func measure(
         _ check: CheckDefinition, exists: Bool, pool: MongoClientPool, cut: AsOfCut,
-        evidence: EvidencePolicy?, deadline: Deadline
+        evidence: EvidencePolicy?, deadline: Deadline, logger: Logger
     ) async throws -> (CheckResult, DocumentIndexOutcome?) {
         try Task.checkCancellation()
         let clock = ContinuousClock()
@@ -165,19 +165,34 @@ package struct Snapshotter: Sendable {
         // A dropped collection is reported as missing, never measured as a silent 0.
         let indexing = check.indexesDocuments ? evidence : nil
         guard exists else { return (result, indexing.map { _ in .skipped("collection \(check.database).\(check.collection) does not exist") }) }
-        let cancellation = CancellationFlag()
-        let measurement = try await cancellation.bind {
-            try await Blocking.run(until: deadline, step: "the snapshot (check \"\(check.name)\")") {
-                try pool.withClient { client in
-                    try CheckRunner(client: client, cut: cut, deadline: deadline, cancellation: cancellation, evidence: indexing)
-                        .measure(check)
-                }
-            }
+        let measurement: CheckRunner.Measurement
+        do {
+            measurement = try await measureOnce(check, pool: pool, cut: cut, evidence: indexing, deadline: deadline)
+        } catch let error as MongoError where error.kind == .connectionLost && !deadline.isExpired {
+            // libmongoc retries a read once; a connection closed twice in a row (a restart, a
+            // stepdown's closed sockets) is measured once more from the start, on a new connection.
+            logger.warning("check \"\(check.name)\": \(error); measuring it once more")
+            measurement = try await measureOnce(check, pool: pool, cut: cut, evidence: indexing, deadline: deadline)
         }
         result.value = measurement.value
         result.documents = measurement.documents
         result.absentFields = measurement.absentFields
         result.durationSeconds = started.duration(to: clock.now).seconds
         return (result, measurement.index)
+    }
+
+    /// One measurement of `check` on a client of `pool`, ended by the deadline or a cancellation.
+    static func measureOnce(
+        _ check: CheckDefinition, pool: MongoClientPool, cut: AsOfCut, evidence: EvidencePolicy?, deadline: Deadline
+    ) async throws -> CheckRunner.Measurement {
+        let cancellation = CancellationFlag()
+        return try await cancellation.bind {
+            try await Blocking.run(until: deadline, step: "the snapshot (check \"\(check.name)\")") {
+                try pool.withClient { client in
+                    try CheckRunner(client: client, cut: cut, deadline: deadline, cancellation: cancellation, evidence: evidence)
+                        .measure(check)
+                }
+            }
+        }
     }
 }
