@@ -100,6 +100,18 @@ def close_twice(c: Ctx) -> None:
     c.survived(run)
 
 
+@case("MongoDB", "failCommand closeConnection on two estimated counts in a row (the inventory)",
+      "survive: the inventory is read once more, exact counts")
+def close_twice_inventory(c: Ctx) -> None:
+    app, mongo = private_app(c, test_commands=True)
+    mongo.start()
+    mongo.fail_point({"times": 2}, failCommands=["count"], closeConnection=True)
+    run = c.run("pre-taste")
+    exact(c, "/pre.json")
+    c.check("the inventory: " in run.stderr and "reading it once more" in run.stderr, "no warning that the inventory was read once more")
+    c.survived(run)
+
+
 @case("MongoDB", "failCommand closeConnection persistently",
       "exit 3 naming MongoDB and the lost connection; replicas put back, no pointer")
 def close_always(c: Ctx) -> None:

@@ -92,7 +92,7 @@ package struct MongoError: TasterError, Equatable {
             advice = "the server may be overloaded or the collection large; raise TASTER_DEADLINE or narrow the check"
         case .connectionLost:
             what = "the connection to MongoDB\(at) was lost"
-            advice = "libmongoc already retried the read once; check the server's health and logs, then run again"
+            advice = "the read was already retried; check the server's health and logs, then run again"
         case .rejected:
             what = "MongoDB\(at) rejected the command as malformed (code \(code))"
             advice = "fix the check's filter, field or pipeline in the checks file (TASTER_CHECKS)"

@@ -70,7 +70,15 @@ package final class MongoSnapshotSource: DatabaseSnapshotting {
             return try await inventory(deadline: deadline)
         }
         let reader = InventoryReader(database: settings.database, deadline: deadline, logger: logger)
-        return try await reader.read(pool: pool, rules: plan.structure.isDefault ? nil : plan.structure)
+        let rules = plan.structure.isDefault ? nil : plan.structure
+        do {
+            return try await reader.read(pool: pool, rules: rules)
+        } catch let error as MongoError where error.kind == .connectionLost && !deadline.isExpired {
+            // As for a check (`Snapshotter.measure`): a connection closed on a read and on
+            // libmongoc's retry is read once more, on a new connection.
+            logger.warning("the inventory: \(error); reading it once more")
+            return try await reader.read(pool: pool, rules: rules)
+        }
     }
 
     /// A snapshot that records missing collections (`taster snapshot`): see
