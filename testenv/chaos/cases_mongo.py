@@ -88,28 +88,28 @@ def close_once(c: Ctx) -> None:
     c.survived(run)
 
 
+def closed_twice(c: Ctx, command: str, *warning: str) -> None:
+    """The connection closed on `command` twice in a row (a read and libmongoc's retry of it):
+    taster reads once more, logs a warning holding each of `warning`, and stores the exact counts."""
+    _, mongo = private_app(c, test_commands=True)
+    mongo.start()
+    mongo.fail_point({"times": 2}, failCommands=[command], closeConnection=True)
+    run = c.run("pre-taste")
+    exact(c, "/pre.json")
+    c.check(all(part in run.stderr for part in warning), f"no warning saying {' … '.join(warning)}")
+    c.survived(run)
+
+
 @case("MongoDB", "failCommand closeConnection on two reads in a row",
       "survive: libmongoc retries the read once, taster measures the check once more, exact counts")
 def close_twice(c: Ctx) -> None:
-    app, mongo = private_app(c, test_commands=True)
-    mongo.start()
-    mongo.fail_point({"times": 2}, failCommands=["aggregate"], closeConnection=True)
-    run = c.run("pre-taste")
-    exact(c, "/pre.json")
-    c.check("measuring it once more" in run.stderr, "no warning that the check was measured once more")
-    c.survived(run)
+    closed_twice(c, "aggregate", "measuring it once more")
 
 
 @case("MongoDB", "failCommand closeConnection on two estimated counts in a row (the inventory)",
       "survive: the inventory is read once more, exact counts")
 def close_twice_inventory(c: Ctx) -> None:
-    app, mongo = private_app(c, test_commands=True)
-    mongo.start()
-    mongo.fail_point({"times": 2}, failCommands=["count"], closeConnection=True)
-    run = c.run("pre-taste")
-    exact(c, "/pre.json")
-    c.check("the inventory: " in run.stderr and "reading it once more" in run.stderr, "no warning that the inventory was read once more")
-    c.survived(run)
+    closed_twice(c, "count", "the inventory: ", "reading it once more")
 
 
 @case("MongoDB", "failCommand closeConnection persistently",

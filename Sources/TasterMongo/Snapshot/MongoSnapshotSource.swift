@@ -71,13 +71,8 @@ package final class MongoSnapshotSource: DatabaseSnapshotting {
         }
         let reader = InventoryReader(database: settings.database, deadline: deadline, logger: logger)
         let rules = plan.structure.isDefault ? nil : plan.structure
-        do {
-            return try await reader.read(pool: pool, rules: rules)
-        } catch let error as MongoError where error.kind == .connectionLost && !deadline.isExpired {
-            // As for a check (`Snapshotter.measure`): a connection closed on a read and on
-            // libmongoc's retry is read once more, on a new connection.
-            logger.warning("the inventory: \(error); reading it once more")
-            return try await reader.read(pool: pool, rules: rules)
+        return try await onceMoreAfterLostConnection("the inventory", again: "reading it once more", deadline: deadline, logger: logger) {
+            try await reader.read(pool: pool, rules: rules)
         }
     }
 

@@ -165,14 +165,10 @@ package struct Snapshotter: Sendable {
         // A dropped collection is reported as missing, never measured as a silent 0.
         let indexing = check.indexesDocuments ? evidence : nil
         guard exists else { return (result, indexing.map { _ in .skipped("collection \(check.database).\(check.collection) does not exist") }) }
-        let measurement: CheckRunner.Measurement
-        do {
-            measurement = try await measureOnce(check, pool: pool, cut: cut, evidence: indexing, deadline: deadline)
-        } catch let error as MongoError where error.kind == .connectionLost && !deadline.isExpired {
-            // libmongoc retries a read once; a connection closed twice in a row (a restart, a
-            // stepdown's closed sockets) is measured once more from the start, on a new connection.
-            logger.warning("check \"\(check.name)\": \(error); measuring it once more")
-            measurement = try await measureOnce(check, pool: pool, cut: cut, evidence: indexing, deadline: deadline)
+        let measurement = try await onceMoreAfterLostConnection(
+            "check \"\(check.name)\"", again: "measuring it once more", deadline: deadline, logger: logger
+        ) {
+            try await measureOnce(check, pool: pool, cut: cut, evidence: indexing, deadline: deadline)
         }
         result.value = measurement.value
         result.documents = measurement.documents
