@@ -67,6 +67,10 @@ package struct CheckDefinition: Sendable, Equatable {
     /// digest includes each row's identity), and a count that keeps a document index.
     package var namesRows: Bool { kind == .fingerprint || (kind == .count && indexesDocuments) }
 
+    /// PostgreSQL: a table without a primary key refuses this check (`NoPrimaryKeyError`): it
+    /// names rows and does not say `allowNoPrimaryKey: true`.
+    package var needsPrimaryKey: Bool { namesRows && !allowNoPrimaryKey }
+
     /// The default exact count of a collection named in `TASTER_COLLECTIONS`.
     package static func defaultCount(of collection: String, database: String) -> CheckDefinition {
         CheckDefinition(name: collection, kind: .count, database: database, collection: collection, origin: "TASTER_COLLECTIONS")

@@ -134,7 +134,7 @@ package struct PostgresProbe: DependencyProbe {
         var catalog = PostgresCatalog(connection: connection)
         guard try catalog.primaryKey(of: relation).isEmpty else { return nil }
         let table = "\(naming[0].database).\(naming[0].collection)"
-        let refused = naming.filter { !$0.allowNoPrimaryKey }
+        let refused = naming.filter(\.needsPrimaryKey)
         if refused.isEmpty {
             return .init(
                 "PostgreSQL", "keys of \(table)", .warn,

@@ -83,7 +83,7 @@ struct PostgresSnapshotter {
         if !unguarded.isEmpty { throw MissingCollectionError(checks: unguarded, existing: existing) }
         var catalog = PostgresCatalog(connection: connection)
         let unkeyed = try plan.checks.filter { check in
-            guard check.namesRows, !check.allowNoPrimaryKey, existing[check.database]?.contains(check.collection) ?? false else {
+            guard check.needsPrimaryKey, existing[check.database]?.contains(check.collection) ?? false else {
                 return false
             }
             return try catalog.primaryKey(of: connection.identifier(check.database) + "." + connection.identifier(check.collection)).isEmpty
