@@ -47,7 +47,7 @@ package struct Settings: Sendable {
     package var sources: [String: String]
 
     package static let defaultDeadline: Duration = .seconds(900)
-    package static let defaultMaxBaselineAge: Duration = .seconds(86_400)
+    package static let defaultMaxBaselineAge = PostTasteWorkflow.Options.defaultMaxBaselineAge
 
     /// The groups of settings a command may need. A problem in a group the command does not need
     /// is not its problem: `restore` (the SyncFail hook) puts the replicas back whatever the

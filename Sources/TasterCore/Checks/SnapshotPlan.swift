@@ -6,6 +6,8 @@ package struct SnapshotPlan: Sendable, Equatable {
     /// `TASTER_DATABASE`: where checks without their own `database:` run.
     package var database: String
     package var checks: [CheckDefinition]
+    /// Some check keeps a document index (and so needs the evidence key).
+    package var keepsDocumentIndexes: Bool { checks.contains(where: \.indexesDocuments) }
     /// `TASTER_COLLECTIONS=*`: count every collection of `database`, found at snapshot time.
     package var discoversCollections: Bool
     /// The checks file's `structure:` rules (the defaults without one).

@@ -143,3 +143,10 @@ package struct SettingsSummary: Sendable, Equatable, Codable {
         self.mongoWait = mongoWait
     }
 }
+
+extension [TasteReport.WorkloadRecord] {
+    /// The record of `target`'s workload (same kind and name), whatever its replicas.
+    package func record(of target: WorkloadTarget) -> TasteReport.WorkloadRecord? {
+        first { $0.kind == target.kind && $0.name == target.name }
+    }
+}

@@ -17,7 +17,12 @@ package struct PostTasteWorkflow: Sendable {
         /// Report every difference but exit 0 unless a dependency failed.
         package var reportOnly: Bool
 
-        package init(runID: String?, maxBaselineAge: Duration = .seconds(86_400), keepRunning: Bool = false, reportOnly: Bool = false) {
+        /// `TASTER_MAX_BASELINE_AGE`'s default: a day.
+        package static let defaultMaxBaselineAge: Duration = .seconds(86_400)
+
+        package init(
+            runID: String?, maxBaselineAge: Duration = Options.defaultMaxBaselineAge, keepRunning: Bool = false, reportOnly: Bool = false
+        ) {
             self.runID = runID
             self.maxBaselineAge = maxBaselineAge
             self.keepRunning = keepRunning

@@ -19,7 +19,7 @@ package struct PreTasteWorkflow: Sendable {
 
     package init(
         context: TasteContext, runID: String, workloads: RunWorkloads,
-        database: any DatabaseSnapshotting, store: any ReportStore, maxBaselineAge: Duration = .seconds(86_400)
+        database: any DatabaseSnapshotting, store: any ReportStore, maxBaselineAge: Duration = PostTasteWorkflow.Options.defaultMaxBaselineAge
     ) {
         self.context = context
         self.runID = runID

@@ -26,7 +26,7 @@ struct ReplicaHandover: Sendable, Equatable {
         var differing: [Differing] = []
         var restored: [WorkloadTarget] = []
         for target in remembered {
-            guard let record = later.first(where: { $0.kind == target.kind && $0.name == target.name }) else {
+            guard let record = later.record(of: target) else {
                 restored.append(target)
                 continue
             }

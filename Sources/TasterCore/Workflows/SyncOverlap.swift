@@ -99,7 +99,7 @@ extension SyncOverlap.UnfinishedRun {
     /// What `target` had before the earlier run scaled it, when the earlier run scaled it to the
     /// same replicas this run found (so what this run found is the earlier run's doing).
     func replicasBefore(_ target: WorkloadTarget, found: Int?) -> Int? {
-        guard let record = workloads.first(where: { $0.kind == target.kind && $0.name == target.name }),
+        guard let record = workloads.record(of: target),
             found == record.target, record.replicasBefore != record.target
         else { return nil }
         return record.replicasBefore

@@ -53,7 +53,7 @@ struct TasteMeasurement: Sendable {
             records = targets.map { target in
                 var before: Int?
                 if let baseline {
-                    before = baseline.report.workloads.first { $0.kind == target.kind && $0.name == target.name }?.replicasBefore
+                    before = baseline.report.workloads.record(of: target)?.replicasBefore
                 } else if let earlier, let replicas = earlier.replicasBefore(target, found: workloads.replicasFound(target)) {
                     before = replicas
                     inherited.append("\(target.reference)=\(replicas)")

@@ -20,7 +20,7 @@ package final class MongoSnapshotSource: DatabaseSnapshotting {
 
     package var engine: String { "MongoDB" }
     package var name: String { settings.database }
-    package var keepsDocumentIndexes: Bool { plan.checks.contains(where: \.indexesDocuments) }
+    package var keepsDocumentIndexes: Bool { plan.keepsDocumentIndexes }
 
     package init(settings: MongoSettings, logger: Logger, closesPool: Bool = true) throws {
         self.settings = settings

@@ -33,6 +33,8 @@ struct PostgresInventoryReader {
     /// How many times the catalog is read when another session changes it meanwhile; the reads
     /// are 20, 40, 80, 160 and 320 ms apart, so a migration's burst of DDL is over before the last.
     static let attempts = 6
+    /// The delays between them (their ceilings: no jitter), never past the deadline.
+    static let backoff = Backoff(base: .milliseconds(20), cap: .milliseconds(320))
     /// What another session's DDL does to a read of the catalog: XX000, a table, index or view
     /// dropped between the listing and a catalog function's lookup ("could not open relation",
     /// "cache lookup failed for index"); 42P01, a table dropped before its `EXISTS`; 40P01, a
@@ -54,7 +56,8 @@ struct PostgresInventoryReader {
                 where Self.changedMeanwhile.contains(error.sqlState ?? "") && attempt < Self.attempts
             {
                 _ = try connection.execute("ROLLBACK", operation: "ending the inventory's transaction to read it again")
-                usleep(UInt32(20_000 << (attempt - 1)))
+                let delay = min(Self.backoff.ceiling(attempt: attempt - 1), deadline.remaining)
+                usleep(UInt32(max(0, delay.seconds) * 1_000_000))
                 try deadline.check("the inventory")
                 attempt += 1
             }

@@ -21,7 +21,7 @@ package final class PostgresSnapshotSource: DatabaseSnapshotting {
 
     package var engine: String { "PostgreSQL" }
     package var name: String { settings.databaseName }
-    package var keepsDocumentIndexes: Bool { plan.checks.contains(where: \.indexesDocuments) }
+    package var keepsDocumentIndexes: Bool { plan.keepsDocumentIndexes }
 
     package init(settings: PostgresSettings, logger: Logger) throws {
         self.settings = settings
